@@ -1,0 +1,420 @@
+package rules
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/cost"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/interpreter"
+	"cel.dev/cel-go/parser"
+
+	"github.com/strata-go/strata"
+)
+
+// Output says what a rule must evaluate to.
+type Output int
+
+// The outputs a rule may be compiled for.
+const (
+	Bool   Output = iota // a condition
+	Number               // an int or a double, read as float64
+	String               // a string
+	Any                  // anything; the caller checks
+)
+
+func (o Output) String() string {
+	return [...]string{"bool", "number", "string", "any"}[o]
+}
+
+// RuleError is one problem with one rule: its name, the 1-based line and
+// column of the problem, the message, and the source line with a caret.
+type RuleError struct {
+	Rule    string
+	Line    int // 1-based; 0 when the problem has no position
+	Column  int // 1-based, in characters
+	Msg     string
+	Snippet string // the source line and a caret under the column
+}
+
+// Error formats the problem as `rule "vip" 1:12: message` followed by the
+// snippet on two indented lines.
+func (e *RuleError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "rule %q", e.Rule)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, " %d:%d", e.Line, e.Column)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Msg)
+	if e.Snippet != "" {
+		b.WriteString("\n")
+		b.WriteString(e.Snippet)
+	}
+	return b.String()
+}
+
+// EvalError is a rule that failed at evaluation: a missing converter rate,
+// an unknown group given at run time, a cancelled context.
+type EvalError struct {
+	Rule string
+	Err  error
+}
+
+// Error implements error.
+func (e *EvalError) Error() string { return fmt.Sprintf("rule %q: %v", e.Rule, e.Err) }
+
+// Unwrap returns the cause, so errors.Is(err, strata.ErrNoRate) works.
+func (e *EvalError) Unwrap() error { return e.Err }
+
+func newRuleError(rule, src string, line, col int, msg string) *RuleError {
+	e := &RuleError{Rule: rule, Line: line, Column: col, Msg: msg}
+	if line > 0 {
+		lines := strings.Split(src, "\n")
+		if line <= len(lines) {
+			text := lines[line-1]
+			pad := strings.Repeat(" ", max(col-1, 0))
+			e.Snippet = "    | " + text + "\n    | " + pad + "^"
+		}
+	}
+	return e
+}
+
+// compiled is what the program cache holds for one source text.
+type compiled struct {
+	ast    *cel.Ast
+	prg    cel.Program
+	traced func() (cel.Program, error)
+}
+
+// Program is one compiled rule. It is immutable and safe for concurrent use.
+type Program struct {
+	name   string
+	source string
+	out    Output
+	env    *Env
+	*compiled
+}
+
+// Name returns the rule's name.
+func (p *Program) Name() string { return p.name }
+
+// Source returns the rule's text.
+func (p *Program) Source() string { return p.source }
+
+// Compile parses, type-checks and plans a rule. All problems come back at
+// once, joined, each a *RuleError with the rule's name and position: syntax
+// errors, unknown fields, functions or variables, unknown region groups given
+// as literals, a result of the wrong type, and a worst-case cost over the
+// limit. Compiling the same text twice returns the cached program.
+func (e *Env) Compile(name, src string, out Output) (_ *Program, err error) {
+	defer func() { // cel-go must never take the host down
+		if r := recover(); r != nil {
+			err = &RuleError{Rule: name, Msg: fmt.Sprintf("internal compiler error: %v", r)}
+		}
+	}()
+	if strings.TrimSpace(src) == "" {
+		return nil, &RuleError{Rule: name, Msg: "empty rule"}
+	}
+	key := fmt.Sprint(int(out)) + "\x00" + src
+	if c, ok := e.programs.Load(key); ok {
+		return &Program{name: name, source: src, out: out, env: e, compiled: c.(*compiled)}, nil
+	}
+	checked, iss := e.cel.Compile(src)
+	if iss != nil && iss.Err() != nil {
+		var errs []error
+		for _, ce := range iss.Errors() {
+			errs = append(errs, newRuleError(name, src, ce.Location.Line(), ce.Location.Column()+1, ce.Message))
+		}
+		return nil, errors.Join(errs...)
+	}
+	var errs []error
+	if msg := checkOutput(checked.OutputType(), out); msg != "" {
+		errs = append(errs, newRuleError(name, src, 0, 0, msg))
+	}
+	errs = append(errs, e.checkGroups(name, src, checked)...)
+	est, cerr := e.cel.EstimateCost(checked, estimator{})
+	switch {
+	case cerr != nil:
+		errs = append(errs, newRuleError(name, src, 0, 0, "cost estimate: "+cerr.Error()))
+	case est.Max > e.costLimit:
+		errs = append(errs, newRuleError(name, src, 0, 0,
+			fmt.Sprintf("worst-case cost %d exceeds the limit %d; simplify the rule or raise the limit", est.Max, e.costLimit)))
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	prg, perr := e.cel.Program(checked,
+		cel.EvalOptions(cel.OptOptimize),
+		cel.InterruptCheckFrequency(64))
+	if perr != nil {
+		return nil, newRuleError(name, src, 0, 0, perr.Error())
+	}
+	c := &compiled{ast: checked, prg: prg}
+	c.traced = sync.OnceValues(func() (cel.Program, error) {
+		return e.cel.Program(checked, cel.EvalOptions(cel.OptTrackState, cel.OptExhaustiveEval))
+	})
+	actual, _ := e.programs.LoadOrStore(key, c)
+	return &Program{name: name, source: src, out: out, env: e, compiled: actual.(*compiled)}, nil
+}
+
+func checkOutput(t *cel.Type, want Output) string {
+	if t.IsExactType(types.DynType) || want == Any {
+		return ""
+	}
+	ok := false
+	switch want {
+	case Bool:
+		ok = t.IsExactType(types.BoolType)
+	case Number:
+		ok = t.IsExactType(types.IntType) || t.IsExactType(types.DoubleType) || t.IsExactType(types.UintType)
+	case String:
+		ok = t.IsExactType(types.StringType)
+	}
+	if ok {
+		return ""
+	}
+	return fmt.Sprintf("rule must evaluate to %s, not %s", want, t)
+}
+
+// checkGroups reports in_group calls whose group is a literal nobody defined.
+func (e *Env) checkGroups(name, src string, checked *cel.Ast) []error {
+	var errs []error
+	native := checked.NativeRep()
+	ast.PostOrderVisit(native.Expr(), ast.NewExprVisitor(func(x ast.Expr) {
+		if x.Kind() != ast.CallKind || x.AsCall().FunctionName() != "in_group" || len(x.AsCall().Args()) != 2 {
+			return
+		}
+		arg := x.AsCall().Args()[1]
+		if arg.Kind() != ast.LiteralKind {
+			return
+		}
+		g, ok := arg.AsLiteral().(types.String)
+		if !ok || e.HasGroup(string(g)) {
+			return
+		}
+		loc := native.SourceInfo().GetStartLocation(arg.ID())
+		errs = append(errs, newRuleError(name, src, loc.Line(), loc.Column()+1,
+			fmt.Sprintf("unknown region group %q (built-in: %s, or define it with the host's groups)",
+				string(g), strings.Join(BuiltinGroups(), ", "))))
+	}))
+	return errs
+}
+
+// estimator bounds the size of what rules read, so that every rule has a
+// finite worst-case cost.
+type estimator struct{}
+
+func (estimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
+	t := n.Type()
+	if t == nil {
+		return nil
+	}
+	switch t.Kind() {
+	case types.ListKind, types.MapKind:
+		return &cost.SizeEstimate{Min: 0, Max: maxListSize}
+	case types.StringKind, types.BytesKind:
+		return &cost.SizeEstimate{Min: 0, Max: maxStringSize}
+	}
+	return nil
+}
+
+func (estimator) EstimateCallCost(function, _ string, _ *cost.AstNode, _ []cost.AstNode) *cost.CallEstimate {
+	switch function {
+	case "has_tag", "has_segment", "has_channel", "has_product", "speaks":
+		return &cost.CallEstimate{CostEstimate: cost.CostEstimate{Min: 1, Max: maxListSize}}
+	case "money", "amount", "in_group", "days_between", "attr",
+		"_<_", "_<=_", "_>_", "_>=_", "_+_", "_-_":
+		return nil
+	}
+	return nil
+}
+
+// Eval evaluates the rule against the activation.
+func (p *Program) Eval(a *Activation) (ref.Val, error) {
+	out, _, err := p.prg.Eval(a)
+	if err != nil {
+		return nil, &EvalError{Rule: p.name, Err: err}
+	}
+	return out, nil
+}
+
+// EvalContext evaluates the rule, stopping with an error wrapping ctx's
+// cause if ctx is done before the rule finishes.
+func (p *Program) EvalContext(ctx context.Context, a *Activation) (ref.Val, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, &EvalError{Rule: p.name, Err: context.Cause(ctx)}
+	}
+	out, _, err := p.prg.ContextEval(ctx, a)
+	if err != nil {
+		return nil, &EvalError{Rule: p.name, Err: err}
+	}
+	return out, nil
+}
+
+// EvalBool evaluates a condition.
+func (p *Program) EvalBool(a *Activation) (bool, error) {
+	out, _, err := p.prg.Eval(a)
+	if err != nil {
+		return false, &EvalError{Rule: p.name, Err: err}
+	}
+	b, ok := out.(types.Bool)
+	if !ok {
+		return false, &EvalError{Rule: p.name, Err: fmt.Errorf("result %v is not a bool", out)}
+	}
+	return bool(b), nil
+}
+
+// EvalNumber evaluates a numeric rule as float64.
+func (p *Program) EvalNumber(a *Activation) (float64, error) {
+	out, _, err := p.prg.Eval(a)
+	if err != nil {
+		return 0, &EvalError{Rule: p.name, Err: err}
+	}
+	switch v := out.(type) {
+	case types.Int:
+		return float64(v), nil
+	case types.Double:
+		return float64(v), nil
+	case types.Uint:
+		return float64(v), nil
+	}
+	return 0, &EvalError{Rule: p.name, Err: fmt.Errorf("result %v is not a number", out)}
+}
+
+// Step is one sub-expression of a rule and the value it had.
+type Step struct {
+	Expr  string `json:"expr"`
+	Value string `json:"value"`
+}
+
+// Explain evaluates the rule again with state tracking and returns the value
+// of every call and field access in it, innermost first, ending with the
+// whole rule. It is slower than Eval (state tracking costs several times
+// the plain evaluation), so engines call it only when asked why.
+func (p *Program) Explain(a *Activation) ([]Step, error) {
+	traced, err := p.traced()
+	if err != nil {
+		return nil, &EvalError{Rule: p.name, Err: err}
+	}
+	_, det, err := traced.Eval(a)
+	if det == nil {
+		if err != nil {
+			return nil, &EvalError{Rule: p.name, Err: err}
+		}
+		return nil, nil
+	}
+	state := det.State()
+	native := p.ast.NativeRep()
+	var steps []Step
+	seen := map[string]bool{}
+	ast.PostOrderVisit(native.Expr(), ast.NewExprVisitor(func(x ast.Expr) {
+		if x.Kind() != ast.CallKind && x.Kind() != ast.SelectKind && x.Kind() != ast.ComprehensionKind {
+			return
+		}
+		v, ok := state.Value(x.ID())
+		if !ok {
+			return
+		}
+		text, uerr := parser.Unparse(x, native.SourceInfo())
+		if uerr != nil || seen[text] {
+			return
+		}
+		seen[text] = true
+		steps = append(steps, Step{Expr: text, Value: formatVal(v)})
+	}))
+	return steps, nil
+}
+
+func formatVal(v ref.Val) string {
+	if m, ok := asMoney(v); ok {
+		return m.String()
+	}
+	if c, ok := asCustomer(v); ok {
+		return "customer " + c.ID
+	}
+	switch x := v.(type) {
+	case types.String:
+		return fmt.Sprintf("%q", string(x))
+	case types.Timestamp:
+		return x.Time.Format(time.RFC3339)
+	case *types.Err:
+		return "error: " + x.Error()
+	case traitsLister:
+		if n, ok := x.Size().(types.Int); ok && n > 8 {
+			return fmt.Sprintf("[%d items]", int64(n))
+		}
+	}
+	return fmt.Sprint(v.Value())
+}
+
+type traitsLister interface{ Size() ref.Val }
+
+// Activation binds the variables of one evaluation. It is reused across
+// customers: the engines set the customer and evaluate, so that an
+// evaluation allocates nothing for its variables. An Activation is not safe
+// for concurrent use; use one per goroutine.
+type Activation struct {
+	customer any // *strata.Customer
+	now      ref.Val
+	home     ref.Val
+	names    []string
+	values   []any
+}
+
+// NewActivation returns an activation with home and now bound.
+func NewActivation(home string, now time.Time) *Activation {
+	return &Activation{home: types.String(home), now: types.Timestamp{Time: now}}
+}
+
+// SetCustomer binds customer to c. The activation keeps the pointer; do not
+// modify *c while evaluating.
+func (a *Activation) SetCustomer(c *strata.Customer) { a.customer = c }
+
+// SetNow binds now.
+func (a *Activation) SetNow(t time.Time) { a.now = types.Timestamp{Time: t} }
+
+// Now returns the bound now.
+func (a *Activation) Now() time.Time { return a.now.(types.Timestamp).Time }
+
+// Set binds an extra variable declared with WithVariable; v should be a
+// pointer to the declared struct type.
+func (a *Activation) Set(name string, v any) {
+	if i := slices.Index(a.names, name); i >= 0 {
+		a.values[i] = v
+		return
+	}
+	a.names = append(a.names, name)
+	a.values = append(a.values, v)
+}
+
+// ResolveName implements interpreter.Activation.
+func (a *Activation) ResolveName(name string) (any, bool) {
+	switch name {
+	case "customer":
+		return a.customer, a.customer != nil
+	case "now":
+		return a.now, true
+	case "home":
+		return a.home, true
+	}
+	for i, n := range a.names {
+		if n == name {
+			return a.values[i], true
+		}
+	}
+	return nil, false
+}
+
+// Parent implements interpreter.Activation.
+func (a *Activation) Parent() interpreter.Activation { return nil }
+
+var _ interpreter.Activation = (*Activation)(nil)
