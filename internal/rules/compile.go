@@ -223,6 +223,12 @@ func (estimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
 		return &cost.SizeEstimate{Min: 0, Max: maxListSize}
 	case types.StringKind, types.BytesKind:
 		return &cost.SizeEstimate{Min: 0, Max: maxStringSize}
+	case types.StructKind:
+		// Equality of records compares their fields; a Money has two.
+		if t.TypeName() == MoneyType.TypeName() {
+			return &cost.SizeEstimate{Min: 1, Max: 2}
+		}
+		return &cost.SizeEstimate{Min: 1, Max: maxListSize}
 	}
 	return nil
 }

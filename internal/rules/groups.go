@@ -12,9 +12,12 @@ import (
 // Each is a list of ISO 3166-1 or ISO 3166-2 codes.
 var curatedRegions = map[string][]string{
 	// EEA: the EU plus Iceland, Liechtenstein and Norway (EEA Agreement).
-	"EEA":     append(slices.Clone(cldrRegions["EU"]), "IS", "LI", "NO"),
-	"DACH":    {"AT", "CH", "DE"},
-	"Nordics": {"AX", "DK", "FI", "FO", "GL", "IS", "NO", "SE"},
+	"EEA": append(slices.Clone(cldrRegions["EU"]), "IS", "LI", "NO"),
+	// The euro area. CLDR 48 still lists 19 members; Croatia joined on
+	// 1 January 2023 and Bulgaria on 1 January 2026.
+	"Eurozone": {"AT", "BE", "BG", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PT", "SI", "SK"},
+	"DACH":     {"AT", "CH", "DE"},
+	"Nordics":  {"AX", "DK", "FI", "FO", "GL", "IS", "NO", "SE"},
 	// ASEAN's eleven members; Timor-Leste joined on 26 October 2025.
 	"ASEAN": {"BN", "ID", "KH", "LA", "MM", "MY", "PH", "SG", "TH", "TL", "VN"},
 	// The Middle East as trade statistics usually draw it: the Gulf, the

@@ -241,7 +241,6 @@ func regionTables(sup string) ([]byte, error) {
 	}
 	groups := []struct{ name, code, doc string }{
 		{"EU", "EU", "the 27 member states of the European Union"},
-		{"Eurozone", "EZ", "the EU member states that use the euro"},
 		{"Europe", "150", "UN M.49 region 150"},
 		{"Americas", "019", "UN M.49 region 019"},
 		{"NorthernAmerica", "021", "UN M.49 region 021 (US, CA, BM, GL, PM)"},

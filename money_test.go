@@ -1,0 +1,141 @@
+package strata_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/strata-go/strata"
+)
+
+func mustMoney(t testing.TB, amount, cur string) strata.Money {
+	t.Helper()
+	m, err := strata.NewMoney(amount, cur)
+	require.NoError(t, err)
+	return m
+}
+
+func TestNewMoney(t *testing.T) {
+	m, err := strata.NewMoney("5000000", "CNY")
+	require.NoError(t, err)
+	assert.Equal(t, "5000000.00 CNY", m.String())
+
+	_, err = strata.NewMoney("5,000,000", "CNY")
+	assert.ErrorContains(t, err, "not a decimal number")
+	_, err = strata.NewMoney("1", "XXX")
+	assert.ErrorIs(t, err, strata.ErrUnknownCurrency)
+
+	jpy, err := strata.MoneyFromMinor(1500, "JPY")
+	require.NoError(t, err)
+	assert.Equal(t, "1500 JPY", jpy.String())
+	bhd, err := strata.MoneyFromMinor(1500, "BHD")
+	require.NoError(t, err)
+	assert.Equal(t, "1.500 BHD", bhd.String())
+}
+
+func TestMoneyArithmetic(t *testing.T) {
+	a, b := mustMoney(t, "100.10", "USD"), mustMoney(t, "0.20", "USD")
+	sum, err := a.Add(b)
+	require.NoError(t, err)
+	assert.Equal(t, "100.30 USD", sum.String(), "exact decimal, no float drift")
+	diff, err := b.Sub(a)
+	require.NoError(t, err)
+	assert.True(t, diff.IsNegative())
+	assert.Equal(t, "-99.90 USD", diff.String())
+	assert.Equal(t, "99.90 USD", diff.Neg().String())
+	assert.Equal(t, "50.05 USD", a.Mul(decimal.RequireFromString("0.5")).String())
+
+	c, err := a.Cmp(b)
+	require.NoError(t, err)
+	assert.Equal(t, 1, c)
+	same, err := mustMoney(t, "100.1", "USD").Cmp(a)
+	require.NoError(t, err)
+	assert.Equal(t, 0, same, "100.1 and 100.10 are equal in value")
+
+	// An unset Money combines with any currency.
+	z, err := strata.Money{}.Add(a)
+	require.NoError(t, err)
+	assert.Equal(t, "USD", z.Currency)
+}
+
+func TestMoneyRefusesMixedCurrencies(t *testing.T) {
+	usd, cny := mustMoney(t, "1", "USD"), mustMoney(t, "1", "CNY")
+	_, err := usd.Add(cny)
+	assert.ErrorIs(t, err, strata.ErrCurrencyMismatch)
+	_, err = usd.Sub(cny)
+	assert.ErrorIs(t, err, strata.ErrCurrencyMismatch)
+	_, err = usd.Cmp(cny)
+	assert.ErrorIs(t, err, strata.ErrCurrencyMismatch)
+	_, err = usd.In("CNY", nil)
+	assert.ErrorIs(t, err, strata.ErrCurrencyMismatch)
+}
+
+// fakeConverter records calls, to prove conversion goes through the host.
+type fakeConverter struct{ calls int }
+
+func (f *fakeConverter) Convert(m strata.Money, to string) (strata.Money, error) {
+	f.calls++
+	if m.Currency == "USD" && to == "CNY" {
+		return strata.MoneyOf(m.Amount.Mul(decimal.NewFromInt(7)), "CNY"), nil
+	}
+	return strata.Money{}, strata.ErrNoRate
+}
+
+func TestMoneyConversion(t *testing.T) {
+	conv := &fakeConverter{}
+	got, err := mustMoney(t, "10", "USD").In("CNY", conv)
+	require.NoError(t, err)
+	assert.Equal(t, "70.00 CNY", got.String())
+	assert.Equal(t, 1, conv.calls)
+	_, err = mustMoney(t, "10", "EUR").In("CNY", conv)
+	assert.ErrorIs(t, err, strata.ErrNoRate)
+	same, err := mustMoney(t, "10", "CNY").In("CNY", conv)
+	require.NoError(t, err)
+	assert.Equal(t, 2, conv.calls, "no call when no conversion is needed")
+	assert.Equal(t, "10.00 CNY", same.String())
+}
+
+func TestRates(t *testing.T) {
+	r := strata.Rates{Base: "USD", PerBase: map[string]decimal.Decimal{
+		"CNY": decimal.RequireFromString("7.10"), "EUR": decimal.RequireFromString("0.92"), "JPY": decimal.RequireFromString("150"),
+	}}
+	for _, tt := range []struct{ from, amount, to, want string }{
+		{"USD", "100", "CNY", "710.00 CNY"},
+		{"CNY", "710", "USD", "100.00 USD"},
+		{"EUR", "92", "JPY", "15000 JPY"},
+		{"CNY", "1", "JPY", "21 JPY"}, // 21.126… rounds to whole yen
+	} {
+		got, err := r.Convert(mustMoney(t, tt.amount, tt.from), tt.to)
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, got.String(), "%s %s → %s", tt.amount, tt.from, tt.to)
+	}
+	_, err := r.Convert(mustMoney(t, "1", "GBP"), "USD")
+	assert.ErrorIs(t, err, strata.ErrNoRate)
+}
+
+func TestMoneyMinorAndRound(t *testing.T) {
+	minor, ok := mustMoney(t, "1234.56", "CNY").Minor()
+	assert.True(t, ok)
+	assert.Equal(t, int64(123456), minor)
+	_, ok = mustMoney(t, "1.005", "CNY").Minor()
+	assert.False(t, ok, "sub-fen amounts do not fit minor units")
+	assert.Equal(t, "1.01 CNY", mustMoney(t, "1.005", "CNY").Round().String())
+	assert.Equal(t, "3 JPY", mustMoney(t, "2.5", "JPY").Round().String())
+}
+
+func TestMoneyJSON(t *testing.T) {
+	m := mustMoney(t, "5000000.10", "CNY")
+	b, err := json.Marshal(m)
+	require.NoError(t, err)
+	assert.Equal(t, `{"amount":"5000000.1","currency":"CNY"}`, string(b))
+	var back strata.Money
+	require.NoError(t, json.Unmarshal(b, &back))
+	c, err := back.Cmp(m)
+	require.NoError(t, err)
+	assert.Zero(t, c)
+	assert.NoError(t, back.Validate())
+	assert.ErrorIs(t, strata.Money{Currency: "ABC"}.Validate(), strata.ErrUnknownCurrency)
+}
