@@ -42,7 +42,7 @@ func run() error {
 		{"revenue ≥ 5M CNY", `customer.revenue >= money("5000000", "CNY")`},
 		{"ordered in the last 30 days", `customer.orders > 0 && days_since(customer.last_order_at) <= 30`},
 	}
-	act := rules.NewActivation(sample.Home, now)
+	act := env.NewActivation(sample.Home, now)
 	fmt.Printf("%-30s %s\n", "rule", "customers")
 	for _, ch := range checks {
 		p, err := env.Compile(ch.name, ch.src, rules.Bool)

@@ -29,7 +29,7 @@ func benchRule(b *testing.B, src string) {
 	require.NoError(b, err)
 	p, err := env.Compile("bench", src, rules.Bool)
 	require.NoError(b, err)
-	act := rules.NewActivation("CN", benchNow)
+	act := env.NewActivation("CN", benchNow)
 	act.SetCustomer(benchCustomer())
 	b.ReportAllocs()
 	for b.Loop() {

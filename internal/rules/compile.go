@@ -115,7 +115,11 @@ func (p *Program) Source() string { return p.source }
 // errors, unknown fields, functions or variables, unknown region groups given
 // as literals, a result of the wrong type, and a worst-case cost over the
 // limit. Compiling the same text twice returns the cached program.
-func (e *Env) Compile(name, src string, out Output) (_ *Program, err error) {
+func (e *Env) Compile(name, src string, out Output) (*Program, error) {
+	return e.compile(name, src, out, e.costLimit)
+}
+
+func (e *Env) compile(name, src string, out Output, costLimit uint64) (_ *Program, err error) {
 	defer func() { // cel-go must never take the host down
 		if r := recover(); r != nil {
 			err = &RuleError{Rule: name, Msg: fmt.Sprintf("internal compiler error: %v", r)}
@@ -124,7 +128,7 @@ func (e *Env) Compile(name, src string, out Output) (_ *Program, err error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, &RuleError{Rule: name, Msg: "empty rule"}
 	}
-	key := fmt.Sprint(int(out)) + "\x00" + src
+	key := fmt.Sprint(int(out), "\x00", costLimit, "\x00", src)
 	if c, ok := e.programs.Load(key); ok {
 		return &Program{name: name, source: src, out: out, env: e, compiled: c.(*compiled)}, nil
 	}
@@ -141,26 +145,29 @@ func (e *Env) Compile(name, src string, out Output) (_ *Program, err error) {
 		errs = append(errs, newRuleError(name, src, 0, 0, msg))
 	}
 	errs = append(errs, e.checkGroups(name, src, checked)...)
+	errs = append(errs, checkMoneyLiterals(name, src, checked)...)
 	est, cerr := e.cel.EstimateCost(checked, estimator{})
 	switch {
 	case cerr != nil:
 		errs = append(errs, newRuleError(name, src, 0, 0, "cost estimate: "+cerr.Error()))
-	case est.Max > e.costLimit:
+	case est.Max > costLimit:
 		errs = append(errs, newRuleError(name, src, 0, 0,
-			fmt.Sprintf("worst-case cost %d exceeds the limit %d; simplify the rule or raise the limit", est.Max, e.costLimit)))
+			fmt.Sprintf("worst-case cost %d exceeds the limit %d; simplify the rule or raise the limit", est.Max, costLimit)))
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	prg, perr := e.cel.Program(checked,
 		cel.EvalOptions(cel.OptOptimize),
+		cel.CustomDecoratorV2(e.foldMoney),
+		cel.CustomDecoratorV2(e.fastMoneyCompare),
 		cel.InterruptCheckFrequency(64))
 	if perr != nil {
 		return nil, newRuleError(name, src, 0, 0, perr.Error())
 	}
 	c := &compiled{ast: checked, prg: prg}
 	c.traced = sync.OnceValues(func() (cel.Program, error) {
-		return e.cel.Program(checked, cel.EvalOptions(cel.OptTrackState, cel.OptExhaustiveEval))
+		return e.cel.Program(checked, cel.EvalOptions(cel.OptTrackState, cel.OptExhaustiveEval), cel.CustomDecoratorV2(e.foldMoney))
 	})
 	actual, _ := e.programs.LoadOrStore(key, c)
 	return &Program{name: name, source: src, out: out, env: e, compiled: actual.(*compiled)}, nil
@@ -207,6 +214,84 @@ func (e *Env) checkGroups(name, src string, checked *cel.Ast) []error {
 				string(g), strings.Join(BuiltinGroups(), ", "))))
 	}))
 	return errs
+}
+
+// checkMoneyLiterals reports money("…", "…") calls with literal arguments
+// that are not a decimal amount in a known currency.
+func checkMoneyLiterals(name, src string, checked *cel.Ast) []error {
+	var errs []error
+	native := checked.NativeRep()
+	ast.PostOrderVisit(native.Expr(), ast.NewExprVisitor(func(x ast.Expr) {
+		if x.Kind() != ast.CallKind || x.AsCall().FunctionName() != "money" || len(x.AsCall().Args()) != 2 {
+			return
+		}
+		a, b := x.AsCall().Args()[0], x.AsCall().Args()[1]
+		if a.Kind() != ast.LiteralKind || b.Kind() != ast.LiteralKind {
+			return
+		}
+		amt, ok := a.AsLiteral().(types.String)
+		cur, ok2 := b.AsLiteral().(types.String)
+		if !ok || !ok2 {
+			return
+		}
+		if _, err := strata.NewMoney(string(amt), string(cur)); err != nil {
+			loc := native.SourceInfo().GetStartLocation(x.ID())
+			errs = append(errs, newRuleError(name, src, loc.Line(), loc.Column()+1, "money: "+strings.TrimPrefix(err.Error(), "strata: ")))
+		}
+	}))
+	return errs
+}
+
+// foldMoney replaces money("…", "…") with literal arguments by its value
+// when the program is planned, so evaluation never parses a constant.
+func (e *Env) foldMoney(i interpreter.InterpretableV2) (interpreter.InterpretableV2, error) {
+	call, ok := i.(interpreter.InterpretableCall)
+	if !ok || call.Function() != "money" || len(call.Args()) != 2 {
+		return i, nil
+	}
+	a, ok := call.Args()[0].(interpreter.InterpretableConst)
+	b, ok2 := call.Args()[1].(interpreter.InterpretableConst)
+	if !ok || !ok2 {
+		return i, nil
+	}
+	v := e.moneyLiteral(a.Value(), b.Value())
+	if types.IsError(v) {
+		return i, nil
+	}
+	return interpreter.NewConstValue(call.ID(), v), nil
+}
+
+// combinedCostLimit bounds programs built from already-checked rules.
+const combinedCostLimit = 1 << 40
+
+// FirstMatch compiles conditions into one program that evaluates them in
+// order and returns the index of the first that holds, or -1: one
+// evaluation per ladder instead of one per tier. The conditions were
+// compiled (and cost-checked) one by one; when the combined program fails,
+// evaluate them one by one to learn which rule failed.
+func (e *Env) FirstMatch(name string, conds []*Program) (*Program, error) {
+	var b strings.Builder
+	for i, c := range conds {
+		// Newlines keep a rule's trailing // comment from swallowing the rest.
+		fmt.Fprintf(&b, "(\n%s\n) ? %d : ", c.source, i)
+	}
+	b.WriteString("-1")
+	return e.compile(name, b.String(), Number, combinedCostLimit)
+}
+
+// Each compiles conditions into one program that evaluates all of them and
+// returns their results as a list; see EvalBools.
+func (e *Env) Each(name string, conds []*Program) (*Program, error) {
+	var b strings.Builder
+	b.WriteString("[")
+	for i, c := range conds {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "(\n%s\n)", c.source)
+	}
+	b.WriteString("]")
+	return e.compile(name, b.String(), Any, combinedCostLimit)
 }
 
 // estimator bounds the size of what rules read, so that every rule has a
@@ -296,6 +381,40 @@ func (p *Program) EvalNumber(a *Activation) (float64, error) {
 	return 0, &EvalError{Rule: p.name, Err: fmt.Errorf("result %v is not a number", out)}
 }
 
+// EvalInt evaluates a rule that returns an int, such as a FirstMatch.
+func (p *Program) EvalInt(a *Activation) (int64, error) {
+	out, _, err := p.prg.Eval(a)
+	if err != nil {
+		return 0, &EvalError{Rule: p.name, Err: err}
+	}
+	n, ok := out.(types.Int)
+	if !ok {
+		return 0, &EvalError{Rule: p.name, Err: fmt.Errorf("result %v is not an int", out)}
+	}
+	return int64(n), nil
+}
+
+// EvalBools evaluates a list-of-conditions program (from Each) into dst,
+// which must have one element per condition.
+func (p *Program) EvalBools(a *Activation, dst []bool) error {
+	out, _, err := p.prg.Eval(a)
+	if err != nil {
+		return &EvalError{Rule: p.name, Err: err}
+	}
+	vals, ok := out.Value().([]ref.Val)
+	if !ok || len(vals) != len(dst) {
+		return &EvalError{Rule: p.name, Err: fmt.Errorf("result %v is not a list of %d conditions", out, len(dst))}
+	}
+	for i, v := range vals {
+		b, ok := v.(types.Bool)
+		if !ok {
+			return &EvalError{Rule: p.name, Err: fmt.Errorf("condition %d gave %v, not a bool", i, v)}
+		}
+		dst[i] = bool(b)
+	}
+	return nil
+}
+
 // Step is one sub-expression of a rule and the value it had.
 type Step struct {
 	Expr  string `json:"expr"`
@@ -369,21 +488,29 @@ type traitsLister interface{ Size() ref.Val }
 // evaluation allocates nothing for its variables. An Activation is not safe
 // for concurrent use; use one per goroutine.
 type Activation struct {
-	customer any // *strata.Customer
+	adapter  types.Adapter
+	customer ref.Val // the record adapted once, shared by every rule
 	now      ref.Val
 	home     ref.Val
 	names    []string
 	values   []any
 }
 
-// NewActivation returns an activation with home and now bound.
-func NewActivation(home string, now time.Time) *Activation {
-	return &Activation{home: types.String(home), now: types.Timestamp{Time: now}}
+// NewActivation returns an activation for programs of this environment,
+// with home and now bound.
+func (e *Env) NewActivation(home string, now time.Time) *Activation {
+	return &Activation{adapter: e.cel.CELTypeAdapter(), home: types.String(home), now: types.Timestamp{Time: now}}
 }
 
 // SetCustomer binds customer to c. The activation keeps the pointer; do not
-// modify *c while evaluating.
-func (a *Activation) SetCustomer(c *strata.Customer) { a.customer = c }
+// modify *c while evaluating. A nil c unbinds it.
+func (a *Activation) SetCustomer(c *strata.Customer) {
+	if c == nil {
+		a.customer = nil
+		return
+	}
+	a.customer = a.adapter.NativeToValue(c)
+}
 
 // SetNow binds now.
 func (a *Activation) SetNow(t time.Time) { a.now = types.Timestamp{Time: t} }

@@ -298,7 +298,18 @@ func (v moneyVal) Compare(o ref.Val) ref.Val {
 	if err != nil {
 		return types.WrapErr(err)
 	}
-	return types.Int(c)
+	return cmpResult(c)
+}
+
+// cmpResult returns the preallocated -1, 0 or 1, so comparing allocates nothing.
+func cmpResult(c int) ref.Val {
+	switch {
+	case c < 0:
+		return types.IntNegOne
+	case c > 0:
+		return types.IntOne
+	}
+	return types.IntZero
 }
 
 // Add implements traits.Adder.

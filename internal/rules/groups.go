@@ -80,6 +80,7 @@ func groupKey(name string) string {
 type groups struct {
 	members map[string]map[string]bool // folded name -> codes
 	names   map[string]string          // folded name -> display name
+	exact   map[string]map[string]bool // every name and alias as written -> codes
 }
 
 func newGroups(host map[string][]string) (*groups, error) {
@@ -120,11 +121,23 @@ func newGroups(host map[string][]string) (*groups, error) {
 	if len(errs) > 0 {
 		return nil, joinErrs(errs)
 	}
+	g.exact = map[string]map[string]bool{}
+	for _, src := range []map[string][]string{cldrRegions, curatedRegions, host} {
+		for n := range src {
+			g.exact[n] = g.members[groupKey(n)]
+		}
+	}
+	for alias := range groupAliases {
+		g.exact[alias] = g.members[groupKey(alias)]
+	}
 	return g, nil
 }
 
 // lookup returns the member set of a group.
 func (g *groups) lookup(name string) (map[string]bool, bool) {
+	if m, ok := g.exact[name]; ok {
+		return m, true
+	}
 	m, ok := g.members[groupKey(name)]
 	return m, ok
 }

@@ -32,7 +32,7 @@ func eval(t *testing.T, env *rules.Env, c *strata.Customer, src string) bool {
 	t.Helper()
 	p, err := env.Compile("t", src, rules.Bool)
 	require.NoError(t, err, src)
-	act := rules.NewActivation("CN", benchNow)
+	act := env.NewActivation("CN", benchNow)
 	act.SetCustomer(c)
 	got, err := p.EvalBool(act)
 	require.NoError(t, err, src)
@@ -228,7 +228,7 @@ func TestEvalErrors(t *testing.T) {
 	require.NoError(t, err)
 	p, err := env.Compile("cross", `customer.revenue > money("1", "CNY")`, rules.Bool)
 	require.NoError(t, err)
-	act := rules.NewActivation("CN", benchNow)
+	act := env.NewActivation("CN", benchNow)
 	act.SetCustomer(benchCustomer())
 	_, err = p.EvalBool(act)
 	var ee *rules.EvalError
@@ -252,7 +252,7 @@ func TestEvalNumberAndContext(t *testing.T) {
 	env := newEnv(t)
 	p, err := env.Compile("n", `customer.orders * 2 + 1`, rules.Number)
 	require.NoError(t, err)
-	act := rules.NewActivation("CN", benchNow)
+	act := env.NewActivation("CN", benchNow)
 	act.SetCustomer(benchCustomer())
 	n, err := p.EvalNumber(act)
 	require.NoError(t, err)
@@ -277,7 +277,7 @@ func TestExtraVariable(t *testing.T) {
 	env := newEnv(t, rules.WithVariable("lead", reflect.TypeFor[*testLead]()))
 	p, err := env.Compile("lead", `lead.product == "yarn" && lead.value > 1000.0 && customer.country == "DE"`, rules.Bool)
 	require.NoError(t, err)
-	act := rules.NewActivation("CN", benchNow)
+	act := env.NewActivation("CN", benchNow)
 	act.SetCustomer(benchCustomer())
 	act.Set("lead", &testLead{Product: "yarn", Value: 5000})
 	ok, err := p.EvalBool(act)
@@ -300,7 +300,7 @@ func TestExplain(t *testing.T) {
 	env := newEnv(t)
 	p, err := env.Compile("vip", `customer.country != home && customer.revenue >= money("5000000", "CNY")`, rules.Bool)
 	require.NoError(t, err)
-	act := rules.NewActivation("CN", benchNow)
+	act := env.NewActivation("CN", benchNow)
 	act.SetCustomer(benchCustomer())
 	steps, err := p.Explain(act)
 	require.NoError(t, err)
@@ -337,7 +337,7 @@ func TestConcurrentEval(t *testing.T) {
 	errs := make(chan error, 8)
 	for g := range 8 {
 		wg.Go(func() {
-			act := rules.NewActivation("CN", benchNow)
+			act := env.NewActivation("CN", benchNow)
 			for i := range 500 {
 				c := benchCustomer()
 				c.LastOrderAt = benchNow.AddDate(0, 0, -(i+g)%60)
@@ -380,7 +380,7 @@ func FuzzCompileRule(f *testing.F) {
 			require.True(t, errors.As(err, &re), "compile errors are RuleErrors: %v", err)
 			return
 		}
-		act := rules.NewActivation("CN", benchNow)
+		act := env.NewActivation("CN", benchNow)
 		act.SetCustomer(c)
 		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 		defer cancel()
@@ -388,3 +388,40 @@ func FuzzCompileRule(f *testing.F) {
 		_, _ = p.Explain(act)
 	})
 }
+
+// TestFastMoneyCompareMatchesGenericPlan checks that the planned fast path
+// for customer.revenue OP money(…) answers exactly as the generic operator
+// does (forced here by adding a zero, which is not a plain field access).
+func TestFastMoneyCompareMatchesGenericPlan(t *testing.T) {
+	env := newEnv(t)
+	act := env.NewActivation("CN", benchNow)
+	lits := []string{`money("2400000", "USD")`, `money("2400000.001", "USD")`, `money("16800000.00", "CNY")`, `money("0", "EUR")`, `money("2160000", "EUR")`}
+	ops := []string{"<", "<=", ">", ">="}
+	revenues := []strata.Money{
+		strata.MoneyOf(decimal.RequireFromString("2400000.00"), "USD"), strata.MoneyOf(decimal.RequireFromString("2399999.999"), "USD"),
+		strata.MoneyOf(decimal.NewFromInt(16_800_000), "CNY"), {}, strata.MoneyOf(decimal.NewFromInt(-5), "USD"),
+	}
+	for _, lit := range lits {
+		for _, op := range ops {
+			fast, err := env.Compile("fast", "customer.revenue "+op+" "+lit, rules.Bool)
+			require.NoError(t, err)
+			flipped, err := env.Compile("flip", lit+" "+flipOp[op]+" customer.revenue", rules.Bool)
+			require.NoError(t, err)
+			generic, err := env.Compile("generic", "customer.revenue + money(\"0\", \"USD\") "+op+" "+lit, rules.Bool)
+			require.NoError(t, err)
+			for _, rev := range revenues {
+				c := benchCustomer()
+				c.Revenue = rev
+				act.SetCustomer(c)
+				want, werr := generic.EvalBool(act)
+				for _, p := range []*rules.Program{fast, flipped} {
+					got, gerr := p.EvalBool(act)
+					assert.Equal(t, werr != nil, gerr != nil, "%s with %v: %v vs %v", p.Source(), rev, werr, gerr)
+					assert.Equal(t, want, got, "%s with revenue %v", p.Source(), rev)
+				}
+			}
+		}
+	}
+}
+
+var flipOp = map[string]string{"<": ">", "<=": ">=", ">": "<", ">=": "<="}

@@ -1,0 +1,447 @@
+package tiering
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/strata-go/strata"
+	"github.com/strata-go/strata/internal/rules"
+)
+
+var zeroTime time.Time
+
+// Reason says why a customer got its tier on a ladder.
+type Reason string
+
+// The reasons for a tier.
+const (
+	ReasonMatched  Reason = "matched"   // the tier's when rule matched
+	ReasonDefault  Reason = "default"   // no rule matched: the ladder's last tier
+	ReasonStayRule Reason = "stay_rule" // the customer would move down, but the tier's stay rule holds it
+	ReasonMinDwell Reason = "min_dwell" // the customer would move down, but has not been in the tier for min_dwell
+)
+
+// TierResult is a customer's place on one ladder.
+type TierResult struct {
+	Ladder string `json:"ladder"`
+	Tier   string `json:"tier"`
+	// Previous is the tier the record had (primary ladder only), and
+	// Changed says whether Tier differs from it.
+	Previous string `json:"previous,omitempty"`
+	Changed  bool   `json:"changed"`
+	// Since is when the customer entered Tier: the record's TierSince when
+	// unchanged, now when it changed.
+	Since  time.Time `json:"since,omitzero"`
+	Reason Reason    `json:"reason"`
+	// Rule is the CEL text that decided: the when rule, the stay rule, or
+	// empty for a default.
+	Rule string `json:"rule,omitempty"`
+	// Would is the tier the rules alone would give, when hysteresis kept
+	// the customer in a higher one.
+	Would     string  `json:"would,omitempty"`
+	OwnerRole string  `json:"owner_role,omitempty"`
+	FollowUp  Cadence `json:"follow_up,omitempty"`
+}
+
+// Placement is where a customer belongs: a tier on every ladder, every
+// segment it matches, and when to follow up.
+type Placement struct {
+	CustomerID string       `json:"customer_id"`
+	Tiers      []TierResult `json:"tiers"`
+	Segments   []string     `json:"segments"`
+	// NextFollowUp is now plus the primary tier's cadence; zero if the
+	// tier has none.
+	NextFollowUp time.Time `json:"next_follow_up,omitzero"`
+	// Revenue is the customer's revenue as read, for dashboards.
+	Revenue strata.Money `json:"revenue,omitzero"`
+}
+
+// Tier returns the tier on the primary ladder.
+func (p Placement) Tier() string {
+	if len(p.Tiers) == 0 {
+		return ""
+	}
+	return p.Tiers[0].Tier
+}
+
+// TierOn returns the tier on the named ladder, or "".
+func (p Placement) TierOn(ladder string) string {
+	for _, t := range p.Tiers {
+		if t.Ladder == ladder {
+			return t.Tier
+		}
+	}
+	return ""
+}
+
+// Apply writes the placement back onto a record: Tier and TierSince from
+// the primary ladder, and Segments. Other fields are left alone.
+func (p Placement) Apply(c *strata.Customer) {
+	if len(p.Tiers) > 0 {
+		c.Tier = p.Tiers[0].Tier
+		c.TierSince = p.Tiers[0].Since
+	}
+	c.Segments = append(c.Segments[:0:0], p.Segments...)
+}
+
+// Why explains the placement in one line per ladder, for people.
+func (p Placement) Why() string {
+	var b strings.Builder
+	for i, t := range p.Tiers {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "%s: %s — ", t.Ladder, t.Tier)
+		switch t.Reason {
+		case ReasonMatched:
+			fmt.Fprintf(&b, "matched %s", t.Rule)
+		case ReasonDefault:
+			b.WriteString("no rule matched; the default tier")
+		case ReasonStayRule:
+			fmt.Fprintf(&b, "the rules alone give %s, but the stay rule %s holds", t.Would, t.Rule)
+		case ReasonMinDwell:
+			fmt.Fprintf(&b, "the rules alone give %s, but it entered %s on %s and min_dwell has not passed",
+				t.Would, t.Tier, t.Since.Format(time.DateOnly))
+		}
+		if t.Changed {
+			if t.Previous == "" {
+				b.WriteString(" (new)")
+			} else {
+				fmt.Fprintf(&b, " (was %s)", t.Previous)
+			}
+		}
+	}
+	if len(p.Segments) > 0 {
+		fmt.Fprintf(&b, "\nsegments: %s", strings.Join(p.Segments, ", "))
+	}
+	return b.String()
+}
+
+// work is a pooled per-goroutine scratch: an activation and a copy of the
+// customer it points at, so Classify allocates nothing for its variables.
+type work struct {
+	act   *rules.Activation
+	c     strata.Customer
+	now   time.Time
+	flags []bool // segment results
+}
+
+func (e *Engine) getWork(c *strata.Customer, now time.Time) *work {
+	w := e.acts.Get().(*work)
+	w.c = *c
+	if !w.now.Equal(now) || w.now.Location() != now.Location() {
+		w.act.SetNow(now)
+		w.now = now
+	}
+	w.act.SetCustomer(&w.c)
+	return w
+}
+
+func (e *Engine) putWork(w *work) {
+	w.c = strata.Customer{}
+	e.acts.Put(w)
+}
+
+// Classify places one customer at now: a tier on every ladder (first match,
+// with the primary ladder's hysteresis read from c.Tier and c.TierSince),
+// every matching segment, and the next follow-up date. It fails only when a
+// rule fails to evaluate (an *EvalError naming the rule).
+func (e *Engine) Classify(c strata.Customer, now time.Time) (Placement, error) {
+	w := e.getWork(&c, now)
+	defer e.putWork(w)
+	return e.classify(w, &c, now)
+}
+
+func (e *Engine) classify(w *work, c *strata.Customer, now time.Time) (Placement, error) {
+	p := Placement{CustomerID: c.ID, Tiers: make([]TierResult, len(e.ladders)), Revenue: c.Revenue}
+	for li := range e.ladders {
+		r, err := e.placeOn(w.act, li, c, now)
+		if err != nil {
+			return Placement{}, err
+		}
+		p.Tiers[li] = r
+	}
+	if e.each != nil {
+		if err := e.each.EvalBools(w.act, w.flags); err != nil {
+			// Evaluate one by one to name the failing rule.
+			for i := range e.segments {
+				if w.flags[i], err = e.segments[i].when.EvalBool(w.act); err != nil {
+					return Placement{}, err
+				}
+			}
+		}
+		n := 0
+		for _, f := range w.flags {
+			if f {
+				n++
+			}
+		}
+		p.Segments = make([]string, 0, n)
+		for i, f := range w.flags {
+			if f {
+				p.Segments = append(p.Segments, e.segments[i].Name)
+			}
+		}
+	}
+	if p.Segments == nil {
+		p.Segments = []string{}
+	}
+	if len(p.Tiers) > 0 {
+		p.NextFollowUp = p.Tiers[0].FollowUp.Next(now)
+	}
+	return p, nil
+}
+
+func (e *Engine) placeOn(act *rules.Activation, li int, c *strata.Customer, now time.Time) (TierResult, error) {
+	l := &e.ladders[li]
+	pick := len(l.tiers) - 1 // the default
+	if l.first != nil {
+		i, err := l.first.EvalInt(act)
+		if err != nil {
+			// Evaluate one by one to name the failing rule.
+			for j := range l.tiers {
+				if l.tiers[j].when == nil {
+					break
+				}
+				if _, err := l.tiers[j].when.EvalBool(act); err != nil {
+					return TierResult{}, err
+				}
+			}
+			return TierResult{}, err
+		}
+		if i >= 0 {
+			pick = int(i) // only the default has no rule, and it is last
+		}
+	}
+	res := TierResult{Ladder: l.name, Reason: ReasonMatched}
+	if l.tiers[pick].when == nil {
+		res.Reason = ReasonDefault
+	} else {
+		res.Rule = l.tiers[pick].When
+	}
+	if li == 0 {
+		res.Previous = c.Tier
+		// Hysteresis: moving down from the current tier needs the current
+		// tier's stay rule to fail and its minimum dwell to have passed.
+		if cur, ok := l.byName[c.Tier]; ok && cur < pick {
+			t := &l.tiers[cur]
+			if t.MinDwell > 0 && !c.TierSince.IsZero() && now.Sub(c.TierSince) < time.Duration(t.MinDwell) {
+				res.Would, res.Reason, res.Rule, pick = l.tiers[pick].Name, ReasonMinDwell, "", cur
+			} else if t.stay != nil {
+				ok, err := t.stay.EvalBool(act)
+				if err != nil {
+					return TierResult{}, err
+				}
+				if ok {
+					res.Would, res.Reason, res.Rule, pick = l.tiers[pick].Name, ReasonStayRule, t.Stay, cur
+				}
+			}
+		}
+	}
+	t := &l.tiers[pick]
+	res.Tier, res.OwnerRole, res.FollowUp = t.Name, t.OwnerRole, t.FollowUp
+	if li == 0 {
+		res.Changed = res.Tier != res.Previous
+		res.Since = c.TierSince
+		if res.Changed || res.Since.IsZero() {
+			res.Since = now
+		}
+	}
+	return res, nil
+}
+
+// Step is one sub-expression of a rule and the value it had.
+type Step = rules.Step
+
+// RuleTrace is one rule evaluated for a customer: whether it matched and the
+// value of each sub-expression.
+type RuleTrace struct {
+	Rule    string `json:"rule"` // "tier value/vip", "stay value/vip", "segment east-china"
+	Source  string `json:"source"`
+	Matched bool   `json:"matched"`
+	Steps   []Step `json:"steps"`
+}
+
+// Explanation is a placement with the trace of every rule that decided it.
+type Explanation struct {
+	Placement Placement   `json:"placement"`
+	Rules     []RuleTrace `json:"rules"`
+}
+
+// Explain classifies c like Classify and also re-evaluates, with state
+// tracking, every rule on the path to each tier and every segment rule,
+// recording the value of each sub-expression. It is several times slower
+// than Classify; call it when someone asks why.
+func (e *Engine) Explain(c strata.Customer, now time.Time) (Explanation, error) {
+	w := e.getWork(&c, now)
+	defer e.putWork(w)
+	p, err := e.classify(w, &c, now)
+	if err != nil {
+		return Explanation{}, err
+	}
+	ex := Explanation{Placement: p}
+	trace := func(name string, prog *rules.Program) (bool, error) {
+		ok, err := prog.EvalBool(w.act)
+		if err != nil {
+			return false, err
+		}
+		steps, err := prog.Explain(w.act)
+		if err != nil {
+			return false, err
+		}
+		ex.Rules = append(ex.Rules, RuleTrace{Rule: name, Source: prog.Source(), Matched: ok, Steps: steps})
+		return ok, nil
+	}
+	for li, l := range e.ladders {
+		for _, t := range l.tiers {
+			if t.when == nil {
+				break
+			}
+			ok, err := trace(prog(t.when), t.when)
+			if err != nil {
+				return Explanation{}, err
+			}
+			if ok {
+				break
+			}
+		}
+		if li == 0 && p.Tiers[0].Reason == ReasonStayRule {
+			st := l.tiers[l.byName[p.Tiers[0].Tier]].stay
+			if _, err := trace(prog(st), st); err != nil {
+				return Explanation{}, err
+			}
+		}
+	}
+	for _, s := range e.segments {
+		if _, err := trace(prog(s.when), s.when); err != nil {
+			return Explanation{}, err
+		}
+	}
+	return ex, nil
+}
+
+func prog(p *rules.Program) string { return p.Name() }
+
+// batchSize is how many customers a worker classifies per hand-off.
+const batchSize = 256
+
+// ClassifyAll classifies a stream of customers on all cores, yielding one
+// placement (or error) per customer in input order. It stops early when the
+// consumer stops or ctx is done; in the latter case the last pair yielded
+// carries ctx's error. The sequence is read once, from one goroutine.
+func (e *Engine) ClassifyAll(ctx context.Context, customers iter.Seq[strata.Customer], now time.Time) iter.Seq2[Placement, error] {
+	return func(yield func(Placement, error) bool) {
+		type result struct {
+			p   Placement
+			err error
+		}
+		type batch struct {
+			in   []strata.Customer
+			out  []result
+			done chan struct{}
+		}
+		inner, cancel := context.WithCancel(ctx)
+		defer cancel()
+		workers := runtime.GOMAXPROCS(0)
+		jobs := make(chan *batch, workers)
+		ordered := make(chan *batch, workers*2)
+		// Batches are recycled once the consumer has yielded them, so a
+		// long stream allocates a handful of batches, not one per 256.
+		free := make(chan *batch, workers*3+1)
+		newBatch := func() *batch {
+			select {
+			case b := <-free:
+				b.in, b.out, b.done = b.in[:0], b.out[:0], make(chan struct{})
+				return b
+			default:
+				return &batch{in: make([]strata.Customer, 0, batchSize), out: make([]result, 0, batchSize), done: make(chan struct{})}
+			}
+		}
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				w := e.acts.Get().(*work)
+				defer e.putWork(w)
+				for b := range jobs {
+					for i := range b.in {
+						if inner.Err() != nil {
+							break
+						}
+						c := &b.in[i]
+						w.c = *c
+						if !w.now.Equal(now) {
+							w.act.SetNow(now)
+							w.now = now
+						}
+						w.act.SetCustomer(&w.c)
+						p, err := e.classify(w, c, now)
+						b.out = append(b.out, result{p, err})
+					}
+					close(b.done)
+				}
+			})
+		}
+		wg.Go(func() { // producer: reads the sequence, hands out batches in order
+			defer close(jobs)
+			defer close(ordered)
+			b := newBatch()
+			send := func() bool {
+				select {
+				case ordered <- b:
+				case <-inner.Done():
+					return false
+				}
+				select {
+				case jobs <- b:
+				case <-inner.Done():
+					close(b.done)
+					return false
+				}
+				b = newBatch()
+				return true
+			}
+			for c := range customers {
+				b.in = append(b.in, c)
+				if len(b.in) == batchSize && !send() {
+					return
+				}
+			}
+			if len(b.in) > 0 {
+				send()
+			}
+		})
+		defer wg.Wait()
+		defer cancel()
+		for b := range ordered {
+			select {
+			case <-b.done:
+			case <-inner.Done():
+				yield(Placement{}, ctx.Err())
+				return
+			}
+			for _, r := range b.out {
+				if !yield(r.p, r.err) {
+					return
+				}
+			}
+			if len(b.out) < len(b.in) { // cut short by cancellation
+				yield(Placement{}, ctx.Err())
+				return
+			}
+			clear(b.in) // drop references to the records before reuse
+			clear(b.out)
+			select {
+			case free <- b:
+			default:
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			yield(Placement{}, err)
+		}
+	}
+}
