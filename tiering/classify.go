@@ -99,11 +99,11 @@ func (p Placement) Why() string {
 		fmt.Fprintf(&b, "%s: %s — ", t.Ladder, t.Tier)
 		switch t.Reason {
 		case ReasonMatched:
-			fmt.Fprintf(&b, "matched %s", t.Rule)
+			fmt.Fprintf(&b, "matched %s", oneLine(t.Rule))
 		case ReasonDefault:
 			b.WriteString("no rule matched; the default tier")
 		case ReasonStayRule:
-			fmt.Fprintf(&b, "the rules alone give %s, but the stay rule %s holds", t.Would, t.Rule)
+			fmt.Fprintf(&b, "the rules alone give %s, but the stay rule %s holds", t.Would, oneLine(t.Rule))
 		case ReasonMinDwell:
 			fmt.Fprintf(&b, "the rules alone give %s, but it entered %s on %s and min_dwell has not passed",
 				t.Would, t.Tier, t.Since.Format(time.DateOnly))
@@ -121,6 +121,9 @@ func (p Placement) Why() string {
 	}
 	return b.String()
 }
+
+// oneLine folds a rule's line breaks and indentation into single spaces.
+func oneLine(rule string) string { return strings.Join(strings.Fields(rule), " ") }
 
 // work is a pooled per-goroutine scratch: an activation and a copy of the
 // customer it points at, so Classify allocates nothing for its variables.

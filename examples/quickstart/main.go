@@ -1,27 +1,37 @@
 // Command quickstart runs Strata's main job on a built-in sample book: a
 // Chinese manufacturer's domestic and overseas customers. It validates the
-// records and evaluates a few rules, and prints a readable summary.
+// records, places every customer in a tier and its segments with the
+// starter configuration (the seed article's case tables), and explains one
+// placement.
 //
 //	go run ./examples/quickstart
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
-	"github.com/strata-go/strata/internal/rules"
+	"github.com/shopspring/decimal"
+	"golang.org/x/text/width"
+
+	"github.com/strata-go/strata"
 	"github.com/strata-go/strata/internal/sample"
+	"github.com/strata-go/strata/tiering"
 )
 
 func main() {
-	if err := run(); err != nil {
+	if err := run(context.Background(), os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
+func run(ctx context.Context, out io.Writer) error {
 	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
 	book := sample.Book(now)
 	for _, c := range book {
@@ -29,41 +39,87 @@ func run() error {
 			return fmt.Errorf("customer %s: %w", c.ID, err)
 		}
 	}
-	fmt.Printf("Sample book: %d customers, all valid.\n\n", len(book))
+	fmt.Fprintf(out, "Sample book: %d customers, all valid.\n\n", len(book))
 
-	env, err := rules.New(rules.WithConverter(sample.Rates))
+	// 1. Tiering: the starter ladder and segments.
+	engine, err := tiering.Compile(tiering.StarterConfig(sample.Home), tiering.WithConverter(sample.Rates))
 	if err != nil {
 		return err
 	}
-	checks := []struct{ name, src string }{
-		{"domestic", `customer.country == home`},
-		{"East China (华东)", `in_group(customer, "华东")`},
-		{"EU", `in_group(customer, "EU")`},
-		{"revenue ≥ 5M CNY", `customer.revenue >= money("5000000", "CNY")`},
-		{"ordered in the last 30 days", `customer.orders > 0 && days_since(customer.last_order_at) <= 30`},
+	summary, err := engine.Summarize(ctx, slices.Values(book), now, "CNY", sample.Rates)
+	if err != nil {
+		return err
 	}
-	act := env.NewActivation(sample.Home, now)
-	fmt.Printf("%-30s %s\n", "rule", "customers")
-	for _, ch := range checks {
-		p, err := env.Compile(ch.name, ch.src, rules.Bool)
-		if err != nil {
-			return err
+	fmt.Fprintln(out, "Tier distribution (ladder \"value\"):")
+	table(out, []string{"tier", "customers", "revenue (CNY)", "owner", "follow-up"}, func(row func(...string)) {
+		for _, name := range engine.Tiers("value") {
+			t, _ := engine.Tier("value", name)
+			row(name, fmt.Sprint(summary.Tiers["value"][name]), summary.Revenue["value"][name].Amount.StringFixed(0),
+				t.OwnerRole, string(t.FollowUp))
 		}
-		n := 0
-		for i := range book {
-			act.SetCustomer(&book[i])
-			ok, err := p.EvalBool(act)
-			if err != nil {
-				return err
-			}
-			if ok {
-				n++
-			}
+	})
+	fmt.Fprintln(out, "\nSegments:")
+	table(out, []string{"segment", "customers"}, func(row func(...string)) {
+		for _, name := range engine.Segments() {
+			row(name, fmt.Sprint(summary.Segments[name]))
 		}
-		fmt.Printf("%-30s %d\n", ch.name, n)
-	}
+	})
 
-	_, err = env.Compile("typo", `customer.revnue >= money("5000000", "CNY")`, rules.Bool)
-	fmt.Printf("\nA typo is caught at compile time:\n%v\n", err)
+	// 2. One explained placement: a VIP whose revenue dipped below the line.
+	c := book[slices.IndexFunc(book, func(c strata.Customer) bool { return c.ID == "domestic-vip-001" })]
+	c.Tier, c.TierSince = "vip", now.AddDate(-1, 0, 0)
+	c.Revenue = strata.MoneyOf(c.Revenue.Amount.Mul(decimal.RequireFromString("0.85")).Round(2), "CNY")
+	if c.Revenue.Amount.Cmp(decimal.NewFromInt(5_000_000)) >= 0 {
+		c.Revenue = strata.MoneyOf(decimal.NewFromInt(4_700_000), "CNY")
+	}
+	p, err := engine.Classify(c, now)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nWhy is %s (revenue %s, was vip) still where it is?\n%s\n", c.ID, c.Revenue, p.Why())
+
+	// 3. A typo in a rule is caught when the configuration is compiled.
+	cfg := tiering.StarterConfig(sample.Home)
+	cfg.Segments[0].When = `customer.country == home && customer.revnue >= money("1000000", "CNY")`
+	_, err = tiering.Compile(cfg)
+	fmt.Fprintf(out, "\nA typo is caught before it ships:\n%v\n", err)
 	return nil
+}
+
+// table prints rows with columns padded by display width, so Chinese text
+// lines up with Latin text.
+func table(out io.Writer, header []string, rows func(row func(...string))) {
+	var all [][]string
+	all = append(all, header)
+	rows(func(cells ...string) { all = append(all, cells) })
+	widths := make([]int, len(header))
+	for _, r := range all {
+		for i, cell := range r {
+			widths[i] = max(widths[i], displayWidth(cell))
+		}
+	}
+	for _, r := range all {
+		var b strings.Builder
+		for i, cell := range r {
+			b.WriteString("  ")
+			b.WriteString(cell)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(cell)))
+			}
+		}
+		fmt.Fprintln(out, b.String())
+	}
+}
+
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }

@@ -121,6 +121,9 @@ func customer(r *rand.Rand, co cohort, i int, now time.Time) strata.Customer {
 		CreatedAt: now.AddDate(0, 0, -30-r.IntN(1500)),
 		Tags:      append([]string(nil), co.tags...),
 	}
+	if co.label == "domestic-regular" && i%12 == 0 {
+		c.Kind = strata.KindReseller // 代理商: a channel partner's book
+	}
 	if c.Country == Home {
 		c.Name = cnPrefix[r.IntN(len(cnPrefix))] + cnSuffix[r.IntN(len(cnSuffix))]
 		c.Channels = []strata.Channel{
