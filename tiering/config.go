@@ -1,11 +1,9 @@
 package tiering
 
 import (
-	"encoding/json"
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/strata-go/strata"
 )
 
 // Config is a tiering configuration: ladders and segments, as plain data
@@ -48,7 +46,7 @@ type Tier struct {
 	// MinDwell keeps a customer in the tier at least this long after it
 	// entered (TierSince on the record) before it may move down. Primary
 	// ladder only.
-	MinDwell Duration `json:"min_dwell,omitempty"`
+	MinDwell strata.Duration `json:"min_dwell,omitempty"`
 	// OwnerRole is the role that should own customers in this tier, such as
 	// "sales-director"; routing can match it.
 	OwnerRole string `json:"owner_role,omitempty"`
@@ -110,55 +108,4 @@ func (c Cadence) Next(from time.Time) time.Time {
 		return from.AddDate(1, 0, 0)
 	}
 	return time.Time{}
-}
-
-// Duration is a time.Duration that reads and writes JSON as a string: Go
-// syntax ("36h", "90m") or whole days ("90d").
-type Duration time.Duration
-
-// MarshalJSON writes whole days as "90d" and anything else in Go syntax.
-func (d Duration) MarshalJSON() ([]byte, error) {
-	return json.Marshal(d.String())
-}
-
-// String formats d as JSON does.
-func (d Duration) String() string {
-	td := time.Duration(d)
-	if td != 0 && td%(24*time.Hour) == 0 {
-		return strconv.FormatInt(int64(td/(24*time.Hour)), 10) + "d"
-	}
-	return td.String()
-}
-
-// UnmarshalJSON reads "90d", "36h" or "1h30m".
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("duration: want a string such as \"90d\" or \"36h\"")
-	}
-	v, err := ParseDuration(s)
-	if err != nil {
-		return err
-	}
-	*d = v
-	return nil
-}
-
-// ParseDuration parses "90d" (whole days) or Go duration syntax.
-func ParseDuration(s string) (Duration, error) {
-	if days, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.Atoi(days)
-		if err != nil || n < 0 || n > 100*366 {
-			return 0, fmt.Errorf("duration %q: want whole days such as \"90d\"", s)
-		}
-		return Duration(time.Duration(n) * 24 * time.Hour), nil
-	}
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("duration %q: %w", s, err)
-	}
-	if v < 0 {
-		return 0, fmt.Errorf("duration %q: negative", s)
-	}
-	return Duration(v), nil
 }

@@ -1,6 +1,10 @@
 package tiering
 
-import "time"
+import (
+	"time"
+
+	"github.com/strata-go/strata"
+)
 
 // StarterConfig returns a configuration that reproduces the case tables of
 // the tiering article Strata's first users wrote down, for a company whose
@@ -31,7 +35,7 @@ func StarterConfig(home string) Config {
 			Name: "value",
 			Tiers: []Tier{
 				{Name: "vip", Label: "tier.vip", When: band("5000000", "2000000"), Stay: band("4000000", "1600000"),
-					MinDwell: Duration(90 * 24 * time.Hour), OwnerRole: "sales-director", FollowUp: CadenceWeekly},
+					MinDwell: strata.Duration(90 * 24 * time.Hour), OwnerRole: "sales-director", FollowUp: CadenceWeekly},
 				{Name: "key", Label: "tier.key", When: band("1000000", "500000"), Stay: band("800000", "400000"),
 					OwnerRole: "account-manager", FollowUp: CadenceMonthly},
 				{Name: "regular", Label: "tier.regular", When: band("300000", "100000"),

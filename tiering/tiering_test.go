@@ -132,7 +132,7 @@ func TestHysteresis(t *testing.T) {
 func TestMinDwell(t *testing.T) {
 	cfg := simpleConfig()
 	cfg.Ladders[0].Tiers[0].Stay = ""
-	cfg.Ladders[0].Tiers[0].MinDwell = tiering.Duration(90 * 24 * time.Hour)
+	cfg.Ladders[0].Tiers[0].MinDwell = strata.Duration(90 * 24 * time.Hour)
 	e := compile(t, cfg)
 	c := cust("m", "CN", cny(100), 1)
 	c.Tier, c.TierSince = "vip", now.AddDate(0, 0, -30)
@@ -172,7 +172,7 @@ func TestLint(t *testing.T) {
 			c.Ladders[0].Tiers[1].When = `customer.revenue >= money("6000000", "CNY")`
 		}, []string{`ladders[0].tiers[1]: tier "key" can never be reached: every customer it matches is taken first by tier "vip"`}},
 		{"stay off the primary ladder", func(c *tiering.Config) { c.Ladders[1].Tiers[0].Stay = "true" }, []string{"apply only to the primary"}},
-		{"stay on the default", func(c *tiering.Config) { c.Ladders[0].Tiers[2].MinDwell = tiering.Duration(time.Hour) }, []string{"on the default tier have no effect"}},
+		{"stay on the default", func(c *tiering.Config) { c.Ladders[0].Tiers[2].MinDwell = strata.Duration(time.Hour) }, []string{"on the default tier have no effect"}},
 		{"bad cadence", func(c *tiering.Config) { c.Ladders[0].Tiers[2].FollowUp = "fortnightly" }, []string{`unknown cadence "fortnightly"`}},
 		{"duplicate segment", func(c *tiering.Config) { c.Segments[1].Name = "east-china" }, []string{`segments[1].name: duplicate segment`}},
 		{"segment without rule", func(c *tiering.Config) { c.Segments[0].When = "" }, []string{`segments[0].when: required`}},
@@ -242,9 +242,9 @@ func TestConfigJSONRoundTrip(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, string(b), string(b2))
 	}
-	var d tiering.Duration
+	var d strata.Duration
 	require.NoError(t, json.Unmarshal([]byte(`"90d"`), &d))
-	assert.Equal(t, tiering.Duration(90*24*time.Hour), d)
+	assert.Equal(t, strata.Duration(90*24*time.Hour), d)
 	require.NoError(t, json.Unmarshal([]byte(`"36h"`), &d))
 	assert.Equal(t, `"36h0m0s"`, string(must(json.Marshal(d))))
 	assert.Error(t, json.Unmarshal([]byte(`"-3d"`), &d))

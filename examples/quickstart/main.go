@@ -1,8 +1,8 @@
 // Command quickstart runs Strata's main job on a built-in sample book: a
 // Chinese manufacturer's domestic and overseas customers. It validates the
-// records, places every customer in a tier and its segments with the
-// starter configuration (the seed article's case tables), and explains one
-// placement.
+// records, scores their value and potential, places every customer in a
+// tier and its segments with the starter configuration (the seed article's
+// case tables), and explains one score and one placement.
 //
 //	go run ./examples/quickstart
 package main
@@ -21,6 +21,7 @@ import (
 
 	"github.com/strata-go/strata"
 	"github.com/strata-go/strata/internal/sample"
+	"github.com/strata-go/strata/scoring"
 	"github.com/strata-go/strata/tiering"
 )
 
@@ -41,7 +42,42 @@ func run(ctx context.Context, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "Sample book: %d customers, all valid.\n\n", len(book))
 
-	// 1. Tiering: the starter ladder and segments.
+	// 1. Scoring: value and potential, written onto the records.
+	value, err := scoring.Compile(scoring.ValueCard(sample.Home, "CNY"), scoring.WithConverter(sample.Rates))
+	if err != nil {
+		return err
+	}
+	potential, err := scoring.Compile(scoring.PotentialCard(sample.Home, "CNY"), scoring.WithConverter(sample.Rates))
+	if err != nil {
+		return err
+	}
+	grades := map[strata.Grade]int{}
+	var explained scoring.Result
+	for i := range book {
+		events := eventsOf(book[i], now)
+		v, err := value.Score(book[i], events, now)
+		if err != nil {
+			return err
+		}
+		p, err := potential.Score(book[i], events, now)
+		if err != nil {
+			return err
+		}
+		scoring.Apply(&book[i], now, v, p)
+		grades[book[i].Scores.Grade]++
+		if book[i].ID == "sea-new-001" {
+			explained = v
+		}
+	}
+	fmt.Fprintln(out, "Grades (value for customers, potential for leads):")
+	table(out, []string{"grade", "customers"}, func(row func(...string)) {
+		for _, g := range []strata.Grade{strata.GradeA, strata.GradeB, strata.GradeC, strata.GradeD} {
+			row(string(g), fmt.Sprint(grades[g]))
+		}
+	})
+	fmt.Fprintf(out, "\nWhy is sea-new-001 a %s?\n%s\n\n", explained.Grade, explained.Why())
+
+	// 2. Tiering: the starter ladder and segments.
 	engine, err := tiering.Compile(tiering.StarterConfig(sample.Home), tiering.WithConverter(sample.Rates))
 	if err != nil {
 		return err
@@ -65,7 +101,7 @@ func run(ctx context.Context, out io.Writer) error {
 		}
 	})
 
-	// 2. One explained placement: a VIP whose revenue dipped below the line.
+	// 3. One explained placement: a VIP whose revenue dipped below the line.
 	c := book[slices.IndexFunc(book, func(c strata.Customer) bool { return c.ID == "domestic-vip-001" })]
 	c.Tier, c.TierSince = "vip", now.AddDate(-1, 0, 0)
 	c.Revenue = strata.MoneyOf(c.Revenue.Amount.Mul(decimal.RequireFromString("0.85")).Round(2), "CNY")
@@ -78,12 +114,21 @@ func run(ctx context.Context, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "\nWhy is %s (revenue %s, was vip) still where it is?\n%s\n", c.ID, c.Revenue, p.Why())
 
-	// 3. A typo in a rule is caught when the configuration is compiled.
+	// 4. A typo in a rule is caught when the configuration is compiled.
 	cfg := tiering.StarterConfig(sample.Home)
 	cfg.Segments[0].When = `customer.country == home && customer.revnue >= money("1000000", "CNY")`
 	_, err = tiering.Compile(cfg)
 	fmt.Fprintf(out, "\nA typo is caught before it ships:\n%v\n", err)
 	return nil
+}
+
+// eventsOf turns the sample's engagement touches into scoring events.
+func eventsOf(c strata.Customer, now time.Time) []scoring.Event {
+	var events []scoring.Event
+	for _, t := range sample.Touches(c) {
+		events = append(events, scoring.Event{Kind: t.Kind, At: now.AddDate(0, 0, -t.DaysAgo), Weight: t.Weight})
+	}
+	return events
 }
 
 // table prints rows with columns padded by display width, so Chinese text

@@ -145,7 +145,9 @@ func customer(r *rand.Rand, co cohort, i int, now time.Time) strata.Customer {
 		}
 	}
 	if co.noOrders {
-		c.Attrs = map[string]any{"inquiries": float64(1 + r.IntN(6)), "employees": float64(20 + r.IntN(2000))}
+		inquiries := 1 + r.IntN(6)
+		c.Attrs = map[string]any{"inquiries": float64(inquiries), "employees": float64(20 + r.IntN(2000)),
+			"inquiry_score": float64(inquiries) / 6}
 		c.UpdatedAt = now.AddDate(0, 0, -r.IntN(20))
 		if c.CreatedAt.After(c.UpdatedAt) {
 			c.CreatedAt = c.UpdatedAt.AddDate(0, 0, -5)
@@ -167,8 +169,45 @@ func customer(r *rand.Rand, co cohort, i int, now time.Time) strata.Customer {
 		c.CreatedAt = c.FirstOrderAt.AddDate(0, 0, -7)
 	}
 	c.UpdatedAt = c.LastOrderAt
-	c.Attrs = map[string]any{"credit_days": float64([]int{0, 30, 45, 60, 90}[r.IntN(5)])}
+	c.Attrs = map[string]any{"credit_days": float64([]int{0, 30, 45, 60, 90}[r.IntN(5)]),
+		"revenue_growth": float64(r.IntN(81)-20) / 100} // -20% to +60% on the year before
 	return c
 }
 
 var dialCode = map[string]int{"VN": 84, "TH": 66, "MY": 60, "ID": 62, "PH": 63, "SG": 65, "AE": 971, "SA": 966, "BR": 55, "MX": 52, "CL": 56}
+
+// Touch is one engagement event in the sample: a kind, how many days
+// before now, and a weight. Package scoring's Event has the same shape.
+type Touch struct {
+	Kind    string
+	DaysAgo int
+	Weight  float64
+}
+
+// Touches returns a customer's engagement in the sample, derived from its
+// record so it is the same on every run: an inquiry per recorded inquiry,
+// site visits, and messages sent with the replies they got.
+func Touches(c strata.Customer) []Touch {
+	h := uint64(0)
+	for _, b := range []byte(c.ID) {
+		h = h*131 + uint64(b)
+	}
+	r := rand.New(rand.NewPCG(h, 7))
+	var out []Touch
+	if n, ok := c.Attrs["inquiries"].(float64); ok {
+		for i := range int(n) {
+			out = append(out, Touch{"inquiry", 3 + i*9, 5})
+		}
+	}
+	for i := range r.IntN(12) {
+		out = append(out, Touch{"visit", r.IntN(120) + i, 1})
+	}
+	for range 1 + r.IntN(4) {
+		sent := r.IntN(60)
+		out = append(out, Touch{"message_sent", sent, 0})
+		if r.IntN(3) > 0 {
+			out = append(out, Touch{"reply", max(sent-1-r.IntN(3), 0), 3})
+		}
+	}
+	return out
+}
