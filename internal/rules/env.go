@@ -30,6 +30,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 
@@ -172,6 +173,20 @@ func (e *Env) CEL() *cel.Env { return e.cel }
 
 // Converter returns the converter given to New, or nil.
 func (e *Env) Converter() strata.Converter { return e.conv }
+
+// GroupMembers returns the codes of a group (or alias), and whether it exists.
+func (e *Env) GroupMembers(name string) ([]string, bool) {
+	set, ok := e.groups.lookup(name)
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, 0, len(set))
+	for code := range set {
+		out = append(out, code)
+	}
+	slices.Sort(out)
+	return out, true
+}
 
 // HasGroup reports whether name (or an alias such as 华东) is a known group.
 func (e *Env) HasGroup(name string) bool {
@@ -330,9 +345,9 @@ func (v moneyVal) combine(o ref.Val, f func(a, b strata.Money) (strata.Money, er
 	return moneyVal{m: &r, env: v.env}
 }
 
-// moneyFields makes customer.revenue and customer.profit moneyVal values
-// instead of plain native objects, by answering for those two fields ahead
-// of the native type provider.
+// moneyFields makes Money fields of records (customer.revenue, lead.value)
+// moneyVal values instead of plain native objects, by answering for them
+// ahead of the native type provider.
 func (e *Env) moneyFields() cel.EnvOption {
 	return func(env *cel.Env) (*cel.Env, error) {
 		return cel.CustomTypeProvider(&provider{Provider: env.CELTypeProvider(), env: e})(env)
@@ -345,29 +360,31 @@ type provider struct {
 }
 
 func (p *provider) FindStructFieldType(structType, field string) (*types.FieldType, bool) {
-	if structType == CustomerType.TypeName() && (field == "revenue" || field == "profit") {
-		get := func(c *strata.Customer) *strata.Money {
-			if field == "revenue" {
-				return &c.Revenue
-			}
-			return &c.Profit
-		}
-		return &types.FieldType{
-			Type: MoneyType,
-			IsSet: func(obj any) bool {
-				c, ok := customerOf(obj)
-				return ok && !get(c).IsZero()
-			},
-			GetFrom: func(obj any) (any, error) {
-				c, ok := customerOf(obj)
-				if !ok {
-					return nil, fmt.Errorf("%s: not a customer", field)
-				}
-				return moneyVal{m: get(c), env: p.env}, nil
-			},
-		}, true
+	ft, ok := p.Provider.FindStructFieldType(structType, field)
+	if !ok || ft.Type.TypeName() != MoneyType.TypeName() {
+		return ft, ok
 	}
-	return p.Provider.FindStructFieldType(structType, field)
+	// A Money field of any native type (customer.revenue, lead.value)
+	// becomes a moneyVal pointing into the record, so operators and money
+	// functions work on it.
+	base := ft.GetFrom
+	return &types.FieldType{
+		Type:  MoneyType,
+		IsSet: ft.IsSet,
+		GetFrom: func(obj any) (any, error) {
+			v, err := base(obj)
+			if err != nil {
+				return nil, err
+			}
+			switch m := v.(type) {
+			case *strata.Money:
+				return moneyVal{m: m, env: p.env}, nil
+			case strata.Money:
+				return moneyVal{m: &m, env: p.env}, nil
+			}
+			return nil, fmt.Errorf("%s.%s: not money", structType, field)
+		},
+	}, true
 }
 
 func customerOf(obj any) (*strata.Customer, bool) {

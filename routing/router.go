@@ -1,0 +1,448 @@
+package routing
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/text/language"
+
+	"github.com/strata-go/strata"
+	"github.com/strata-go/strata/internal/rules"
+	"github.com/strata-go/strata/timezone"
+)
+
+// RuleError is a problem with one CEL rule ("rule europe-textiles",
+// "pool seniors select"), with 1-based line and column and a caret snippet.
+type RuleError = rules.RuleError
+
+// EvalError is a rule that failed at evaluation; it unwraps to the cause.
+type EvalError = rules.EvalError
+
+// ConfigError is a problem with the configuration, at Path ("agents[3].regions[0]").
+type ConfigError struct {
+	Path string
+	Msg  string
+}
+
+// Error implements error.
+func (e *ConfigError) Error() string { return e.Path + ": " + e.Msg }
+
+// Filter is a host's eligibility check, such as a cross-border transfer
+// check from package compliance: it returns false and a reason to pass an
+// agent over. It must not modify its arguments and must be safe for
+// concurrent use.
+type Filter func(a *Agent, req *Request) (ok bool, reason string)
+
+// Option configures New.
+type Option func(*options)
+
+type options struct {
+	logger  *slog.Logger
+	filters []namedFilter
+	conv    strata.Converter
+}
+
+type namedFilter struct {
+	name string
+	f    Filter
+}
+
+// WithLogger logs decisions at debug level and store failures at warn
+// level; the default discards. Customers log through their LogValue, which
+// leaves out contact details.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithFilter adds a host eligibility filter, named in traces.
+func WithFilter(name string, f Filter) Option {
+	return func(o *options) { o.filters = append(o.filters, namedFilter{name, f}) }
+}
+
+// WithConverter sets exchange rates for money in rules (lead.value in USD
+// against money("100000", "USD") needs none; against CNY it does).
+func WithConverter(conv strata.Converter) Option { return func(o *options) { o.conv = conv } }
+
+// Router routes work to agents. It is immutable and safe for concurrent
+// use; all mutable state is in its Store. A new configuration means a new
+// Router over the same store.
+//
+// How a Router picks among eligible agents of a pool, by strategy:
+//
+//   - round_robin: the agent assigned least recently;
+//   - weighted_round_robin: the fewest assignments in the fairness window per
+//     unit of weight;
+//   - least_loaded: the fewest work units held;
+//   - most_free_capacity: the highest share of capacity free (no limit
+//     counts as all free);
+//   - best_skill_fit: the highest sum of levels in the pool's skills (and in
+//     a skill named like the lead's product), then least loaded.
+//
+// Ties, in every strategy, go to fewer assignments in the fairness window,
+// then to the agent assigned longer ago, then to the lower FNV-1a hash of
+// (seed, item, agent ID): fair across many items and deterministic, never by
+// list position or map order. With several Routers sharing a store, two
+// concurrent requests may read the same workloads and pick the same agent;
+// the store's atomic Reserve still keeps it within capacity.
+type Router struct {
+	cfg      Config
+	env      *rules.Env
+	store    Store
+	opts     options
+	agents   []agent
+	byID     map[string]int
+	pools    []pool
+	byPool   map[string]int
+	rules    []rule
+	first    *rules.Program
+	defPool  int
+	defOwner int
+	window   time.Duration
+	catchUp  time.Duration
+	work     sync.Pool
+}
+
+type agent struct {
+	*Agent
+	cal      *timezone.Calendar
+	langs    []string // base-script keys
+	anywhere bool
+	regions  map[string]bool
+	products map[string]bool // nil: all
+	weight   int
+}
+
+type pool struct {
+	Pool
+	idx      int
+	members  []int // agent indexes, by agent ID
+	ids      []string
+	overflow []step
+}
+
+type step struct {
+	pool  int
+	relax bool
+	after time.Duration
+}
+
+type rule struct {
+	Rule
+	prog *rules.Program
+	pool int
+}
+
+// New compiles a configuration over a store, validating everything and
+// reporting every problem at once: rule errors with line and column, and
+// configuration errors (unknown or duplicate agents and pools, bad codes,
+// shifts, capacities, strategies and overflow chains, pools without members,
+// rules an earlier rule always pre-empts).
+func New(cfg Config, store Store, opts ...Option) (*Router, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.logger == nil {
+		o.logger = slog.New(slog.DiscardHandler)
+	}
+	var errs []error
+	bad := func(path, format string, args ...any) {
+		errs = append(errs, &ConfigError{Path: path, Msg: fmt.Sprintf(format, args...)})
+	}
+	if store == nil {
+		bad("store", "required")
+	}
+	if !strata.IsCountry(cfg.Home) {
+		bad("home", "%q is not an ISO 3166-1 alpha-2 country code", cfg.Home)
+	}
+	env, err := rules.New(rules.WithConverter(o.conv), rules.WithGroups(cfg.Groups),
+		rules.WithVariable("lead", reflect.TypeFor[Lead]()), rules.WithVariable("agent", reflect.TypeFor[Agent]()))
+	if err != nil {
+		return nil, errors.Join(append(errs, &ConfigError{Path: "groups", Msg: err.Error()})...)
+	}
+	r := &Router{cfg: cloneConfig(cfg), env: env, store: store, opts: o, byID: map[string]int{}, byPool: map[string]int{},
+		defPool: -1, defOwner: -1}
+	r.window = cfg.Window.Std()
+	if r.window <= 0 {
+		r.window = 7 * 24 * time.Hour
+	}
+	r.catchUp = cfg.CatchUpPeriod.Std()
+	if r.catchUp <= 0 {
+		r.catchUp = 3 * 24 * time.Hour
+	}
+	switch cfg.CatchUp {
+	case "", CatchUpNone, CatchUpNoCatchUp, CatchUpCapped:
+	default:
+		bad("catch_up", "%q: want none, no_catch_up or capped", cfg.CatchUp)
+	}
+	if cfg.CatchUpCap < 0 {
+		bad("catch_up_cap", "negative")
+	}
+	for kind, u := range cfg.Units {
+		if u < 1 {
+			bad("units."+kind, "%d: a kind of work counts at least 1", u)
+		}
+	}
+
+	// Agents.
+	r.agents = make([]agent, len(r.cfg.Agents))
+	for i := range r.cfg.Agents {
+		a := &r.cfg.Agents[i]
+		path := fmt.Sprintf("agents[%d]", i)
+		ca := agent{Agent: a, weight: max(a.Weight, 1)}
+		switch _, dup := r.byID[a.ID]; {
+		case a.ID == "":
+			bad(path+".id", "required")
+		case dup:
+			bad(path+".id", "duplicate agent %q", a.ID)
+		}
+		r.byID[a.ID] = i
+		for j, l := range a.Languages {
+			key, ok := langKey(l)
+			if !ok {
+				bad(fmt.Sprintf("%s.languages[%d]", path, j), "%q is not a BCP 47 language tag", l)
+			}
+			ca.langs = append(ca.langs, key)
+		}
+		ca.anywhere = len(a.Regions) == 0
+		ca.regions = map[string]bool{}
+		for j, reg := range a.Regions {
+			switch {
+			case strata.IsCountry(reg) || strata.IsSubdivision(reg):
+				ca.regions[reg] = true
+			default:
+				members, ok := env.GroupMembers(reg)
+				if !ok {
+					bad(fmt.Sprintf("%s.regions[%d]", path, j), "%q is not a country, subdivision or region group", reg)
+				}
+				for _, m := range members {
+					ca.regions[m] = true
+				}
+			}
+		}
+		if len(a.Products) > 0 {
+			ca.products = map[string]bool{}
+			for _, p := range a.Products {
+				ca.products[p] = true
+			}
+		}
+		for k, lvl := range a.Skills {
+			if lvl < 1 || lvl > 5 {
+				bad(path+".skills."+k, "level %d: want 1 to 5", lvl)
+			}
+		}
+		if a.Seniority < 0 || a.Seniority > 5 {
+			bad(path+".seniority", "%d: want 0 to 5", a.Seniority)
+		}
+		if a.Capacity < 0 {
+			bad(path+".capacity", "negative")
+		}
+		if a.Weight < 0 {
+			bad(path+".weight", "negative")
+		}
+		if a.Country != "" && !strata.IsCountry(a.Country) {
+			bad(path+".country", "%q is not an ISO 3166-1 alpha-2 country code", a.Country)
+		}
+		if a.Shift != nil {
+			cal, err := timezone.NewCalendar(*a.Shift)
+			if err != nil {
+				bad(path+".shift", "%v", err)
+			}
+			ca.cal = cal
+		}
+		for j, p := range a.OutOfOffice {
+			if !p.To.After(p.From) {
+				bad(fmt.Sprintf("%s.out_of_office[%d]", path, j), "to must be after from")
+			}
+		}
+		r.agents[i] = ca
+	}
+
+	// Pools.
+	for i, p := range r.cfg.Pools {
+		if _, dup := r.byPool[p.Name]; dup || p.Name == "" {
+			bad(fmt.Sprintf("pools[%d].name", i), "missing or duplicate pool name %q", p.Name)
+		}
+		r.byPool[p.Name] = i
+	}
+	selectAct := env.NewActivation(cfg.Home, time.Time{})
+	for i, p := range r.cfg.Pools {
+		path := fmt.Sprintf("pools[%d]", i)
+		cp := pool{Pool: p, idx: i}
+		in := map[int]bool{}
+		for j, id := range p.Members {
+			ai, ok := r.byID[id]
+			if !ok {
+				bad(fmt.Sprintf("%s.members[%d]", path, j), "unknown agent %q", id)
+				continue
+			}
+			in[ai] = true
+		}
+		if p.Select != "" {
+			prog, err := env.Compile("pool "+p.Name+" select", p.Select, rules.Bool)
+			if err != nil {
+				errs = append(errs, err)
+			} else {
+				for ai := range r.agents {
+					selectAct.Set("agent", r.agents[ai].Agent)
+					ok, err := prog.EvalBool(selectAct)
+					if err != nil {
+						bad(path+".select", "agent %q: %v", r.agents[ai].ID, err)
+						break
+					}
+					if ok {
+						in[ai] = true
+					}
+				}
+			}
+		}
+		for ai := range in {
+			cp.members = append(cp.members, ai)
+		}
+		slices.SortFunc(cp.members, func(x, y int) int { return strings.Compare(r.agents[x].ID, r.agents[y].ID) })
+		for _, ai := range cp.members {
+			cp.ids = append(cp.ids, r.agents[ai].ID)
+		}
+		if len(cp.members) == 0 && len(p.Members)+len(p.Select) > 0 {
+			bad(path, "pool %q has no members", p.Name)
+		} else if len(p.Members) == 0 && p.Select == "" {
+			bad(path, "pool %q needs members or a select rule", p.Name)
+		}
+		switch p.Strategy {
+		case RoundRobin, WeightedRoundRobin, LeastLoaded, MostFreeCapacity, BestSkillFit:
+		default:
+			bad(path+".strategy", "%q: want round_robin, weighted_round_robin, least_loaded, most_free_capacity or best_skill_fit", p.Strategy)
+		}
+		for k, lvl := range p.Skills {
+			if lvl < 1 || lvl > 5 {
+				bad(path+".skills."+k, "level %d: want 1 to 5", lvl)
+			}
+		}
+		cp.overflow = []step{{pool: i}}
+		for j, o := range p.Overflow {
+			spath := fmt.Sprintf("%s.overflow[%d]", path, j)
+			st := step{pool: i, relax: o.RelaxSkills, after: o.After.Std()}
+			if o.Pool != "" {
+				pi, ok := r.byPool[o.Pool]
+				if !ok {
+					bad(spath+".pool", "unknown pool %q", o.Pool)
+				}
+				st.pool = pi
+			} else if !o.RelaxSkills {
+				bad(spath, "an overflow step relaxes skills or names a pool")
+			}
+			if j > 0 && o.After < p.Overflow[j-1].After {
+				bad(spath+".after", "waits must not shrink along the chain")
+			}
+			cp.overflow = append(cp.overflow, st)
+		}
+		r.pools = append(r.pools, cp)
+	}
+
+	// Rules.
+	ruleNames := map[string]bool{}
+	var conds []*rules.Program
+	for i, ru := range r.cfg.Rules {
+		path := fmt.Sprintf("rules[%d]", i)
+		if ru.Name == "" || ruleNames[ru.Name] {
+			bad(path+".name", "missing or duplicate rule name %q", ru.Name)
+		}
+		ruleNames[ru.Name] = true
+		pi, ok := r.byPool[ru.Pool]
+		if !ok {
+			bad(path+".pool", "unknown pool %q", ru.Pool)
+		}
+		prog, err := env.Compile("rule "+ru.Name, ru.When, rules.Bool)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, earlier := range r.rules {
+			if rules.Implies(prog, earlier.prog) {
+				bad(path, "rule %q can never match: every request it matches is taken first by rule %q", ru.Name, earlier.Name)
+				break
+			}
+		}
+		r.rules = append(r.rules, rule{Rule: ru, prog: prog, pool: pi})
+		conds = append(conds, prog)
+	}
+	if cfg.DefaultPool != "" {
+		pi, ok := r.byPool[cfg.DefaultPool]
+		if !ok {
+			bad("default_pool", "unknown pool %q", cfg.DefaultPool)
+		}
+		r.defPool = pi
+	}
+	if cfg.DefaultOwner != "" {
+		ai, ok := r.byID[cfg.DefaultOwner]
+		if !ok {
+			bad("default_owner", "unknown agent %q", cfg.DefaultOwner)
+		}
+		r.defOwner = ai
+	}
+	if len(r.cfg.Rules) == 0 && cfg.DefaultPool == "" {
+		bad("rules", "no rules and no default pool: nothing could be routed")
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if len(conds) > 0 {
+		if r.first, err = env.FirstMatch("rules", conds); err != nil {
+			return nil, err
+		}
+	}
+	r.work.New = func() any { return &work{act: env.NewActivation(cfg.Home, time.Time{})} }
+	return r, nil
+}
+
+// langKey reduces a language tag to base language and script, with likely
+// subtags added: zh-TW → zh-Hant, zh-SG → zh-Hans, pt-BR → pt-Latn, iw → he-Hebr.
+func langKey(tag string) (string, bool) {
+	if v, ok := langCache.Load(tag); ok {
+		return v.(string), true
+	}
+	t, err := language.Parse(tag)
+	if err != nil {
+		return "", false
+	}
+	base, _ := t.Base()
+	script, _ := t.Script()
+	key := base.String() + "-" + script.String()
+	langCache.Store(tag, key)
+	return key, true
+}
+
+var langCache sync.Map
+
+func cloneConfig(c Config) Config {
+	out := c
+	out.Agents = slices.Clone(c.Agents)
+	out.Pools = slices.Clone(c.Pools)
+	out.Rules = slices.Clone(c.Rules)
+	return out
+}
+
+// Config returns the configuration the router was compiled from.
+func (r *Router) Config() Config { return cloneConfig(r.cfg) }
+
+// Agent returns an agent's configuration.
+func (r *Router) Agent(id string) (Agent, bool) {
+	i, ok := r.byID[id]
+	if !ok {
+		return Agent{}, false
+	}
+	return *r.agents[i].Agent, true
+}
+
+// Pools returns the pool names and their members' IDs, in configuration order.
+func (r *Router) Pools() map[string][]string {
+	out := make(map[string][]string, len(r.pools))
+	for _, p := range r.pools {
+		out[p.Name] = slices.Clone(p.ids)
+	}
+	return out
+}

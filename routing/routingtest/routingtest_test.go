@@ -1,0 +1,30 @@
+package routingtest_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/strata-go/strata/routing"
+	"github.com/strata-go/strata/routing/routingtest"
+)
+
+func TestMemoryStore(t *testing.T) {
+	routingtest.TestStore(t, func(t *testing.T) routing.Store { return routing.NewMemoryStore() })
+}
+
+func TestFaultyStoreFailingBefore(t *testing.T) {
+	var injected int64
+	routingtest.TestStore(t, func(t *testing.T) routing.Store {
+		f := &routingtest.FaultyStore{Inner: routing.NewMemoryStore(), Every: 3}
+		t.Cleanup(func() { injected += f.Fails.Load() })
+		return f
+	})
+	assert.Positive(t, injected, "the wrapper did fail")
+}
+
+func TestFaultyStoreLosingAcknowledgements(t *testing.T) {
+	routingtest.TestStore(t, func(t *testing.T) routing.Store {
+		return &routingtest.FaultyStore{Inner: routing.NewMemoryStore(), Every: 4, After: true}
+	})
+}

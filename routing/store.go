@@ -1,0 +1,256 @@
+package routing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Errors a Store returns, and the Router wraps.
+var (
+	// ErrOverCapacity: the reservation would push the agent past its capacity;
+	// nothing was recorded.
+	ErrOverCapacity = errors.New("routing: agent at capacity")
+	// ErrUnknownItem: the store holds no assignment for the item.
+	ErrUnknownItem = errors.New("routing: unknown item")
+	// ErrStore wraps any other failure of the host's store, so callers can
+	// tell "the store is down" from "nobody can take this".
+	ErrStore = errors.New("routing: store failed")
+	// ErrUnknownAgent: an agent ID the configuration does not have.
+	ErrUnknownAgent = errors.New("routing: unknown agent")
+	// ErrNoAgent: Reassign found the target agent unable to take the work.
+	ErrNoAgent = errors.New("routing: no agent can take the work")
+)
+
+// Reservation asks a store to give an item to an agent.
+type Reservation struct {
+	Item     string    `json:"item"`
+	Customer string    `json:"customer,omitempty"`
+	Agent    string    `json:"agent"`
+	Pool     string    `json:"pool,omitempty"`
+	Units    int       `json:"units"`
+	Capacity int       `json:"capacity"` // 0: no limit
+	At       time.Time `json:"at"`
+}
+
+// Assignment is an item held by an agent.
+type Assignment struct {
+	Item     string    `json:"item"`
+	Customer string    `json:"customer,omitempty"`
+	Agent    string    `json:"agent"`
+	Pool     string    `json:"pool,omitempty"`
+	Units    int       `json:"units"`
+	At       time.Time `json:"at"`
+}
+
+// AgentStats is what routing needs to know of an agent's workload.
+type AgentStats struct {
+	Agent string
+	// Load is the work units the agent holds now.
+	Load int
+	// Recent counts assignments made to the agent at or after the "since"
+	// time Stats was asked about (the fairness window).
+	Recent int
+	// Last is when the agent was last assigned work; zero if never.
+	Last time.Time
+}
+
+// Store holds routing's only mutable state: who holds what, workloads and
+// assignment history. Strata ships MemoryStore; a
+// host brings Redis, PostgreSQL or its CRM's tables, and proves them with
+// routingtest.TestStore. Many Routers, in many processes, may share one
+// store: its Reserve must be atomic so no agent ever goes over capacity.
+// Implementations must be safe for concurrent use.
+type Store interface {
+	// Reserve records r.Item as assigned to r.Agent, atomically with the
+	// capacity check: if the agent's load plus r.Units would exceed
+	// r.Capacity (when positive) it records nothing and returns
+	// ErrOverCapacity. If r.Item is already assigned it changes nothing and
+	// returns the existing assignment with created false, so re-delivery of
+	// the same lead is idempotent.
+	Reserve(ctx context.Context, r Reservation) (a Assignment, created bool, err error)
+	// Release ends an item's assignment and frees its units. An item with
+	// no assignment returns ErrUnknownItem and changes nothing.
+	Release(ctx context.Context, item string) (Assignment, error)
+	// Move gives an assigned item to another agent, atomically with the
+	// capacity check on the target (ErrOverCapacity) and recording it as
+	// an assignment at `at`. ErrUnknownItem if the item is not assigned.
+	Move(ctx context.Context, item, agent string, capacity int, at time.Time) (Assignment, error)
+	// Lookup returns an item's assignment, if any.
+	Lookup(ctx context.Context, item string) (Assignment, bool, error)
+	// Stats appends to dst each agent's load, assignments at or after
+	// since, and last assignment time, in the order of agents.
+	Stats(ctx context.Context, agents []string, since time.Time, dst []AgentStats) ([]AgentStats, error)
+}
+
+// MemoryStore is a Store in process memory, for a single host process, test
+// harnesses and simulations. It keeps assignment times for counting for 400
+// days. It is safe for concurrent use: one mutex guards everything, which on
+// two cores beat finer-grained locking.
+type MemoryStore struct {
+	mu     sync.Mutex
+	items  map[string]Assignment
+	agents map[string]*agentState
+}
+
+type agentState struct {
+	load  int
+	times []int64 // assignment times, unix nanoseconds, sorted
+	last  time.Time
+}
+
+var _ Store = (*MemoryStore)(nil)
+
+// NewMemoryStore returns an empty store.
+func NewMemoryStore() *MemoryStore {
+	return &MemoryStore{items: map[string]Assignment{}, agents: map[string]*agentState{}}
+}
+
+const keepHistory = 400 * 24 * time.Hour
+
+func (s *MemoryStore) agent(id string) *agentState {
+	a, ok := s.agents[id]
+	if !ok {
+		a = &agentState{}
+		s.agents[id] = a
+	}
+	return a
+}
+
+func (a *agentState) record(at time.Time) {
+	ns := at.UnixNano()
+	i, _ := slices.BinarySearch(a.times, ns+1)
+	a.times = slices.Insert(a.times, i, ns)
+	if cut, _ := slices.BinarySearch(a.times, at.Add(-keepHistory).UnixNano()); cut > 0 && cut > len(a.times)/2 {
+		a.times = append(a.times[:0], a.times[cut:]...)
+	}
+	if at.After(a.last) {
+		a.last = at
+	}
+}
+
+func checkCtx(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("%w: %w", ErrStore, err)
+	}
+	return nil
+}
+
+// Reserve implements Store.
+func (s *MemoryStore) Reserve(ctx context.Context, r Reservation) (Assignment, bool, error) {
+	if err := checkCtx(ctx); err != nil {
+		return Assignment{}, false, err
+	}
+	if r.Item == "" || r.Agent == "" || r.Units < 0 {
+		return Assignment{}, false, fmt.Errorf("routing: reservation needs an item, an agent and units ≥ 0")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a, ok := s.items[r.Item]; ok {
+		return a, false, nil
+	}
+	st := s.agent(r.Agent)
+	if r.Capacity > 0 && st.load+r.Units > r.Capacity {
+		return Assignment{}, false, ErrOverCapacity
+	}
+	st.load += r.Units
+	st.record(r.At)
+	a := Assignment{Item: r.Item, Customer: r.Customer, Agent: r.Agent, Pool: r.Pool, Units: r.Units, At: r.At}
+	s.items[r.Item] = a
+	return a, true, nil
+}
+
+// Release implements Store.
+func (s *MemoryStore) Release(ctx context.Context, item string) (Assignment, error) {
+	if err := checkCtx(ctx); err != nil {
+		return Assignment{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.items[item]
+	if !ok {
+		return Assignment{}, ErrUnknownItem
+	}
+	delete(s.items, item)
+	s.agent(a.Agent).load -= a.Units
+	return a, nil
+}
+
+// Move implements Store.
+func (s *MemoryStore) Move(ctx context.Context, item, agent string, capacity int, at time.Time) (Assignment, error) {
+	if err := checkCtx(ctx); err != nil {
+		return Assignment{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.items[item]
+	if !ok {
+		return Assignment{}, ErrUnknownItem
+	}
+	if a.Agent == agent {
+		return a, nil
+	}
+	to := s.agent(agent)
+	if capacity > 0 && to.load+a.Units > capacity {
+		return Assignment{}, ErrOverCapacity
+	}
+	s.agent(a.Agent).load -= a.Units
+	to.load += a.Units
+	to.record(at)
+	a.Agent, a.At = agent, at
+	s.items[item] = a
+	return a, nil
+}
+
+// Lookup implements Store.
+func (s *MemoryStore) Lookup(ctx context.Context, item string) (Assignment, bool, error) {
+	if err := checkCtx(ctx); err != nil {
+		return Assignment{}, false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.items[item]
+	return a, ok, nil
+}
+
+// Stats implements Store.
+func (s *MemoryStore) Stats(ctx context.Context, agents []string, since time.Time, dst []AgentStats) ([]AgentStats, error) {
+	if err := checkCtx(ctx); err != nil {
+		return dst, err
+	}
+	cut := since.UnixNano()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range agents {
+		st := AgentStats{Agent: id}
+		if a, ok := s.agents[id]; ok {
+			i, _ := slices.BinarySearch(a.times, cut)
+			st.Load, st.Recent, st.Last = a.load, len(a.times)-i, a.last
+		}
+		dst = append(dst, st)
+	}
+	return dst, nil
+}
+
+// Items returns every assignment, sorted by item, for inspection and tests.
+func (s *MemoryStore) Items() []Assignment {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Assignment, 0, len(s.items))
+	for _, a := range s.items {
+		out = append(out, a)
+	}
+	slices.SortFunc(out, func(a, b Assignment) int {
+		switch {
+		case a.Item < b.Item:
+			return -1
+		case a.Item > b.Item:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
