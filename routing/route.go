@@ -5,7 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -154,10 +154,12 @@ type work struct {
 }
 
 type cand struct {
-	ai    int // agent index
-	pos   int // position in the pool
-	stats AgentStats
-	fit   int
+	ai     int // agent index
+	trace  int // index of its entry in the decision's trace
+	stats  AgentStats
+	fit    int
+	hash   uint64
+	hashed bool
 }
 
 // Route decides who takes one piece of work. It returns exactly one
@@ -300,6 +302,9 @@ func (r *Router) storeErr(op string, err error) error {
 }
 
 func (r *Router) logDecision(req *Request, d *Decision) {
+	if !r.opts.logger.Enabled(context.Background(), slog.LevelDebug) {
+		return
+	}
 	r.opts.logger.Debug("routing decision", "item", d.Item, "outcome", string(d.Outcome), "agent", d.Agent,
 		"pool", d.Pool, "rule", d.Rule, "customer", req.Customer)
 }
@@ -343,7 +348,9 @@ func (r *Router) tryPool(ctx context.Context, w *work, req *Request, d *Decision
 	}
 	w.cands = w.cands[:0]
 	var next time.Time
-	traceStart := len(d.Trace)
+	// The trace is built in pool order (members are sorted by ID); eligible
+	// agents start as ranked lower and the pick overwrites its entry.
+	d.Trace = slices.Grow(d.Trace, len(p.members)+1)
 	for pos, ai := range p.members {
 		a := &r.agents[ai]
 		reason, detail, at := r.eligible(a, p, st.relax, req, w.stats[pos], units, urgent)
@@ -354,31 +361,39 @@ func (r *Router) tryPool(ctx context.Context, w *work, req *Request, d *Decision
 			}
 			continue
 		}
-		w.cands = append(w.cands, cand{ai: ai, pos: pos, stats: w.stats[pos]})
+		w.cands = append(w.cands, cand{ai: ai, trace: len(d.Trace), stats: w.stats[pos]})
+		d.Trace = append(d.Trace, Consideration{Agent: a.ID, Pool: p.Name, Step: si, Reason: ReasonRankedLower})
 	}
 	if len(w.cands) > 0 && r.cfg.CatchUp != CatchUpNone {
-		if err := r.applyCatchUp(ctx, w, p, req, d, si); err != nil {
+		if err := r.applyCatchUp(ctx, w, p, req, d); err != nil {
 			return false, time.Time{}, "", err
 		}
 	}
 	if len(w.cands) == 0 {
 		return false, next, "no eligible agent", nil
 	}
-	r.rank(w.cands, p, req)
-	// The customer's owner goes first in a sticky pool while eligible.
-	if p.Sticky && req.Customer.Owner != "" {
-		if k := slices.IndexFunc(w.cands, func(c cand) bool { return r.agents[c.ai].ID == req.Customer.Owner }); k > 0 {
-			owner := w.cands[k]
-			copy(w.cands[1:k+1], w.cands[:k])
-			w.cands[0] = owner
+	if p.Strategy == BestSkillFit {
+		for k := range w.cands {
+			w.cands[k].fit = r.fit(&r.agents[w.cands[k].ai], p, req)
 		}
 	}
-	for k, c := range w.cands {
+	item := d.Item
+	for len(w.cands) > 0 {
+		k := -1
+		// The customer's owner goes first in a sticky pool while eligible.
+		if p.Sticky && req.Customer.Owner != "" {
+			k = slices.IndexFunc(w.cands, func(c cand) bool { return r.agents[c.ai].ID == req.Customer.Owner })
+		}
+		if k < 0 {
+			k = r.best(w.cands, p, item)
+		}
+		c := w.cands[k]
 		a := &r.agents[c.ai]
-		res := Reservation{Item: d.Item, Customer: req.Customer.ID, Agent: a.ID, Pool: p.Name, Units: units, Capacity: a.Capacity, At: req.Now}
+		res := Reservation{Item: item, Customer: req.Customer.ID, Agent: a.ID, Pool: p.Name, Units: units, Capacity: a.Capacity, At: req.Now}
 		got, created, err := r.store.Reserve(ctx, res)
 		if errors.Is(err, ErrOverCapacity) {
-			d.Trace = append(d.Trace, Consideration{Agent: a.ID, Pool: p.Name, Step: si, Reason: ReasonLostRace})
+			d.Trace[c.trace].Reason = ReasonLostRace
+			w.cands = slices.Delete(w.cands, k, k+1)
 			continue
 		}
 		if err != nil {
@@ -386,25 +401,17 @@ func (r *Router) tryPool(ctx context.Context, w *work, req *Request, d *Decision
 		}
 		d.Outcome, d.Agent, d.Pool, d.Step = Assigned, got.Agent, got.Pool, si
 		d.Replayed = !created
-		sticky := p.Sticky && a.ID == req.Customer.Owner
-		d.Sticky = sticky
-		verdict := ReasonPicked
+		d.Sticky = p.Sticky && a.ID == req.Customer.Owner
+		d.Trace[c.trace].Reason = ReasonPicked
 		switch {
 		case !created:
 			d.Reason = "assigned concurrently by another request; nothing changed"
-		case sticky:
-			verdict = ReasonSticky
+		case d.Sticky:
+			d.Trace[c.trace].Reason = ReasonSticky
 			d.Reason = "the customer's owner, and eligible"
 		default:
 			d.Reason = r.pickReason(p, c, si, st.relax)
 		}
-		d.Trace = append(d.Trace, Consideration{Agent: a.ID, Pool: p.Name, Step: si, Reason: verdict})
-		for _, rest := range w.cands[k+1:] {
-			d.Trace = append(d.Trace, Consideration{Agent: r.agents[rest.ai].ID, Pool: p.Name, Step: si, Reason: ReasonRankedLower})
-		}
-		// Keep the trace in pool order for reading.
-		tr := d.Trace[traceStart:]
-		slices.SortStableFunc(tr, func(x, y Consideration) int { return strings.Compare(x.Agent, y.Agent) })
 		return true, time.Time{}, "", nil
 	}
 	return false, next, "every eligible agent reached capacity", nil
@@ -520,7 +527,7 @@ func sells(a *agent, req *Request) bool {
 // since returning: more than the busiest pool peer (plus the cap) in the
 // same time. It never drops the last candidates: free capacity is not left
 // idle for the sake of fairness.
-func (r *Router) applyCatchUp(ctx context.Context, w *work, p *pool, req *Request, d *Decision, si int) error {
+func (r *Router) applyCatchUp(ctx context.Context, w *work, p *pool, req *Request, d *Decision) error {
 	var drop []int
 	var why []string
 	for k := range w.cands {
@@ -561,57 +568,72 @@ func (r *Router) applyCatchUp(ctx context.Context, w *work, p *pool, req *Reques
 	}
 	for i := len(drop) - 1; i >= 0; i-- {
 		k := drop[i]
-		d.Trace = append(d.Trace, Consideration{Agent: r.agents[w.cands[k].ai].ID, Pool: p.Name, Step: si, Reason: ReasonCatchUp, Detail: why[i]})
+		d.Trace[w.cands[k].trace].Reason, d.Trace[w.cands[k].trace].Detail = ReasonCatchUp, why[i]
 		w.cands = slices.Delete(w.cands, k, k+1)
 	}
 	return nil
 }
 
-// rank orders candidates by the pool's strategy, then the fair tie-break.
-func (r *Router) rank(cands []cand, p *pool, req *Request) {
-	if p.Strategy == BestSkillFit {
-		for k := range cands {
-			a := &r.agents[cands[k].ai]
-			fit := 0
-			for skill := range p.Skills {
-				fit += a.Skills[skill]
-			}
-			if req.Lead.Product != "" {
-				fit += a.Skills[req.Lead.Product]
-			}
-			cands[k].fit = fit
+// fit is an agent's best-skill-fit score: its levels in the pool's skills,
+// plus its level in a skill named like the lead's product.
+func (r *Router) fit(a *agent, p *pool, req *Request) int {
+	fit := 0
+	for skill := range p.Skills {
+		fit += a.Skills[skill]
+	}
+	if req.Lead.Product != "" {
+		fit += a.Skills[req.Lead.Product]
+	}
+	return fit
+}
+
+// best returns the index of the candidate the pool's strategy ranks first,
+// ties broken by the fair rule: fewer assignments in the window, then
+// assigned longer ago, then the lower hash of (seed, item, agent).
+func (r *Router) best(cands []cand, p *pool, item string) int {
+	best := 0
+	for k := 1; k < len(cands); k++ {
+		if r.before(&cands[k], &cands[best], p, item) {
+			best = k
 		}
 	}
-	item := req.item()
-	seed := r.cfg.Seed
-	slices.SortFunc(cands, func(x, y cand) int {
-		ax, ay := &r.agents[x.ai], &r.agents[y.ai]
-		var c int
-		switch p.Strategy {
-		case RoundRobin:
-			c = x.stats.Last.Compare(y.stats.Last)
-		case WeightedRoundRobin:
-			c = cmp.Compare(x.stats.Recent*ay.weight, y.stats.Recent*ax.weight)
-		case LeastLoaded:
+	return best
+}
+
+func (r *Router) before(x, y *cand, p *pool, item string) bool {
+	ax, ay := &r.agents[x.ai], &r.agents[y.ai]
+	var c int
+	switch p.Strategy {
+	case RoundRobin:
+		c = x.stats.Last.Compare(y.stats.Last)
+	case WeightedRoundRobin:
+		c = cmp.Compare(x.stats.Recent*ay.weight, y.stats.Recent*ax.weight)
+	case LeastLoaded:
+		c = cmp.Compare(x.stats.Load, y.stats.Load)
+	case MostFreeCapacity:
+		c = -cmp.Compare(freeShare(ax.Capacity, x.stats.Load), freeShare(ay.Capacity, y.stats.Load))
+	case BestSkillFit:
+		if c = cmp.Compare(y.fit, x.fit); c == 0 {
 			c = cmp.Compare(x.stats.Load, y.stats.Load)
-		case MostFreeCapacity:
-			c = -cmp.Compare(freeShare(ax.Capacity, x.stats.Load), freeShare(ay.Capacity, y.stats.Load))
-		case BestSkillFit:
-			if c = cmp.Compare(y.fit, x.fit); c == 0 {
-				c = cmp.Compare(x.stats.Load, y.stats.Load)
-			}
 		}
-		if c != 0 {
-			return c
-		}
-		if c = cmp.Compare(x.stats.Recent, y.stats.Recent); c != 0 {
-			return c
-		}
-		if c = x.stats.Last.Compare(y.stats.Last); c != 0 {
-			return c
-		}
-		return cmp.Compare(tieHash(seed, item, ax.ID), tieHash(seed, item, ay.ID))
-	})
+	}
+	if c == 0 {
+		c = cmp.Compare(x.stats.Recent, y.stats.Recent)
+	}
+	if c == 0 {
+		c = x.stats.Last.Compare(y.stats.Last)
+	}
+	if c == 0 {
+		c = cmp.Compare(r.tie(x, item), r.tie(y, item))
+	}
+	return c < 0
+}
+
+func (r *Router) tie(c *cand, item string) uint64 {
+	if !c.hashed {
+		c.hash, c.hashed = tieHash(r.cfg.Seed, item, r.agents[c.ai].ID), true
+	}
+	return c.hash
 }
 
 func freeShare(capacity, load int) float64 {
@@ -621,18 +643,22 @@ func freeShare(capacity, load int) float64 {
 	return float64(capacity-load) / float64(capacity)
 }
 
-// tieHash is FNV-1a over the seed, the item and the agent ID.
+// tieHash is FNV-1a (64-bit) over the seed's eight bytes, the item, a zero
+// byte and the agent ID.
 func tieHash(seed uint64, item, agent string) uint64 {
-	h := fnv.New64a()
-	var s [8]byte
-	for i := range s {
-		s[i] = byte(seed >> (8 * i))
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	for i := range 8 {
+		h = (h ^ uint64(byte(seed>>(8*i)))) * prime
 	}
-	h.Write(s[:])
-	h.Write([]byte(item))
-	h.Write([]byte{0})
-	h.Write([]byte(agent))
-	return h.Sum64()
+	for i := 0; i < len(item); i++ {
+		h = (h ^ uint64(item[i])) * prime
+	}
+	h *= prime // the zero separator
+	for i := 0; i < len(agent); i++ {
+		h = (h ^ uint64(agent[i])) * prime
+	}
+	return h
 }
 
 func (r *Router) tryDefaultOwner(ctx context.Context, req *Request, d *Decision, units int) (bool, error) {

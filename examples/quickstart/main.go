@@ -2,7 +2,8 @@
 // Chinese manufacturer's domestic and overseas customers. It validates the
 // records, scores their value and potential, places every customer in a
 // tier and its segments with the starter configuration (the seed article's
-// case tables), and explains one score and one placement.
+// case tables), routes the book to reps in Shanghai, Berlin and São Paulo,
+// and explains one score, one placement and one routing decision.
 //
 //	go run ./examples/quickstart
 package main
@@ -21,6 +22,7 @@ import (
 
 	"github.com/strata-go/strata"
 	"github.com/strata-go/strata/internal/sample"
+	"github.com/strata-go/strata/routing"
 	"github.com/strata-go/strata/scoring"
 	"github.com/strata-go/strata/tiering"
 )
@@ -33,7 +35,7 @@ func main() {
 }
 
 func run(ctx context.Context, out io.Writer) error {
-	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC) // Monday: 16:00 in Shanghai, 09:00 in Berlin
 	book := sample.Book(now)
 	for _, c := range book {
 		if err := c.Validate(); err != nil {
@@ -101,7 +103,52 @@ func run(ctx context.Context, out io.Writer) error {
 		}
 	})
 
-	// 3. One explained placement: a VIP whose revenue dipped below the line.
+	// 3. Routing: every customer to a rep, tiers and grades applied first.
+	for p, err := range engine.ClassifyAll(ctx, slices.Values(book), now) {
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(book, func(c strata.Customer) bool { return c.ID == p.CustomerID })
+		p.Apply(&book[i])
+	}
+	store := routing.NewMemoryStore()
+	router, err := routing.New(team(), store, routing.WithConverter(sample.Rates))
+	if err != nil {
+		return err
+	}
+	outcomes := map[routing.Outcome]int{}
+	var explainedRoute, unrouted routing.Decision
+	for _, c := range book {
+		d, err := router.Route(ctx, routing.Request{Item: c.ID, Customer: c, Lead: routing.Lead{Kind: c.Tier}, Now: now})
+		if err != nil {
+			return err
+		}
+		outcomes[d.Outcome]++
+		if c.ID == "eu-regular-001" {
+			explainedRoute = d
+		}
+		if d.Outcome != routing.Assigned && unrouted.Item == "" {
+			unrouted = d
+		}
+	}
+	fmt.Fprintf(out, "\nRouting: %d assigned, %d deferred, %d unassigned.\n", outcomes[routing.Assigned], outcomes[routing.Deferred], outcomes[routing.Unassigned])
+	loads := map[string]int{}
+	counts := map[string]int{}
+	for _, a := range store.Items() {
+		loads[a.Agent] += a.Units
+		counts[a.Agent]++
+	}
+	table(out, []string{"rep", "customers", "load", "capacity"}, func(row func(...string)) {
+		for _, a := range team().Agents {
+			row(a.ID, fmt.Sprint(counts[a.ID]), fmt.Sprint(loads[a.ID]), fmt.Sprint(a.Capacity))
+		}
+	})
+	fmt.Fprintf(out, "\nWho got eu-regular-001, and why?\n%s\n", explainedRoute.Why())
+	if unrouted.Item != "" {
+		fmt.Fprintf(out, "\nNot assigned:\n%s\n", unrouted.Why())
+	}
+
+	// 4. One explained placement: a VIP whose revenue dipped below the line.
 	c := book[slices.IndexFunc(book, func(c strata.Customer) bool { return c.ID == "domestic-vip-001" })]
 	c.Tier, c.TierSince = "vip", now.AddDate(-1, 0, 0)
 	c.Revenue = strata.MoneyOf(c.Revenue.Amount.Mul(decimal.RequireFromString("0.85")).Round(2), "CNY")
@@ -114,7 +161,7 @@ func run(ctx context.Context, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "\nWhy is %s (revenue %s, was vip) still where it is?\n%s\n", c.ID, c.Revenue, p.Why())
 
-	// 4. A typo in a rule is caught when the configuration is compiled.
+	// 5. A typo in a rule is caught when the configuration is compiled.
 	cfg := tiering.StarterConfig(sample.Home)
 	cfg.Segments[0].When = `customer.country == home && customer.revnue >= money("1000000", "CNY")`
 	_, err = tiering.Compile(cfg)

@@ -15,6 +15,8 @@ func TestQuickstartRuns(t *testing.T) {
 	assert.Contains(t, s, "Sample book: 700 customers, all valid.")
 	assert.Contains(t, s, "Tier distribution")
 	assert.Contains(t, s, "but the stay rule")
+	assert.Contains(t, s, "Routing: 700 assigned")
+	assert.Contains(t, s, "eu-regular-001 → be-")
 	assert.Contains(t, s, "undefined field 'revnue'")
 
 	var again bytes.Buffer
