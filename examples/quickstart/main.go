@@ -5,11 +5,13 @@
 // case tables), routes the book to reps in Shanghai, Berlin and São Paulo,
 // and explains one score, one placement and one routing decision.
 //
-//	go run ./examples/quickstart
+//	go run ./examples/quickstart            # tables in Chinese (zh-Hans)
+//	go run ./examples/quickstart -lang en   # or any language the catalogue has
 package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -20,6 +22,8 @@ import (
 	"github.com/shopspring/decimal"
 	"golang.org/x/text/width"
 
+	"github.com/strata-go/strata/locale"
+
 	"github.com/strata-go/strata"
 	"github.com/strata-go/strata/internal/sample"
 	"github.com/strata-go/strata/routing"
@@ -28,13 +32,17 @@ import (
 )
 
 func main() {
-	if err := run(context.Background(), os.Stdout); err != nil {
+	lang := flag.String("lang", "zh-Hans", "language of the tables (BCP 47: zh-Hans, en, de, ja …)")
+	flag.Parse()
+	if err := run(context.Background(), os.Stdout, *lang); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, out io.Writer) error {
+func run(ctx context.Context, out io.Writer, lang string) error {
+	l := locale.Builtin().MatchStrings(lang)
+	money := locale.NewFormatter(l.Tag)
 	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC) // Monday: 16:00 in Shanghai, 09:00 in Berlin
 	book := sample.Book(now)
 	for _, c := range book {
@@ -72,9 +80,9 @@ func run(ctx context.Context, out io.Writer) error {
 		}
 	}
 	fmt.Fprintln(out, "Grades (value for customers, potential for leads):")
-	table(out, []string{"grade", "customers"}, func(row func(...string)) {
+	table(out, []string{l.Label("field.scores.grade"), l.Label("ui.customers")}, func(row func(...string)) {
 		for _, g := range []strata.Grade{strata.GradeA, strata.GradeB, strata.GradeC, strata.GradeD} {
-			row(string(g), fmt.Sprint(grades[g]))
+			row(l.Label("grade."+string(g)), fmt.Sprint(grades[g]))
 		}
 	})
 	fmt.Fprintf(out, "\nWhy is sea-new-001 a %s?\n%s\n\n", explained.Grade, explained.Why())
@@ -89,17 +97,18 @@ func run(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(out, "Tier distribution (ladder \"value\"):")
-	table(out, []string{"tier", "customers", "revenue (CNY)", "owner", "follow-up"}, func(row func(...string)) {
-		for _, name := range engine.Tiers("value") {
-			t, _ := engine.Tier("value", name)
-			row(name, fmt.Sprint(summary.Tiers["value"][name]), summary.Revenue["value"][name].Amount.StringFixed(0),
-				t.OwnerRole, string(t.FollowUp))
-		}
-	})
+	table(out, []string{l.Label("field.tier"), l.Label("ui.customers"), l.Label("field.revenue"), l.Label("field.owner"), l.Label("ui.follow_up")},
+		func(row func(...string)) {
+			for _, name := range engine.Tiers("value") {
+				t, _ := engine.Tier("value", name)
+				row(l.Label(t.Label), fmt.Sprint(summary.Tiers["value"][name]), money.MoneyCompact(summary.Revenue["value"][name]),
+					l.Label("role."+t.OwnerRole), l.Label("cadence."+string(t.FollowUp)))
+			}
+		})
 	fmt.Fprintln(out, "\nSegments:")
-	table(out, []string{"segment", "customers"}, func(row func(...string)) {
+	table(out, []string{l.Label("ui.segment"), l.Label("ui.customers")}, func(row func(...string)) {
 		for _, name := range engine.Segments() {
-			row(name, fmt.Sprint(summary.Segments[name]))
+			row(l.Label("segment."+strings.ReplaceAll(name, "-", "_")), fmt.Sprint(summary.Segments[name]))
 		}
 	})
 
@@ -138,7 +147,7 @@ func run(ctx context.Context, out io.Writer) error {
 		loads[a.Agent] += a.Units
 		counts[a.Agent]++
 	}
-	table(out, []string{"rep", "customers", "load", "capacity"}, func(row func(...string)) {
+	table(out, []string{l.Label("ui.rep"), l.Label("ui.customers"), l.Label("ui.load"), l.Label("ui.capacity")}, func(row func(...string)) {
 		for _, a := range team().Agents {
 			row(a.ID, fmt.Sprint(counts[a.ID]), fmt.Sprint(loads[a.ID]), fmt.Sprint(a.Capacity))
 		}

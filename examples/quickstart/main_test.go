@@ -10,7 +10,7 @@ import (
 
 func TestQuickstartRuns(t *testing.T) {
 	var out bytes.Buffer
-	require.NoError(t, run(t.Context(), &out))
+	require.NoError(t, run(t.Context(), &out, "en"))
 	s := out.String()
 	assert.Contains(t, s, "Sample book: 700 customers, all valid.")
 	assert.Contains(t, s, "Tier distribution")
@@ -19,7 +19,16 @@ func TestQuickstartRuns(t *testing.T) {
 	assert.Contains(t, s, "eu-regular-001 → be-")
 	assert.Contains(t, s, "undefined field 'revnue'")
 
+	assert.Contains(t, s, "Key Account")
+	assert.Contains(t, s, "Sales Director")
+
 	var again bytes.Buffer
-	require.NoError(t, run(t.Context(), &again))
+	require.NoError(t, run(t.Context(), &again, "en"))
 	assert.Equal(t, s, again.String(), "the same inputs give the same output")
+
+	var zh bytes.Buffer
+	require.NoError(t, run(t.Context(), &zh, "zh-Hans"))
+	assert.Contains(t, zh.String(), "客户分层")
+	assert.Contains(t, zh.String(), "重点客户")
+	assert.Contains(t, zh.String(), "亿", "revenue in 万/亿")
 }
