@@ -25,6 +25,7 @@ import (
 	"github.com/strata-go/strata/locale"
 
 	"github.com/strata-go/strata"
+	"github.com/strata-go/strata/compliance"
 	"github.com/strata-go/strata/internal/sample"
 	"github.com/strata-go/strata/routing"
 	"github.com/strata-go/strata/scoring"
@@ -170,7 +171,25 @@ func run(ctx context.Context, out io.Writer, lang string) error {
 	}
 	fmt.Fprintf(out, "\nWhy is %s (revenue %s, was vip) still where it is?\n%s\n", c.ID, c.Revenue, p.Why())
 
-	// 5. A typo in a rule is caught when the configuration is compiled.
+	// 5. Compliance: one overseas customer as two roles see it.
+	policy, err := compliance.Compile(compliance.SeedConfig(sample.Home))
+	if err != nil {
+		return err
+	}
+	us := book[slices.IndexFunc(book, func(c strata.Customer) bool { return c.ID == "us-vip-001" })]
+	fmt.Fprintf(out, "\n%s (%s) as two roles see it:\n", us.ID, l.Label("tier."+us.Tier))
+	for _, role := range []string{"sales-director", "marketing-specialist"} {
+		v := policy.Redact(us, role)
+		d := policy.Decide("quickstart", role, &us, compliance.ActionExport)
+		revenue := "—" // hidden
+		if !v.Revenue.IsZero() {
+			revenue = money.Money(v.Revenue)
+		}
+		fmt.Fprintf(out, "  %s: %s | %s | %s | %s\n    export: %v (%s)\n", l.Label("role."+role), v.Name,
+			v.Channels[0].Value, v.Channels[1].Value, revenue, d.Allowed, d.Reason)
+	}
+
+	// 6. A typo in a rule is caught when the configuration is compiled.
 	cfg := tiering.StarterConfig(sample.Home)
 	cfg.Segments[0].When = `customer.country == home && customer.revnue >= money("1000000", "CNY")`
 	_, err = tiering.Compile(cfg)

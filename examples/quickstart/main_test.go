@@ -20,6 +20,7 @@ func TestQuickstartRuns(t *testing.T) {
 	assert.Contains(t, s, "undefined field 'revnue'")
 
 	assert.Contains(t, s, "Key Account")
+	assert.Contains(t, s, "Marketing Specialist: S*** T***", "masked for marketing")
 	assert.Contains(t, s, "Sales Director")
 
 	var again bytes.Buffer
