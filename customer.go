@@ -163,8 +163,46 @@ type Customer struct {
 	// bool, null, lists and objects of them). Rules read them with attr().
 	Attrs map[string]any `json:"attrs,omitempty" cel:"attrs"`
 
+	// Consents records what the customer agreed to, per purpose; package
+	// compliance reads it to decide whether a purpose is lawful.
+	Consents []Consent `json:"consents,omitempty" cel:"consents"`
+
 	CreatedAt time.Time `json:"created_at,omitzero" cel:"created_at"`
 	UpdatedAt time.Time `json:"updated_at,omitzero" cel:"updated_at"`
+}
+
+// ConsentState is where a consent request stands.
+type ConsentState string
+
+// The consent states.
+const (
+	ConsentGranted      ConsentState = "granted"
+	ConsentWithdrawn    ConsentState = "withdrawn"
+	ConsentPending      ConsentState = "pending"       // asked, no answer yet
+	ConsentNotResponded ConsentState = "not_responded" // asked, and the request lapsed
+)
+
+// Valid reports whether s is one of the declared states.
+func (s ConsentState) Valid() bool {
+	switch s {
+	case ConsentGranted, ConsentWithdrawn, ConsentPending, ConsentNotResponded:
+		return true
+	}
+	return false
+}
+
+// Consent is one record of what a customer agreed to for one purpose
+// ("marketing_email", "cross_border_transfer"). The latest record at a given
+// time for a purpose is the one in force.
+type Consent struct {
+	Purpose string       `json:"purpose" cel:"purpose"`
+	Basis   string       `json:"basis,omitempty" cel:"basis"` // "consent", "contract", "legitimate_interests" …
+	State   ConsentState `json:"state" cel:"state"`
+	At      time.Time    `json:"at" cel:"at"`
+	Source  string       `json:"source,omitempty" cel:"source"` // "web form 2026-03", "signed contract"
+	// Separate marks consent given on its own, not bundled with other terms:
+	// PIPL's 单独同意, required for sensitive data and transfers abroad.
+	Separate bool `json:"separate,omitempty" cel:"separate"`
 }
 
 // Domestic reports whether the customer is in the home country.

@@ -178,6 +178,18 @@ func (c *Customer) Validate() error {
 			bad("attrs."+k, "unsupported value of type %T (want string, number, bool, null, list or object)", v)
 		}
 	}
+	for i, cs := range c.Consents {
+		path := fmt.Sprintf("consents[%d]", i)
+		if !isToken(cs.Purpose) {
+			bad(path+".purpose", "%q is not a lower-case token of letters, digits and '_'", cs.Purpose)
+		}
+		if !cs.State.Valid() {
+			bad(path+".state", "unknown state %q (want granted, withdrawn, pending or not_responded)", cs.State)
+		}
+		if cs.At.IsZero() {
+			bad(path+".at", "required")
+		}
+	}
 	if !c.CreatedAt.IsZero() && !c.UpdatedAt.IsZero() && c.UpdatedAt.Before(c.CreatedAt) {
 		bad("updated_at", "before created_at")
 	}

@@ -1,7 +1,7 @@
 // Package compliance handles customers' personal data lawfully: what each
-// field is, who may do what with which customers, what they see of it, and
-// (see the law file's types) which privacy laws apply, whether a purpose is
-// lawful, and whether data may cross a border.
+// field is, who may do what with which customers, what they see of it,
+// which privacy laws apply, whether a purpose is lawful, whether data may
+// cross a border, and how to answer access and erasure requests.
 //
 // Every field of strata.Customer has a FieldTag (DefaultTags; hosts tag
 // their custom fields as "attrs.key"): data categories in fideslang's
@@ -21,6 +21,18 @@
 // with its birth date hidden, money as a band) or removed; and
 // RedactingHandler masks personal data in any slog record, nested groups
 // included.
+//
+// Law, compiled from LawData (dated, sourced, in one place, replaceable at
+// run time; DefaultLaw is checked as of November 2026), answers which
+// regimes protect a customer (GDPR, UK GDPR, PIPL, CCPA, LGPD, PDPA, APPI,
+// PIPA, PIPEDA, FADP), whether a purpose has a lawful basis (CanProcess:
+// consent records on the customer, PIPL's lack of legitimate interests and
+// its separate consent, withdrawn consent always winning), whether a
+// transfer abroad is allowed (CheckTransfer: EU and UK adequacy with its
+// dates and scope, SCCs, PIPL's 2024 volumes and exemptions), and when a
+// data subject request is due. PlanErasure, Export and Retention plan what
+// to erase, keep for a legal obligation, hand over, or review. All of it is
+// reference data and rules, not legal advice.
 //
 // This package imports only the root package and the standard library; it
 // does not import routing (the host wires a transfer check into routing as a

@@ -139,6 +139,7 @@ func DefaultTags() []FieldTag {
 		{Field: "tags", Categories: []Category{CatDerived}, Sensitivity: Internal},
 		{Field: "owner", Categories: []Category{CatOperations}, Sensitivity: Internal},
 		{Field: "attrs", Categories: []Category{CatOperations}, Sensitivity: Confidential},
+		{Field: "consents", Categories: []Category{CatOperations}, Sensitivity: Internal, Personal: true},
 		{Field: "created_at", Categories: []Category{CatOperations}, Sensitivity: Internal},
 		{Field: "updated_at", Categories: []Category{CatOperations}, Sensitivity: Internal},
 	}

@@ -121,11 +121,24 @@ func run(ctx context.Context, out io.Writer, lang string) error {
 		i := slices.IndexFunc(book, func(c strata.Customer) bool { return c.ID == p.CustomerID })
 		p.Apply(&book[i])
 	}
-	store := routing.NewMemoryStore()
-	router, err := routing.New(team(), store, routing.WithConverter(sample.Rates))
+	// Compliance plugs into routing as a filter: a customer's data may go
+	// to a rep abroad only with a transfer basis (GDPR adequacy or SCCs,
+	// PIPL consent and volumes …). The two packages do not import each other.
+	law, err := compliance.NewLaw(compliance.DefaultLaw())
 	if err != nil {
 		return err
 	}
+	transfer := func(a *routing.Agent, q *routing.Request) (bool, string) {
+		d := law.CheckTransfer(&q.Customer, q.Customer.Country, compliance.Recipient{Country: a.Country}, q.Now,
+			compliance.PIPLVolume{Individuals: 20_000, ContractNecessity: true})
+		return d.Permitted(), string(d.Outcome) + ": " + d.Reason
+	}
+	store := routing.NewMemoryStore()
+	router, err := routing.New(team(), store, routing.WithConverter(sample.Rates), routing.WithFilter("transfer", transfer))
+	if err != nil {
+		return err
+	}
+
 	outcomes := map[routing.Outcome]int{}
 	var explainedRoute, unrouted routing.Decision
 	for _, c := range book {
@@ -156,6 +169,19 @@ func run(ctx context.Context, out io.Writer, lang string) error {
 	fmt.Fprintf(out, "\nWho got eu-regular-001, and why?\n%s\n", explainedRoute.Why())
 	if unrouted.Item != "" {
 		fmt.Fprintf(out, "\nNot assigned:\n%s\n", unrouted.Why())
+	}
+	// A VIP lead from Frankfurt goes to the directors, one of whom sits in
+	// Shanghai: without SCCs, its data may not go there.
+	vip := strata.Customer{ID: "eu-vip-demo", Country: "DE", Subdivision: "DE-HE", Tier: "vip", Languages: []string{"de"}}
+	d, err := router.Route(ctx, routing.Request{Customer: vip, Lead: routing.Lead{ID: "L-eu-vip-demo", Kind: "vip"}, Now: now})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nA VIP lead from Frankfurt:\n%s\n", d.Why())
+	for _, c := range d.Trace {
+		if c.Reason == routing.ReasonFilter {
+			fmt.Fprintf(out, "A transfer refused while routing %s: %s was passed over.\n  %s\n", d.Item, c.Agent, c.Detail)
+		}
 	}
 
 	// 4. One explained placement: a VIP whose revenue dipped below the line.

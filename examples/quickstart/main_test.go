@@ -21,6 +21,8 @@ func TestQuickstartRuns(t *testing.T) {
 
 	assert.Contains(t, s, "Key Account")
 	assert.Contains(t, s, "Marketing Specialist: S*** T***", "masked for marketing")
+	assert.Contains(t, s, "A transfer refused while routing")
+	assert.Contains(t, s, "needs_scc")
 	assert.Contains(t, s, "Sales Director")
 
 	var again bytes.Buffer
