@@ -3,7 +3,9 @@ package routing_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
+	"github.com/strata-go/strata"
 	"github.com/strata-go/strata/routing"
 )
 
@@ -51,3 +53,34 @@ func BenchmarkRoute1000Agents20Pools(b *testing.B) { benchRoute(b, 1000, 20) }
 // BenchmarkRoutePick10000Agents: one pool of 10,000 agents; the pick
 // dominates.
 func BenchmarkRoutePick10000Agents(b *testing.B) { benchRoute(b, 10000, 1) }
+
+// BenchmarkRebalance100k: 100,000 customers over 200 agents, with a tenth of
+// the agents overloaded and a ±10% band.
+func BenchmarkRebalance100k(b *testing.B) {
+	cfg := routing.Config{Home: "CN", DefaultPool: "p", Pools: []routing.Pool{{Name: "p", Strategy: routing.LeastLoaded}}}
+	for i := range 200 {
+		id := fmt.Sprintf("a%03d", i)
+		cfg.Agents = append(cfg.Agents, routing.Agent{ID: id, Active: true, Capacity: 700})
+		cfg.Pools[0].Members = append(cfg.Pools[0].Members, id)
+	}
+	r, _ := newRouter(b, cfg)
+	book := make([]routing.Holding, 100_000)
+	for i := range book {
+		agent := i % 200
+		if i%10 == 0 {
+			agent = i % 20 // the first 20 agents get extra
+		}
+		book[i] = routing.Holding{Item: fmt.Sprint("i", i), Customer: strata.Customer{ID: fmt.Sprint("c", i), Tier: []string{"vip", "key", "regular"}[i%3]},
+			Agent: fmt.Sprintf("a%03d", agent), Pool: "p", Units: 1, Since: now.Add(-time.Duration(i) * time.Minute)}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		plan, err := r.Rebalance(book, routing.RebalancePolicy{Band: 0.1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(plan.Unresolved) > 0 {
+			b.Fatal(plan.Unresolved)
+		}
+	}
+}

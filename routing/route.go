@@ -12,6 +12,7 @@ import (
 
 	"github.com/strata-go/strata"
 	"github.com/strata-go/strata/internal/rules"
+	"github.com/strata-go/strata/timezone"
 )
 
 // Request is one piece of work to route: a lead, or a customer who needs an
@@ -24,6 +25,9 @@ type Request struct {
 	Customer strata.Customer `json:"customer"`
 	Lead     Lead            `json:"lead"`
 	Now      time.Time       `json:"now"`
+	// Quiet skips building the trace, for bulk replays and simulations;
+	// the decision is otherwise the same.
+	Quiet bool `json:"quiet,omitempty"`
 }
 
 func (q *Request) item() string {
@@ -107,6 +111,16 @@ type Decision struct {
 	// Trace lists every agent considered and the verdict, in order.
 	Trace []Consideration `json:"trace,omitempty"`
 	At    time.Time       `json:"at"`
+	// Queue is, from Drain, the request's place in the line still waiting
+	// (1 for the front); 0 when assigned or not drained.
+	Queue int `json:"queue,omitempty"`
+}
+
+// setTrace sets the verdict of trace entry i, if the trace is kept.
+func (d *Decision) setTrace(i int, r Reason, detail string) {
+	if i >= 0 && i < len(d.Trace) {
+		d.Trace[i].Reason, d.Trace[i].Detail = r, detail
+	}
 }
 
 // Why explains the decision for people.
@@ -145,12 +159,33 @@ func (d Decision) Why() string {
 
 // work is per-goroutine scratch for Route.
 type work struct {
+	opens []calOpen // NextOpen per calendar at this request's now
 	act   *rules.Activation
 	c     strata.Customer
 	lead  Lead
 	stats []AgentStats
 	cands []cand
 	since []AgentStats
+}
+
+type calOpen struct {
+	cal  *timezone.Calendar
+	open time.Time
+	err  error
+}
+
+// nextOpen is cal.NextOpen(now) for the request's now, computed once per
+// calendar per request: agents of one office share a calendar. Only call it
+// with the request's now.
+func (w *work) nextOpen(cal *timezone.Calendar, now time.Time) (time.Time, error) {
+	for _, o := range w.opens {
+		if o.cal == cal {
+			return o.open, o.err
+		}
+	}
+	open, err := cal.NextOpen(now)
+	w.opens = append(w.opens, calOpen{cal, open, err})
+	return open, err
 }
 
 type cand struct {
@@ -289,7 +324,7 @@ func b2i(b bool) int {
 func (r *Router) putWork(w *work) {
 	w.c, w.lead = strata.Customer{}, Lead{}
 	w.act.SetCustomer(nil)
-	w.stats, w.cands, w.since = w.stats[:0], w.cands[:0], w.since[:0]
+	w.stats, w.cands, w.since, w.opens = w.stats[:0], w.cands[:0], w.since[:0], w.opens[:0]
 	r.work.Put(w)
 }
 
@@ -350,19 +385,27 @@ func (r *Router) tryPool(ctx context.Context, w *work, req *Request, d *Decision
 	var next time.Time
 	// The trace is built in pool order (members are sorted by ID); eligible
 	// agents start as ranked lower and the pick overwrites its entry.
-	d.Trace = slices.Grow(d.Trace, len(p.members)+1)
+	trace := !req.Quiet
+	if trace {
+		d.Trace = slices.Grow(d.Trace, len(p.members)+1)
+	}
 	for pos, ai := range p.members {
 		a := &r.agents[ai]
-		reason, detail, at := r.eligible(a, p, st.relax, req, w.stats[pos], units, urgent)
+		reason, detail, at := r.eligible(w, a, p, st.relax, req, w.stats[pos], units, urgent)
 		if reason != "" {
-			d.Trace = append(d.Trace, Consideration{Agent: a.ID, Pool: p.Name, Step: si, Reason: reason, Detail: detail})
+			if trace {
+				d.Trace = append(d.Trace, Consideration{Agent: a.ID, Pool: p.Name, Step: si, Reason: reason, Detail: detail})
+			}
 			if !at.IsZero() && (next.IsZero() || at.Before(next)) {
 				next = at
 			}
 			continue
 		}
-		w.cands = append(w.cands, cand{ai: ai, trace: len(d.Trace), stats: w.stats[pos]})
-		d.Trace = append(d.Trace, Consideration{Agent: a.ID, Pool: p.Name, Step: si, Reason: ReasonRankedLower})
+		w.cands = append(w.cands, cand{ai: ai, trace: -1, stats: w.stats[pos]})
+		if trace {
+			w.cands[len(w.cands)-1].trace = len(d.Trace)
+			d.Trace = append(d.Trace, Consideration{Agent: a.ID, Pool: p.Name, Step: si, Reason: ReasonRankedLower})
+		}
 	}
 	if len(w.cands) > 0 && r.cfg.CatchUp != CatchUpNone {
 		if err := r.applyCatchUp(ctx, w, p, req, d); err != nil {
@@ -392,7 +435,7 @@ func (r *Router) tryPool(ctx context.Context, w *work, req *Request, d *Decision
 		res := Reservation{Item: item, Customer: req.Customer.ID, Agent: a.ID, Pool: p.Name, Units: units, Capacity: a.Capacity, At: req.Now}
 		got, created, err := r.store.Reserve(ctx, res)
 		if errors.Is(err, ErrOverCapacity) {
-			d.Trace[c.trace].Reason = ReasonLostRace
+			d.setTrace(c.trace, ReasonLostRace, "")
 			w.cands = slices.Delete(w.cands, k, k+1)
 			continue
 		}
@@ -402,12 +445,12 @@ func (r *Router) tryPool(ctx context.Context, w *work, req *Request, d *Decision
 		d.Outcome, d.Agent, d.Pool, d.Step = Assigned, got.Agent, got.Pool, si
 		d.Replayed = !created
 		d.Sticky = p.Sticky && a.ID == req.Customer.Owner
-		d.Trace[c.trace].Reason = ReasonPicked
+		d.setTrace(c.trace, ReasonPicked, "")
 		switch {
 		case !created:
 			d.Reason = "assigned concurrently by another request; nothing changed"
 		case d.Sticky:
-			d.Trace[c.trace].Reason = ReasonSticky
+			d.setTrace(c.trace, ReasonSticky, "")
 			d.Reason = "the customer's owner, and eligible"
 		default:
 			d.Reason = r.pickReason(p, c, si, st.relax)
@@ -444,7 +487,7 @@ func (r *Router) pickReason(p *pool, c cand, si int, relaxed bool) string {
 // eligible returns "" when the agent can take the work, else why not; for
 // agents off shift or on leave but otherwise eligible, also when they are
 // back.
-func (r *Router) eligible(a *agent, p *pool, relax bool, req *Request, st AgentStats, units int, urgent bool) (Reason, string, time.Time) {
+func (r *Router) eligible(w *work, a *agent, p *pool, relax bool, req *Request, st AgentStats, units int, urgent bool) (Reason, string, time.Time) {
 	if !a.Active {
 		return ReasonInactive, "", time.Time{}
 	}
@@ -476,7 +519,7 @@ func (r *Router) eligible(a *agent, p *pool, relax bool, req *Request, st AgentS
 		if !req.Now.Before(o.From) && req.Now.Before(o.To) {
 			back := o.To
 			if a.cal != nil && p.RequireOnShift {
-				if open, err := a.cal.NextOpen(back); err == nil {
+				if open, err := a.cal.NextOpen(back); err == nil { // not memoized: a different time
 					back = open
 				}
 			}
@@ -484,7 +527,7 @@ func (r *Router) eligible(a *agent, p *pool, relax bool, req *Request, st AgentS
 		}
 	}
 	if p.RequireOnShift && a.cal != nil && !a.cal.IsOpen(req.Now) {
-		open, err := a.cal.NextOpen(req.Now)
+		open, err := w.nextOpen(a.cal, req.Now)
 		if err != nil {
 			return ReasonOffShift, "never on shift", time.Time{}
 		}
@@ -568,7 +611,7 @@ func (r *Router) applyCatchUp(ctx context.Context, w *work, p *pool, req *Reques
 	}
 	for i := len(drop) - 1; i >= 0; i-- {
 		k := drop[i]
-		d.Trace[w.cands[k].trace].Reason, d.Trace[w.cands[k].trace].Detail = ReasonCatchUp, why[i]
+		d.setTrace(w.cands[k].trace, ReasonCatchUp, why[i])
 		w.cands = slices.Delete(w.cands, k, k+1)
 	}
 	return nil
@@ -661,6 +704,12 @@ func tieHash(seed uint64, item, agent string) uint64 {
 	return h
 }
 
+func (d *Decision) addTrace(req *Request, c Consideration) {
+	if !req.Quiet {
+		d.Trace = append(d.Trace, c)
+	}
+}
+
 func (r *Router) tryDefaultOwner(ctx context.Context, req *Request, d *Decision, units int) (bool, error) {
 	a := &r.agents[r.defOwner]
 	reason := Reason("")
@@ -670,19 +719,19 @@ func (r *Router) tryDefaultOwner(ctx context.Context, req *Request, d *Decision,
 	default:
 		for _, f := range r.opts.filters {
 			if ok, why := f.f(a.Agent, req); !ok {
-				d.Trace = append(d.Trace, Consideration{Agent: a.ID, Step: -1, Reason: ReasonFilter, Detail: f.name + ": " + why})
+				d.addTrace(req, Consideration{Agent: a.ID, Step: -1, Reason: ReasonFilter, Detail: f.name + ": " + why})
 				return false, nil
 			}
 		}
 	}
 	if reason != "" {
-		d.Trace = append(d.Trace, Consideration{Agent: a.ID, Step: -1, Reason: reason})
+		d.addTrace(req, Consideration{Agent: a.ID, Step: -1, Reason: reason})
 		return false, nil
 	}
 	got, created, err := r.store.Reserve(ctx, Reservation{Item: d.Item, Customer: req.Customer.ID, Agent: a.ID,
 		Units: units, Capacity: a.Capacity, At: req.Now})
 	if errors.Is(err, ErrOverCapacity) {
-		d.Trace = append(d.Trace, Consideration{Agent: a.ID, Step: -1, Reason: ReasonAtCapacity})
+		d.addTrace(req, Consideration{Agent: a.ID, Step: -1, Reason: ReasonAtCapacity})
 		d.Pools = append(d.Pools, PoolResult{Step: -1, Reason: "the default owner " + a.ID + " is at capacity"})
 		return false, nil
 	}
@@ -691,7 +740,7 @@ func (r *Router) tryDefaultOwner(ctx context.Context, req *Request, d *Decision,
 	}
 	d.Outcome, d.Agent, d.Pool, d.Step, d.Replayed = Assigned, got.Agent, got.Pool, -1, !created
 	d.Reason = "the default owner, after every pool and overflow step gave nobody"
-	d.Trace = append(d.Trace, Consideration{Agent: a.ID, Step: -1, Reason: ReasonPicked})
+	d.addTrace(req, Consideration{Agent: a.ID, Step: -1, Reason: ReasonPicked})
 	return true, nil
 }
 

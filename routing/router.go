@@ -1,6 +1,7 @@
 package routing
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -119,7 +120,8 @@ type agent struct {
 type pool struct {
 	Pool
 	idx      int
-	members  []int // agent indexes, by agent ID
+	isMember []bool // by agent index
+	members  []int  // agent indexes, by agent ID
 	ids      []string
 	overflow []step
 }
@@ -189,6 +191,7 @@ func New(cfg Config, store Store, opts ...Option) (*Router, error) {
 	}
 
 	// Agents.
+	calendars := map[string]*timezone.Calendar{}
 	r.agents = make([]agent, len(r.cfg.Agents))
 	for i := range r.cfg.Agents {
 		a := &r.cfg.Agents[i]
@@ -248,9 +251,15 @@ func New(cfg Config, store Store, opts ...Option) (*Router, error) {
 			bad(path+".country", "%q is not an ISO 3166-1 alpha-2 country code", a.Country)
 		}
 		if a.Shift != nil {
-			cal, err := timezone.NewCalendar(*a.Shift)
-			if err != nil {
-				bad(path+".shift", "%v", err)
+			// Agents with the same shift share one compiled calendar.
+			key, _ := json.Marshal(a.Shift)
+			cal, ok := calendars[string(key)]
+			if !ok {
+				var err error
+				if cal, err = timezone.NewCalendar(*a.Shift); err != nil {
+					bad(path+".shift", "%v", err)
+				}
+				calendars[string(key)] = cal
 			}
 			ca.cal = cal
 		}
@@ -304,8 +313,10 @@ func New(cfg Config, store Store, opts ...Option) (*Router, error) {
 			cp.members = append(cp.members, ai)
 		}
 		slices.SortFunc(cp.members, func(x, y int) int { return strings.Compare(r.agents[x].ID, r.agents[y].ID) })
+		cp.isMember = make([]bool, len(r.agents))
 		for _, ai := range cp.members {
 			cp.ids = append(cp.ids, r.agents[ai].ID)
+			cp.isMember[ai] = true
 		}
 		if len(cp.members) == 0 && len(p.Members)+len(p.Select) > 0 {
 			bad(path, "pool %q has no members", p.Name)

@@ -572,3 +572,19 @@ func FuzzRoutingConfig(f *testing.F) {
 		}
 	})
 }
+
+// TestQuietDecidesTheSame: skipping the trace changes nothing else.
+func TestQuietDecidesTheSame(t *testing.T) {
+	loud, _ := newRouter(t, config())
+	quiet, _ := newRouter(t, config())
+	for i := range 80 {
+		c := customer(fmt.Sprint("c", i), []string{"CN", "DE", "BR", "TW"}[i%4], "", []string{"zh", "de", "pt-BR", "zh-TW"}[i%4])
+		req := routing.Request{Customer: c, Lead: routing.Lead{ID: fmt.Sprint("L", i)}, Now: now.Add(time.Duration(i) * time.Minute)}
+		a := route(t, loud, req)
+		req.Quiet = true
+		b := route(t, quiet, req)
+		assert.Empty(t, b.Trace)
+		a.Trace = nil
+		assert.Equal(t, a, b, "request %d", i)
+	}
+}

@@ -134,7 +134,7 @@ func run(ctx context.Context, out io.Writer, lang string) error {
 		return d.Permitted(), string(d.Outcome) + ": " + d.Reason
 	}
 	store := routing.NewMemoryStore()
-	router, err := routing.New(team(), store, routing.WithConverter(sample.Rates), routing.WithFilter("transfer", transfer))
+	router, err := routing.New(sample.Team(), store, routing.WithConverter(sample.Rates), routing.WithFilter("transfer", transfer))
 	if err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ func run(ctx context.Context, out io.Writer, lang string) error {
 		counts[a.Agent]++
 	}
 	table(out, []string{l.Label("ui.rep"), l.Label("ui.customers"), l.Label("ui.load"), l.Label("ui.capacity")}, func(row func(...string)) {
-		for _, a := range team().Agents {
+		for _, a := range sample.Team().Agents {
 			row(a.ID, fmt.Sprint(counts[a.ID]), fmt.Sprint(loads[a.ID]), fmt.Sprint(a.Capacity))
 		}
 	})

@@ -1,4 +1,4 @@
-package main
+package sample
 
 import (
 	"time"
@@ -8,9 +8,10 @@ import (
 	"github.com/strata-go/strata/timezone"
 )
 
-// team is the sample company's sales team: Shanghai headquarters, a Berlin
-// office for Europe and a São Paulo office for the Americas.
-func team() routing.Config {
+// Team is the sample company's sales team and routing rules: Shanghai
+// headquarters, a Berlin office for Europe and a São Paulo office for the
+// Americas; VIPs to directors, regions to their offices.
+func Team() routing.Config {
 	shift := func(zone, country string) *timezone.CalendarSpec {
 		return &timezone.CalendarSpec{Zone: zone, Country: country, Observe: observe(country)}
 	}
