@@ -25,14 +25,8 @@ type RuleError = rules.RuleError
 // EvalError is a rule that failed at evaluation; it unwraps to the cause.
 type EvalError = rules.EvalError
 
-// ConfigError is a problem with the configuration, at Path ("agents[3].regions[0]").
-type ConfigError struct {
-	Path string
-	Msg  string
-}
-
-// Error implements error.
-func (e *ConfigError) Error() string { return e.Path + ": " + e.Msg }
+// ConfigError is a problem with the configuration itself, at Path ("agents[3].regions[0]").
+type ConfigError = rules.ConfigError
 
 // Filter is a host's eligibility check, such as a cross-border transfer
 // check from package compliance: it returns false and a reason to pass an

@@ -21,14 +21,8 @@ type RuleError = rules.RuleError
 // EvalError is a rule that failed at evaluation; it unwraps to the cause.
 type EvalError = rules.EvalError
 
-// ConfigError is a problem with the scorecard itself, at Path ("criteria[2].scale").
-type ConfigError struct {
-	Path string
-	Msg  string
-}
-
-// Error implements error.
-func (e *ConfigError) Error() string { return e.Path + ": " + e.Msg }
+// ConfigError is a problem with the configuration itself, at Path ("criteria[2].scale").
+type ConfigError = rules.ConfigError
 
 // Option configures Compile.
 type Option func(*options)

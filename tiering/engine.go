@@ -20,13 +20,7 @@ type RuleError = rules.RuleError
 type EvalError = rules.EvalError
 
 // ConfigError is a problem with the configuration itself, at Path ("ladders[0].tiers[2]").
-type ConfigError struct {
-	Path string
-	Msg  string
-}
-
-// Error implements error.
-func (e *ConfigError) Error() string { return e.Path + ": " + e.Msg }
+type ConfigError = rules.ConfigError
 
 // Option configures Compile.
 type Option func(*options)
