@@ -48,7 +48,31 @@ func benchRoute(b *testing.B, agents, pools int) {
 }
 
 // BenchmarkRoute1000Agents20Pools: the configuration, one core.
+// The store grows by one assignment per decision, as a day's intake does.
 func BenchmarkRoute1000Agents20Pools(b *testing.B) { benchRoute(b, 1000, 20) }
+
+// BenchmarkRouteSteadyState routes and then releases each item, so the
+// store stays at a steady size: a decision plus a release per op.
+func BenchmarkRouteSteadyState(b *testing.B) {
+	r, _ := newRouter(b, benchConfig(1000, 20))
+	req := routing.Request{Customer: customer("c", "DE", "DE-BY", "en"), Now: now}
+	items := make([]string, 4096)
+	for i := range items {
+		items[i] = fmt.Sprint("L", i)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		req.Item = items[i%len(items)]
+		if _, err := r.Route(b.Context(), req); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := r.Release(b.Context(), req.Item); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
 
 // BenchmarkRoutePick10000Agents: one pool of 10,000 agents; the pick
 // dominates.
