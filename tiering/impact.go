@@ -152,6 +152,11 @@ func Impact(ctx context.Context, old, new *Engine, customers iter.Seq[strata.Cus
 		seg(n)
 	}
 	rep := Report{SampleSize: o.samples}
+	keep := func(samples *[]string, id string) { // the first SampleSize IDs, in input order
+		if len(*samples) < o.samples {
+			*samples = append(*samples, id)
+		}
+	}
 
 	// The sequence is read once; each customer is classified by both engines.
 	for pb, err := range pairEngines(ctx, old, new, customers, now) {
@@ -176,28 +181,20 @@ func Impact(ctx context.Context, old, new *Engine, customers iter.Seq[strata.Cus
 				order = append(order, k)
 			}
 			mv.Count++
-			if len(mv.Samples) < o.samples {
-				mv.Samples = append(mv.Samples, a.CustomerID)
-			}
+			keep(&mv.Samples, a.CustomerID)
 		}
 		for _, s := range a.Segments {
 			seg(s).Before++
 			if !slices.Contains(b.Segments, s) {
-				sc := seg(s)
-				sc.Lost++
-				if len(sc.Samples) < o.samples {
-					sc.Samples = append(sc.Samples, a.CustomerID)
-				}
+				seg(s).Lost++
+				keep(&seg(s).Samples, a.CustomerID)
 			}
 		}
 		for _, s := range b.Segments {
 			seg(s).After++
 			if !slices.Contains(a.Segments, s) {
-				sc := seg(s)
-				sc.Gained++
-				if len(sc.Samples) < o.samples {
-					sc.Samples = append(sc.Samples, a.CustomerID)
-				}
+				seg(s).Gained++
+				keep(&seg(s).Samples, a.CustomerID)
 			}
 		}
 	}
