@@ -161,6 +161,7 @@ func (e *Env) compile(name, src string, out Output, costLimit uint64) (_ *Progra
 		cel.EvalOptions(cel.OptOptimize),
 		cel.CustomDecoratorV2(e.foldMoney),
 		cel.CustomDecoratorV2(e.fastMoneyCompare),
+		cel.CustomDecoratorV2(e.fastStringEquals),
 		cel.InterruptCheckFrequency(64))
 	if perr != nil {
 		return nil, newRuleError(name, src, 0, 0, perr.Error())
@@ -484,64 +485,90 @@ func formatVal(v ref.Val) string {
 type traitsLister interface{ Size() ref.Val }
 
 // Activation binds the variables of one evaluation. It is reused across
-// customers: the engines set the customer and evaluate, so that an
-// evaluation allocates nothing for its variables. An Activation is not safe
-// for concurrent use; use one per goroutine.
+// customers: the engines set the customer and evaluate. Variables are
+// adapted to CEL values lazily, the first time a rule reads them after they
+// are set, so rules that never read now (or read customer only through the
+// fast paths) allocate nothing for it. An Activation is not safe for
+// concurrent use; use one per goroutine.
 type Activation struct {
 	adapter  types.Adapter
-	customer ref.Val // the record adapted once, shared by every rule
-	now      ref.Val
+	customer *strata.Customer
+	custVal  ref.Val // customer adapted, once per SetCustomer
+	now      time.Time
+	nowVal   ref.Val // now adapted, once per SetNow
 	home     ref.Val
 	names    []string
-	values   []any
+	raw      []any     // as Set
+	vals     []ref.Val // adapted, nil until read
 }
 
 // NewActivation returns an activation for programs of this environment,
 // with home and now bound.
 func (e *Env) NewActivation(home string, now time.Time) *Activation {
-	return &Activation{adapter: e.cel.CELTypeAdapter(), home: types.String(home), now: types.Timestamp{Time: now}}
+	return &Activation{adapter: e.cel.CELTypeAdapter(), home: types.String(home), now: now}
 }
 
 // SetCustomer binds customer to c. The activation keeps the pointer; do not
 // modify *c while evaluating. A nil c unbinds it.
-func (a *Activation) SetCustomer(c *strata.Customer) {
-	if c == nil {
-		a.customer = nil
-		return
-	}
-	a.customer = a.adapter.NativeToValue(c)
-}
+func (a *Activation) SetCustomer(c *strata.Customer) { a.customer, a.custVal = c, nil }
 
 // SetNow binds now.
-func (a *Activation) SetNow(t time.Time) { a.now = types.Timestamp{Time: t} }
+func (a *Activation) SetNow(t time.Time) { a.now, a.nowVal = t, nil }
 
 // Now returns the bound now.
-func (a *Activation) Now() time.Time { return a.now.(types.Timestamp).Time }
+func (a *Activation) Now() time.Time { return a.now }
 
 // Set binds an extra variable declared with WithVariable; v should be a
 // pointer to the declared struct type.
 func (a *Activation) Set(name string, v any) {
 	if i := slices.Index(a.names, name); i >= 0 {
-		a.values[i] = v
+		a.raw[i], a.vals[i] = v, nil
 		return
 	}
 	a.names = append(a.names, name)
-	a.values = append(a.values, v)
+	a.raw = append(a.raw, v)
+	a.vals = append(a.vals, nil)
+}
+
+// native returns a variable as bound, before adaptation: the fast paths
+// read fields straight from the Go value.
+func (a *Activation) native(name string) (any, bool) {
+	if name == "customer" {
+		return a.customer, a.customer != nil
+	}
+	for i, n := range a.names {
+		if n == name {
+			return a.raw[i], true
+		}
+	}
+	return nil, false
 }
 
 // ResolveName implements interpreter.Activation.
 func (a *Activation) ResolveName(name string) (any, bool) {
 	switch name {
 	case "customer":
-		return a.customer, a.customer != nil
+		if a.customer == nil {
+			return nil, false
+		}
+		if a.custVal == nil {
+			a.custVal = a.adapter.NativeToValue(a.customer)
+		}
+		return a.custVal, true
 	case "now":
-		return a.now, true
+		if a.nowVal == nil {
+			a.nowVal = types.Timestamp{Time: a.now}
+		}
+		return a.nowVal, true
 	case "home":
 		return a.home, true
 	}
 	for i, n := range a.names {
 		if n == name {
-			return a.values[i], true
+			if a.vals[i] == nil {
+				a.vals[i] = a.adapter.NativeToValue(a.raw[i])
+			}
+			return a.vals[i], true
 		}
 	}
 	return nil, false

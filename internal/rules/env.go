@@ -110,8 +110,11 @@ type Env struct {
 	conv      strata.Converter
 	costLimit uint64
 	extra     []string // names of extra variables
-	money     sync.Map // literal cache: "amount\x00currency" -> ref.Val
-	programs  sync.Map // program cache: kind + "\x00" + source -> *compiled
+	// stringFields locates "variable.field" string fields for the fast
+	// string comparison.
+	stringFields map[string]stringField
+	money        sync.Map // literal cache: "amount\x00currency" -> ref.Val
+	programs     sync.Map // program cache: kind + "\x00" + source -> *compiled
 }
 
 // New builds an environment. It fails if a host group names an unknown code
@@ -125,7 +128,8 @@ func New(opts ...Option) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Env{groups: g, conv: cfg.conv, costLimit: cfg.costLimit}
+	e := &Env{groups: g, conv: cfg.conv, costLimit: cfg.costLimit, stringFields: map[string]stringField{}}
+	stringFieldsOf("customer", reflect.TypeFor[strata.Customer](), e.stringFields)
 
 	nativeTypes := []any{reflect.TypeFor[strata.Customer]()}
 	decls := []cel.EnvOption{
@@ -145,6 +149,7 @@ func New(opts ...Option) (*Env, error) {
 			return nil, fmt.Errorf("rules: variable %q is already declared", v.name)
 		}
 		nativeTypes = append(nativeTypes, t)
+		stringFieldsOf(v.name, t, e.stringFields)
 		decls = append(decls, cel.Variable(v.name, cel.ObjectType(simplePkg(t.PkgPath())+"."+t.Name())))
 		e.extra = append(e.extra, v.name)
 	}

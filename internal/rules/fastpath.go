@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"reflect"
+
 	"cel.dev/cel-go/common/operators"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -92,13 +94,147 @@ type moneyCmp struct {
 func (m *moneyCmp) ID() int64 { return m.id }
 
 func (m *moneyCmp) Eval(act interpreter.Activation) ref.Val {
-	v, _ := act.ResolveName("customer")
-	return m.compare(v)
+	return m.compare(resolveNative(act, "customer"))
 }
 
 func (m *moneyCmp) Exec(frame *interpreter.ExecutionFrame) ref.Val {
-	v, _ := frame.ResolveName("customer")
-	return m.compare(v)
+	return m.compare(resolveNative(frame, "customer"))
+}
+
+// resolveNative returns a variable as the Go value it was bound to: from an
+// Activation (or a frame over one) without adapting it, else as resolved,
+// a ref.Val unwrapped.
+func resolveNative(act interpreter.Activation, name string) any {
+	if f, ok := act.(*interpreter.ExecutionFrame); ok {
+		if a, ok := f.Scope().(*Activation); ok {
+			act = a
+		}
+	}
+	if a, ok := act.(*Activation); ok {
+		v, _ := a.native(name)
+		return v
+	}
+	v, _ := act.ResolveName(name)
+	if rv, ok := v.(ref.Val); ok {
+		return rv.Value()
+	}
+	return v
+}
+
+// fastStringEquals plans a string field of a variable compared with a
+// string literal (customer.country == "DE", lead.source != "expo") as one
+// node that reads the field from the Go value: routing and tiering rules
+// are mostly such tests, and the generic plan boxes every field it reads.
+// When the variable is not bound to the expected Go type it runs the
+// generic plan, so results and errors are the same.
+func (e *Env) fastStringEquals(i interpreter.InterpretableV2) (interpreter.InterpretableV2, error) {
+	call, ok := i.(interpreter.InterpretableCall)
+	if !ok || len(call.Args()) != 2 {
+		return i, nil
+	}
+	neg := false
+	switch call.Function() {
+	case operators.Equals:
+	case operators.NotEquals:
+		neg = true
+	default:
+		return i, nil
+	}
+	args := call.Args()
+	for k := range 2 {
+		name, field, ok := attrField(args[k])
+		if !ok {
+			continue
+		}
+		c, ok := args[1-k].(interpreter.InterpretableConst)
+		if !ok {
+			continue
+		}
+		lit, ok := c.Value().(types.String)
+		if !ok {
+			continue
+		}
+		f, ok := e.stringFields[name+"."+field]
+		if !ok {
+			continue
+		}
+		return &stringEq{id: call.ID(), name: name, field: f, lit: string(lit), neg: neg, generic: i}, nil
+	}
+	return i, nil
+}
+
+// attrField returns v and f when x is the attribute v.f.
+func attrField(x interpreter.InterpretableV2) (string, string, bool) {
+	attr, ok := x.(interpreter.InterpretableAttribute)
+	if !ok {
+		return "", "", false
+	}
+	na, ok := attr.Attr().(interpreter.NamespacedAttribute)
+	if !ok {
+		return "", "", false
+	}
+	names, quals := na.CandidateVariableNames(), na.Qualifiers()
+	if len(names) != 1 || len(quals) != 1 {
+		return "", "", false
+	}
+	q, ok := quals[0].(interpreter.ConstantQualifier)
+	if !ok {
+		return "", "", false
+	}
+	f, ok := q.Value().(types.String)
+	return names[0], string(f), ok
+}
+
+// stringField is where a string field sits in a variable's struct.
+type stringField struct {
+	typ   reflect.Type // the struct
+	index int
+}
+
+// stringFieldsOf indexes the string-kinded fields of struct t that rules
+// see under their cel tags, as "name.field".
+func stringFieldsOf(name string, t reflect.Type, into map[string]stringField) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("cel")
+		if !f.IsExported() || tag == "" || tag == "-" || f.Type.Kind() != reflect.String {
+			continue
+		}
+		into[name+"."+tag] = stringField{typ: t, index: i}
+	}
+}
+
+type stringEq struct {
+	id      int64
+	name    string
+	field   stringField
+	lit     string
+	neg     bool
+	generic interpreter.InterpretableV2
+}
+
+func (s *stringEq) ID() int64 { return s.id }
+
+func (s *stringEq) Eval(act interpreter.Activation) ref.Val {
+	if r, ok := s.eq(resolveNative(act, s.name)); ok {
+		return r
+	}
+	return s.generic.Eval(act)
+}
+
+func (s *stringEq) Exec(frame *interpreter.ExecutionFrame) ref.Val {
+	if r, ok := s.eq(resolveNative(frame, s.name)); ok {
+		return r
+	}
+	return s.generic.Exec(frame)
+}
+
+func (s *stringEq) eq(v any) (ref.Val, bool) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Type().Elem() != s.field.typ {
+		return nil, false
+	}
+	return types.Bool((rv.Elem().Field(s.field.index).String() == s.lit) != s.neg), true
 }
 
 func (m *moneyCmp) compare(v any) ref.Val {

@@ -425,3 +425,50 @@ func TestFastMoneyCompareMatchesGenericPlan(t *testing.T) {
 }
 
 var flipOp = map[string]string{"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+type fastLead struct {
+	Source  string         `cel:"source"`
+	Kind    strata.Kind    `cel:"kind"`
+	Hidden  string         `cel:"-"`
+	Product string         `cel:"product"`
+	Meta    map[string]int `cel:"meta"`
+}
+
+// TestFastStringEqualsMatchesGenericPlan checks that the planned fast path
+// for v.field == "literal" (and !=, either way round) answers exactly as
+// the generic plan does, forced here by appending "" to the field, for the
+// customer and for an extra variable, at the top level and inside a
+// comprehension, and when the variable is bound to something else.
+func TestFastStringEqualsMatchesGenericPlan(t *testing.T) {
+	env := newEnv(t, rules.WithVariable("lead", reflect.TypeFor[fastLead]()))
+	act := env.NewActivation("CN", benchNow)
+	exprs := []struct{ fast, generic string }{
+		{`customer.country == "DE"`, `customer.country + "" == "DE"`},
+		{`"DE" == customer.country`, `"DE" == customer.country + ""`},
+		{`customer.country != "DE"`, `customer.country + "" != "DE"`},
+		{`customer.kind == "enterprise"`, `customer.kind + "" == "enterprise"`},
+		{`customer.subdivision == ""`, `customer.subdivision + "" == ""`},
+		{`lead.source == "expo"`, `lead.source + "" == "expo"`},
+		{`lead.kind != "individual"`, `lead.kind + "" != "individual"`},
+		{`[1, 2].all(x, lead.product == "yarn")`, `[1, 2].all(x, lead.product + "" == "yarn")`},
+		{`[1].exists(x, customer.country == "FR") || customer.country == "DE"`, `[1].exists(x, customer.country + "" == "FR") || customer.country + "" == "DE"`},
+	}
+	customers := []*strata.Customer{benchCustomer(), {ID: "x", Country: "FR", Kind: strata.KindIndividual}, {ID: "y"}}
+	leads := []any{&fastLead{Source: "expo", Kind: "individual", Product: "yarn"}, &fastLead{}, fastLead{Source: "expo"}}
+	for _, e := range exprs {
+		fast, err := env.Compile("fast", e.fast, rules.Bool)
+		require.NoError(t, err)
+		generic, err := env.Compile("generic", e.generic, rules.Bool)
+		require.NoError(t, err)
+		for _, c := range customers {
+			for _, l := range leads {
+				act.SetCustomer(c)
+				act.Set("lead", l)
+				want, werr := generic.EvalBool(act)
+				got, gerr := fast.EvalBool(act)
+				assert.Equal(t, werr != nil, gerr != nil, "%s: %v vs %v", e.fast, werr, gerr)
+				assert.Equal(t, want, got, "%s with %+v and %+v", e.fast, c, l)
+			}
+		}
+	}
+}
