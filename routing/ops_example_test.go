@@ -28,8 +28,8 @@ func ExampleRouter_Drain() {
 		fmt.Printf("%s %s %s queue %d\n", d.Item, d.Outcome, d.Agent, d.Queue)
 	}
 	// Output:
-	// L1 assigned ann queue 0
-	// L2 assigned bo queue 0
+	// L1 assigned bo queue 0
+	// L2 assigned ann queue 0
 	// L3 unassigned  queue 1
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -108,8 +109,13 @@ type Decision struct {
 	Reason   string    `json:"reason"`
 	// Pools are the pools and steps tried that gave nobody.
 	Pools []PoolResult `json:"pools,omitempty"`
-	// Trace lists every agent considered and the verdict, in order.
+	// Trace lists every agent considered and the verdict, in order. In a
+	// large pool walked in rank order (see Router) it lists the agents
+	// examined, and Unexamined counts the members behind the pick.
 	Trace []Consideration `json:"trace,omitempty"`
+	// Unexamined counts the members of the assigning pool that stood
+	// behind the picked agent in its line and so were not examined.
+	Unexamined int `json:"unexamined,omitempty"`
 	At    time.Time       `json:"at"`
 	// Queue is, from Drain, the request's place in the line still waiting
 	// (1 for the front); 0 when assigned or not drained.
@@ -154,6 +160,9 @@ func (d Decision) Why() string {
 		names := slices.Compact(passed[r])
 		fmt.Fprintf(&b, "\n  passed over (%s): %s", r, strings.Join(names, ", "))
 	}
+	if d.Unexamined > 0 {
+		fmt.Fprintf(&b, "\n  not examined: %d members ranked behind", d.Unexamined)
+	}
 	return b.String()
 }
 
@@ -161,11 +170,11 @@ func (d Decision) Why() string {
 type work struct {
 	opens []calOpen // NextOpen per calendar at this request's now
 	act   *rules.Activation
-	c     strata.Customer
-	lead  Lead
+	req   Request // the request being routed
 	stats []AgentStats
-	cands []cand
-	since []AgentStats
+	cands  []cand
+	since  []AgentStats
+	ranked []Ranked
 }
 
 type calOpen struct {
@@ -189,12 +198,10 @@ func (w *work) nextOpen(cal *timezone.Calendar, now time.Time) (time.Time, error
 }
 
 type cand struct {
-	ai     int // agent index
-	trace  int // index of its entry in the decision's trace
-	stats  AgentStats
-	fit    int
-	hash   uint64
-	hashed bool
+	ai    int // agent index
+	trace int // index of its entry in the decision's trace
+	stats AgentStats
+	fit   int
 }
 
 // Route decides who takes one piece of work. It returns exactly one
@@ -222,21 +229,26 @@ func (r *Router) Route(ctx context.Context, req Request) (Decision, error) {
 
 	w := r.work.Get().(*work)
 	defer r.putWork(w)
-	w.c, w.lead = req.Customer, req.Lead
-	w.act.SetNow(req.Now)
-	w.act.SetCustomer(&w.c)
-	w.act.Set("lead", &w.lead)
+	// From here on the request is w's copy: filters and rules get pointers
+	// to it, and a pointer to the argument would move it to the heap.
+	w.req = req
+	rq := &w.req
+	rq.Now = rq.Now.Round(0) // wall clock only, as stores keep it
+	d.At = rq.Now
+	w.act.SetNow(rq.Now)
+	w.act.SetCustomer(&rq.Customer)
+	w.act.Set("lead", &rq.Lead)
 
 	pi, ruleName, err := r.choosePool(w)
 	if err != nil {
 		return d, err
 	}
 	d.Rule = ruleName
-	units := r.units(req.Lead.Kind)
-	urgent := req.Lead.Urgency == UrgencyUrgent
-	received := req.Lead.ReceivedAt
+	units := r.units(rq.Lead.Kind)
+	urgent := rq.Lead.Urgency == UrgencyUrgent
+	received := rq.Lead.ReceivedAt
 	if received.IsZero() {
-		received = req.Now
+		received = rq.Now
 	}
 	var retry time.Time
 	earliest := func(t time.Time) {
@@ -256,7 +268,7 @@ func (r *Router) Route(ctx context.Context, req Request) (Decision, error) {
 	waiting := false
 	if pi >= 0 {
 		for si, st := range r.pools[pi].overflow {
-			if wait := received.Add(st.after); !urgent && req.Now.Before(wait) {
+			if wait := received.Add(st.after); !urgent && rq.Now.Before(wait) {
 				// The chain waits here: later steps and the default owner
 				// come after this one.
 				earliest(wait)
@@ -268,12 +280,12 @@ func (r *Router) Route(ctx context.Context, req Request) (Decision, error) {
 			if seen(st.pool*2 + b2i(st.relax)) {
 				continue
 			}
-			assigned, next, why, err := r.tryPool(ctx, w, &req, &d, st, si, units, urgent)
+			assigned, next, why, err := r.tryPool(ctx, w, rq, &d, st, si, units, urgent)
 			if err != nil {
 				return d, err
 			}
 			if assigned {
-				r.logDecision(&req, &d)
+				r.logDecision(rq, &d)
 				return d, nil
 			}
 			earliest(next)
@@ -283,12 +295,12 @@ func (r *Router) Route(ctx context.Context, req Request) (Decision, error) {
 		d.Pools = append(d.Pools, PoolResult{Reason: "no rule matched and there is no default pool"})
 	}
 	if !waiting && r.defOwner >= 0 {
-		ok, err := r.tryDefaultOwner(ctx, &req, &d, units)
+		ok, err := r.tryDefaultOwner(ctx, rq, &d, units)
 		if err != nil {
 			return d, err
 		}
 		if ok {
-			r.logDecision(&req, &d)
+			r.logDecision(rq, &d)
 			return d, nil
 		}
 	}
@@ -310,7 +322,7 @@ func (r *Router) Route(ctx context.Context, req Request) (Decision, error) {
 		}
 		d.Reason = strings.Join(parts, "; ")
 	}
-	r.logDecision(&req, &d)
+	r.logDecision(rq, &d)
 	return d, nil
 }
 
@@ -322,9 +334,11 @@ func b2i(b bool) int {
 }
 
 func (r *Router) putWork(w *work) {
-	w.c, w.lead = strata.Customer{}, Lead{}
+	w.req = Request{}
 	w.act.SetCustomer(nil)
 	w.stats, w.cands, w.since, w.opens = w.stats[:0], w.cands[:0], w.since[:0], w.opens[:0]
+	clear(w.ranked) // drop the agent IDs
+	w.ranked = w.ranked[:0]
 	r.work.Put(w)
 }
 
@@ -376,6 +390,12 @@ func (r *Router) choosePool(w *work) (int, string, error) {
 // nobody.
 func (r *Router) tryPool(ctx context.Context, w *work, req *Request, d *Decision, st step, si, units int, urgent bool) (bool, time.Time, string, error) {
 	p := &r.pools[st.pool]
+	if r.canRank(p, req.Now) {
+		done, assigned, next, why, err := r.tryRanked(ctx, w, req, d, st, si, units, urgent)
+		if done || err != nil {
+			return assigned, next, why, err
+		}
+	}
 	var err error
 	w.stats, err = r.store.Stats(ctx, p.ids, req.Now.Add(-r.window), w.stats[:0])
 	if err != nil {
@@ -428,7 +448,7 @@ func (r *Router) tryPool(ctx context.Context, w *work, req *Request, d *Decision
 			k = slices.IndexFunc(w.cands, func(c cand) bool { return r.agents[c.ai].ID == req.Customer.Owner })
 		}
 		if k < 0 {
-			k = r.best(w.cands, p, item)
+			k = r.best(w.cands, p)
 		}
 		c := w.cands[k]
 		a := &r.agents[c.ai]
@@ -461,27 +481,40 @@ func (r *Router) tryPool(ctx context.Context, w *work, req *Request, d *Decision
 }
 
 func (r *Router) pickReason(p *pool, c cand, si int, relaxed bool) string {
-	var b strings.Builder
+	var reason string
 	switch p.Strategy {
 	case RoundRobin:
-		b.WriteString("round robin: assigned least recently")
+		reason = "round robin: assigned least recently"
 	case WeightedRoundRobin:
-		b.WriteString("weighted round robin: fewest recent assignments for its weight")
+		reason = "weighted round robin: fewest recent assignments for its weight"
 	case LeastLoaded:
-		fmt.Fprintf(&b, "least loaded: %d units held", c.stats.Load)
+		reason = "least loaded: "
 	case MostFreeCapacity:
-		b.WriteString("most free capacity")
+		reason = "most free capacity"
 	case BestSkillFit:
-		fmt.Fprintf(&b, "best skill fit: %d", c.fit)
+		reason = "best skill fit: "
+	}
+	if si == 0 && p.Strategy != LeastLoaded && p.Strategy != BestSkillFit {
+		return reason // a constant: no allocation
+	}
+	var buf [96]byte
+	b := append(buf[:0], reason...)
+	switch p.Strategy {
+	case LeastLoaded:
+		b = strconv.AppendInt(b, int64(c.stats.Load), 10)
+		b = append(b, " units held"...)
+	case BestSkillFit:
+		b = strconv.AppendInt(b, int64(c.fit), 10)
 	}
 	if si > 0 {
-		fmt.Fprintf(&b, " (overflow step %d", si)
+		b = append(b, " (overflow step "...)
+		b = strconv.AppendInt(b, int64(si), 10)
 		if relaxed {
-			b.WriteString(", skills relaxed")
+			b = append(b, ", skills relaxed"...)
 		}
-		b.WriteString(")")
+		b = append(b, ')')
 	}
-	return b.String()
+	return string(b)
 }
 
 // eligible returns "" when the agent can take the work, else why not; for
@@ -631,77 +664,36 @@ func (r *Router) fit(a *agent, p *pool, req *Request) int {
 }
 
 // best returns the index of the candidate the pool's strategy ranks first,
-// ties broken by the fair rule: fewer assignments in the window, then
-// assigned longer ago, then the lower hash of (seed, item, agent).
-func (r *Router) best(cands []cand, p *pool, item string) int {
+// ties broken by the fair rule (see Router).
+func (r *Router) best(cands []cand, p *pool) int {
 	best := 0
 	for k := 1; k < len(cands); k++ {
-		if r.before(&cands[k], &cands[best], p, item) {
+		if r.before(&cands[k], &cands[best], p) {
 			best = k
 		}
 	}
 	return best
 }
 
-func (r *Router) before(x, y *cand, p *pool, item string) bool {
+func (r *Router) before(x, y *cand, p *pool) bool {
 	ax, ay := &r.agents[x.ai], &r.agents[y.ai]
 	var c int
 	switch p.Strategy {
-	case RoundRobin:
-		c = x.stats.Last.Compare(y.stats.Last)
 	case WeightedRoundRobin:
 		c = cmp.Compare(x.stats.Recent*ay.weight, y.stats.Recent*ax.weight)
 	case LeastLoaded:
 		c = cmp.Compare(x.stats.Load, y.stats.Load)
 	case MostFreeCapacity:
-		c = -cmp.Compare(freeShare(ax.Capacity, x.stats.Load), freeShare(ay.Capacity, y.stats.Load))
+		c = compareFree(ax.Capacity, x.stats.Load, ay.Capacity, y.stats.Load)
 	case BestSkillFit:
 		if c = cmp.Compare(y.fit, x.fit); c == 0 {
 			c = cmp.Compare(x.stats.Load, y.stats.Load)
 		}
 	}
 	if c == 0 {
-		c = cmp.Compare(x.stats.Recent, y.stats.Recent)
-	}
-	if c == 0 {
-		c = x.stats.Last.Compare(y.stats.Last)
-	}
-	if c == 0 {
-		c = cmp.Compare(r.tie(x, item), r.tie(y, item))
+		c = tieBreak(x.stats, ax.hash, y.stats, ay.hash)
 	}
 	return c < 0
-}
-
-func (r *Router) tie(c *cand, item string) uint64 {
-	if !c.hashed {
-		c.hash, c.hashed = tieHash(r.cfg.Seed, item, r.agents[c.ai].ID), true
-	}
-	return c.hash
-}
-
-func freeShare(capacity, load int) float64 {
-	if capacity <= 0 {
-		return 1
-	}
-	return float64(capacity-load) / float64(capacity)
-}
-
-// tieHash is FNV-1a (64-bit) over the seed's eight bytes, the item, a zero
-// byte and the agent ID.
-func tieHash(seed uint64, item, agent string) uint64 {
-	const prime = 1099511628211
-	h := uint64(14695981039346656037)
-	for i := range 8 {
-		h = (h ^ uint64(byte(seed>>(8*i)))) * prime
-	}
-	for i := 0; i < len(item); i++ {
-		h = (h ^ uint64(item[i])) * prime
-	}
-	h *= prime // the zero separator
-	for i := 0; i < len(agent); i++ {
-		h = (h ^ uint64(agent[i])) * prime
-	}
-	return h
 }
 
 func (d *Decision) addTrace(req *Request, c Consideration) {

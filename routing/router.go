@@ -77,10 +77,23 @@ func WithConverter(conv strata.Converter) Option { return func(o *options) { o.c
 //   - best_skill_fit: the highest sum of levels in the pool's skills (and in
 //     a skill named like the lead's product), then least loaded.
 //
-// Ties, in every strategy, go to fewer assignments in the fairness window,
-// then to the agent assigned longer ago, then to the lower FNV-1a hash of
-// (seed, item, agent ID): fair across many items and deterministic, never by
-// list position or map order. With several Routers sharing a store, two
+// Ties, in every strategy, go to the agent assigned longer ago (the store's
+// AgentStats.Last, then its Seq for assignments recorded at the same
+// instant, as in a day's backlog drained at one now), then to the lower
+// FNV-1a hash of (seed, agent ID), then to the lower ID: fair, so equally
+// loaded agents take turns, and deterministic, never by list position or map
+// order. Ranking.Compare is this order for the strategies a store can rank.
+//
+// With a store that is also a Ranker (MemoryStore is), pools of more than 32
+// agents using least_loaded, most_free_capacity or round_robin are not read
+// in full: the Router walks the front of the pool's line, examining agents
+// in rank order until one is eligible, so a pick costs the same with 10,000
+// agents as with 50. The decision is the same either way; the trace then
+// lists the agents examined and Decision.Unexamined counts the rest. While a
+// member is back from leave within the catch-up period, or after 84 agents
+// examined without a pick, the Router reads the whole pool instead.
+//
+// With several Routers sharing a store, two
 // concurrent requests may read the same workloads and pick the same agent;
 // the store's atomic Reserve still keeps it within capacity.
 type Router struct {
@@ -98,6 +111,7 @@ type Router struct {
 	defOwner int
 	window   time.Duration
 	catchUp  time.Duration
+	ranker   Ranker // the store, if it ranks; else nil
 	work     sync.Pool
 }
 
@@ -109,6 +123,8 @@ type agent struct {
 	regions  map[string]bool
 	products map[string]bool // nil: all
 	weight   int
+	hash     uint64   // agentHash(seed, ID), the tie-break's hash
+	self     []string // []string{ID}, to ask the store about this agent alone
 }
 
 type pool struct {
@@ -118,6 +134,8 @@ type pool struct {
 	members  []int  // agent indexes, by agent ID
 	ids      []string
 	overflow []step
+	ranking  *Ranking // when the store ranks this pool's line; else nil
+	away     []int    // members with leave periods (agent indexes)
 }
 
 type step struct {
@@ -190,7 +208,7 @@ func New(cfg Config, store Store, opts ...Option) (*Router, error) {
 	for i := range r.cfg.Agents {
 		a := &r.cfg.Agents[i]
 		path := fmt.Sprintf("agents[%d]", i)
-		ca := agent{Agent: a, weight: max(a.Weight, 1)}
+		ca := agent{Agent: a, weight: max(a.Weight, 1), hash: agentHash(cfg.Seed, a.ID), self: []string{a.ID}}
 		switch _, dup := r.byID[a.ID]; {
 		case a.ID == "":
 			bad(path+".id", "required")
@@ -311,6 +329,9 @@ func New(cfg Config, store Store, opts ...Option) (*Router, error) {
 		for _, ai := range cp.members {
 			cp.ids = append(cp.ids, r.agents[ai].ID)
 			cp.isMember[ai] = true
+			if len(r.agents[ai].OutOfOffice) > 0 {
+				cp.away = append(cp.away, ai)
+			}
 		}
 		if len(cp.members) == 0 && len(p.Members)+len(p.Select) > 0 {
 			bad(path, "pool %q has no members", p.Name)
@@ -400,8 +421,47 @@ func New(cfg Config, store Store, opts ...Option) (*Router, error) {
 			return nil, err
 		}
 	}
+	if rk, ok := store.(Ranker); ok {
+		r.ranker = rk
+		for i := range r.pools {
+			if err := r.pools[i].rank(r.agents, cfg.Seed); err != nil {
+				return nil, err
+			}
+		}
+	}
 	r.work.New = func() any { return &work{act: env.NewActivation(cfg.Home, time.Time{})} }
 	return r, nil
+}
+
+// rankedFrom is the pool size from which a Router whose store is a Ranker
+// walks the pool's line rather than reading every member's workload. Below
+// it reading everyone is as fast, and the trace lists every member.
+const rankedFrom = 33
+
+// rank gives the pool a Ranking when its strategy orders agents by a key the
+// store can keep: least_loaded, most_free_capacity, round_robin.
+func (p *pool) rank(agents []agent, seed uint64) error {
+	var order Order
+	switch p.Strategy {
+	case LeastLoaded:
+		order = ByLoad
+	case MostFreeCapacity:
+		order = ByFreeShare
+	case RoundRobin:
+		order = ByIdle
+	default:
+		return nil
+	}
+	if len(p.members) < rankedFrom {
+		return nil
+	}
+	caps := make([]int, len(p.members))
+	for k, ai := range p.members {
+		caps[k] = agents[ai].Capacity
+	}
+	var err error
+	p.ranking, err = NewRanking(order, seed, p.ids, caps)
+	return err
 }
 
 // langKey reduces a language tag to base language and script, with likely

@@ -1,0 +1,237 @@
+package routing
+
+import (
+	"context"
+	"fmt"
+)
+
+// line is MemoryStore's heap for one Ranking, front at heap[0]. Each entry
+// carries a copy of its agent's sort key, so that sifting compares
+// neighbouring memory rather than chasing pointers.
+type line struct {
+	k    *Ranking
+	heap []lineEntry
+	pos  []int32       // pos[i]: where ranking index i sits in heap
+	sts  []*agentState // by ranking index
+	used uint64        // MemoryStore.clock when last ranked from
+	// front is walk's scratch; the store's lock guards it like the rest.
+	front []int32
+}
+
+type lineEntry struct {
+	load int
+	cap  int
+	sec  int64 // Last as seconds and nanoseconds: ordered like time.Compare
+	seq  uint64
+	hash uint64
+	nsec int32
+	idx  int32 // ranking index
+}
+
+func (e *lineEntry) set(a *agentState) {
+	e.load, e.sec, e.nsec, e.seq = a.load, a.last.Unix(), int32(a.last.Nanosecond()), a.seq
+}
+
+// less is Ranking.Compare(x, …, y, …) < 0 on the copied keys.
+func (l *line) less(x, y *lineEntry) bool {
+	switch l.k.order {
+	case ByLoad:
+		if x.load != y.load {
+			return x.load < y.load
+		}
+	case ByFreeShare:
+		if c := compareFree(x.cap, x.load, y.cap, y.load); c != 0 {
+			return c < 0
+		}
+	}
+	switch {
+	case x.sec != y.sec:
+		return x.sec < y.sec
+	case x.nsec != y.nsec:
+		return x.nsec < y.nsec
+	case x.seq != y.seq:
+		return x.seq < y.seq
+	case x.hash != y.hash:
+		return x.hash < y.hash
+	}
+	return l.k.agents[x.idx] < l.k.agents[y.idx]
+}
+
+func (l *line) swap(p, q int) {
+	h := l.heap
+	h[p], h[q] = h[q], h[p]
+	l.pos[h[p].idx], l.pos[h[q].idx] = int32(p), int32(q)
+}
+
+func (l *line) up(p int) {
+	for p > 0 {
+		parent := (p - 1) / 2
+		if !l.less(&l.heap[p], &l.heap[parent]) {
+			return
+		}
+		l.swap(p, parent)
+		p = parent
+	}
+}
+
+func (l *line) down(p int) {
+	h := l.heap
+	for {
+		c := 2*p + 1
+		if c >= len(h) {
+			return
+		}
+		if c+1 < len(h) && l.less(&h[c+1], &h[c]) {
+			c++
+		}
+		if !l.less(&h[c], &h[p]) {
+			return
+		}
+		l.swap(p, c)
+		p = c
+	}
+}
+
+// update copies agent i's new workload in and restores the heap.
+func (l *line) update(i int32, a *agentState) {
+	p := int(l.pos[i])
+	l.heap[p].set(a)
+	l.up(p)
+	l.down(int(l.pos[i]))
+}
+
+// walk appends the agents at positions skip … skip+n-1 of the line. It
+// enumerates the heap in order without changing it: a small second heap
+// holds the frontier (heap positions whose parents were already emitted),
+// so the first m agents cost O(m log m).
+func (l *line) walk(skip, n int, dst []Ranked) []Ranked {
+	if skip == 0 && n == 1 { // the front alone, as a Router asks first
+		return l.emit(dst, l.heap[0].idx)
+	}
+	front := append(l.front[:0], 0)
+	defer func() { l.front = front[:0] }()
+	for emitted := 0; len(front) > 0 && emitted < skip+n; emitted++ {
+		p := front[0]
+		last := len(front) - 1
+		front[0] = front[last]
+		front = front[:last]
+		l.frontDown(front)
+		if emitted >= skip {
+			dst = l.emit(dst, l.heap[p].idx)
+		}
+		for c := 2*p + 1; c <= 2*p+2 && int(c) < len(l.heap); c++ {
+			front = append(front, c)
+			l.frontUp(front)
+		}
+	}
+	return dst
+}
+
+func (l *line) emit(dst []Ranked, i int32) []Ranked {
+	a := l.sts[i]
+	return append(dst, Ranked{Index: int(i), AgentStats: AgentStats{Agent: l.k.agents[i], Load: a.load, Last: a.last, Seq: a.seq}})
+}
+
+// frontUp sifts the frontier's last position up.
+func (l *line) frontUp(h []int32) {
+	for q := len(h) - 1; q > 0; {
+		parent := (q - 1) / 2
+		if !l.less(&l.heap[h[q]], &l.heap[h[parent]]) {
+			return
+		}
+		h[q], h[parent] = h[parent], h[q]
+		q = parent
+	}
+}
+
+// frontDown sifts the frontier's first position down.
+func (l *line) frontDown(h []int32) {
+	for q := 0; ; {
+		c := 2*q + 1
+		if c >= len(h) {
+			return
+		}
+		if c+1 < len(h) && l.less(&l.heap[h[c+1]], &l.heap[h[c]]) {
+			c++
+		}
+		if !l.less(&l.heap[h[c]], &l.heap[h[q]]) {
+			return
+		}
+		h[q], h[c] = h[c], h[q]
+		q = c
+	}
+}
+
+// lineFor returns the line for k, building it from the agents' current
+// workloads the first time.
+func (s *MemoryStore) lineFor(k *Ranking) *line {
+	if l, ok := s.lines[k.key]; ok {
+		return l
+	}
+	n := len(k.agents)
+	l := &line{k: k, heap: make([]lineEntry, n), pos: make([]int32, n), sts: make([]*agentState, n)}
+	for i, id := range k.agents {
+		a := s.agent(id)
+		a.lines = append(a.lines, lineRef{l, int32(i)})
+		l.sts[i] = a
+		l.heap[i] = lineEntry{cap: k.caps[i], hash: k.hashes[i], idx: int32(i)}
+		l.heap[i].set(a)
+		l.pos[i] = int32(i)
+	}
+	for p := n/2 - 1; p >= 0; p-- {
+		l.down(p)
+	}
+	s.lines[k.key] = l
+	return l
+}
+
+const sweepEvery = 1 << 16
+
+// sweep drops the lines not ranked from since the previous sweep.
+func (s *MemoryStore) sweep() {
+	prev := s.swept
+	s.swept = s.clock
+	for key, l := range s.lines {
+		if l.used > prev {
+			continue
+		}
+		for _, a := range l.sts {
+			for j, r := range a.lines {
+				if r.l == l {
+					a.lines = append(a.lines[:j], a.lines[j+1:]...)
+					break
+				}
+			}
+		}
+		delete(s.lines, key)
+	}
+}
+
+// Rank implements Ranker.
+func (s *MemoryStore) Rank(ctx context.Context, k *Ranking, skip, n int, dst []Ranked) ([]Ranked, error) {
+	if err := checkCtx(ctx); err != nil {
+		return dst, err
+	}
+	if k == nil || skip < 0 || n < 0 {
+		return dst, fmt.Errorf("routing: rank needs a ranking, skip ≥ 0 and n ≥ 0")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clock++
+	if s.clock-s.swept > sweepEvery {
+		s.sweep()
+	}
+	l := s.lineFor(k)
+	l.used = s.clock
+	if n == 0 || skip >= len(l.heap) {
+		return dst, nil
+	}
+	return l.walk(skip, n, dst), nil
+}
+
+// lines reports how many lines the store keeps, for tests.
+func (s *MemoryStore) lineCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.lines)
+}

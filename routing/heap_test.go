@@ -1,0 +1,214 @@
+package routing
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var heapT0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+func rankingOf(t testing.TB, order Order, n int, capacity func(i int) int) *Ranking {
+	t.Helper()
+	ids, caps := make([]string, n), make([]int, n)
+	for i := range n {
+		ids[i], caps[i] = fmt.Sprintf("a%05d", i), capacity(i)
+	}
+	k, err := NewRanking(order, 7, ids, caps)
+	require.NoError(t, err)
+	return k
+}
+
+// TestLineMatchesSort drives a store through random reservations, releases
+// and moves, and after each step checks the whole line against sorting
+// every agent's stats with Ranking.Compare, for each order.
+func TestLineMatchesSort(t *testing.T) {
+	for _, order := range []Order{ByLoad, ByFreeShare, ByIdle} {
+		t.Run(order.String(), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(1, uint64(order)))
+			k := rankingOf(t, order, 40, func(i int) int { return []int{0, 5, 8, 20}[i%4] })
+			s := NewMemoryStore()
+			ctx := t.Context()
+			held := []string{}
+			for step := range 600 {
+				at := heapT0.Add(time.Duration(rng.IntN(50)) * time.Minute) // many same-instant ties
+				switch op := rng.IntN(10); {
+				case op < 6 || len(held) == 0:
+					item := "i" + strconv.Itoa(step)
+					agent := k.Agent(rng.IntN(k.Len()))
+					if _, _, err := s.Reserve(ctx, Reservation{Item: item, Agent: agent, Units: 1 + rng.IntN(2), At: at}); err == nil {
+						held = append(held, item)
+					}
+				case op < 8:
+					j := rng.IntN(len(held))
+					_, err := s.Release(ctx, held[j])
+					require.NoError(t, err)
+					held = slices.Delete(held, j, j+1)
+				default:
+					_, err := s.Move(ctx, held[rng.IntN(len(held))], k.Agent(rng.IntN(k.Len())), 0, at)
+					require.NoError(t, err)
+				}
+				if step%7 != 0 {
+					continue
+				}
+				want, err := RankByStats(ctx, s, k, 0, k.Len(), nil)
+				require.NoError(t, err)
+				got, err := s.Rank(ctx, k, 0, k.Len(), nil)
+				require.NoError(t, err)
+				require.Equal(t, want, got, "step %d", step)
+				part, err := s.Rank(ctx, k, 5, 7, nil)
+				require.NoError(t, err)
+				require.Equal(t, want[5:12], part, "a window of the line")
+			}
+		})
+	}
+}
+
+func TestCompareFreeIsExact(t *testing.T) {
+	for _, tt := range []struct {
+		capA, loadA, capB, loadB, want int
+	}{
+		{10, 5, 20, 10, 0},  // both half free
+		{10, 4, 20, 10, -1}, // 60% ahead of 50%
+		{0, 100, 10, 0, 0},  // no limit and empty are both all free
+		{0, 100, 10, 1, -1}, // no limit ahead of 90%
+		{3, 1, 0, 0, 1},
+		{0, 0, 0, 50, 0},
+		{1 << 40, 1, 1 << 40, 2, -1}, // no overflow
+	} {
+		assert.Equal(t, tt.want, compareFree(tt.capA, tt.loadA, tt.capB, tt.loadB), "%+v", tt)
+		assert.Equal(t, -tt.want, compareFree(tt.capB, tt.loadB, tt.capA, tt.loadA), "%+v reversed", tt)
+	}
+}
+
+func TestNewRankingRefusesBadInput(t *testing.T) {
+	for name, f := range map[string]func() (*Ranking, error){
+		"order":     func() (*Ranking, error) { return NewRanking(0, 0, []string{"a"}, []int{1}) },
+		"lengths":   func() (*Ranking, error) { return NewRanking(ByLoad, 0, []string{"a"}, nil) },
+		"empty id":  func() (*Ranking, error) { return NewRanking(ByLoad, 0, []string{""}, []int{1}) },
+		"duplicate": func() (*Ranking, error) { return NewRanking(ByLoad, 0, []string{"a", "a"}, []int{1, 1}) },
+		"capacity":  func() (*Ranking, error) { return NewRanking(ByLoad, 0, []string{"a"}, []int{-1}) },
+	} {
+		_, err := f()
+		assert.Error(t, err, name)
+	}
+	a, err := NewRanking(ByLoad, 1, []string{"a", "b"}, []int{1, 2})
+	require.NoError(t, err)
+	b, err := NewRanking(ByLoad, 1, []string{"a", "b"}, []int{1, 2})
+	require.NoError(t, err)
+	c, err := NewRanking(ByLoad, 2, []string{"a", "b"}, []int{1, 2})
+	require.NoError(t, err)
+	assert.Equal(t, a.Key(), b.Key(), "same content, same key")
+	assert.NotEqual(t, a.Key(), c.Key(), "another seed, another line")
+}
+
+// TestUnusedLinesAreDropped: a line nobody ranks from for sweepEvery calls
+// goes, and comes back, rebuilt and right, when asked for again.
+func TestUnusedLinesAreDropped(t *testing.T) {
+	s := NewMemoryStore()
+	ctx := t.Context()
+	old := rankingOf(t, ByLoad, 10, func(int) int { return 0 })
+	cur := rankingOf(t, ByIdle, 10, func(int) int { return 0 })
+	_, err := s.Rank(ctx, old, 0, 1, nil)
+	require.NoError(t, err)
+	for range 2*sweepEvery + 2 { // a sweep comes every sweepEvery calls
+		_, err := s.Rank(ctx, cur, 0, 1, nil)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 1, s.lineCount())
+	s.mu.Lock()
+	for _, a := range s.agents {
+		assert.Len(t, a.lines, 1, "the dropped line is unlinked from its agents")
+	}
+	s.mu.Unlock()
+	_, _, err = s.Reserve(ctx, Reservation{Item: "x", Agent: "a00000", Units: 1, At: heapT0})
+	require.NoError(t, err)
+	got, err := s.Rank(ctx, old, 0, 10, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "a00000", got[9].Agent, "rebuilt from current loads: the busy agent is last")
+}
+
+func benchLine(b *testing.B, n int) (*MemoryStore, *Ranking) {
+	s := NewMemoryStore()
+	k := rankingOf(b, ByLoad, n, func(int) int { return 0 })
+	for i := range n { // everyone holds something, as in a working day
+		if _, _, err := s.Reserve(b.Context(), Reservation{Item: "seed" + strconv.Itoa(i), Agent: k.Agent(i), Units: 1 + i%3, At: heapT0}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return s, k
+}
+
+// BenchmarkRankFront10000: the front of a 10,000-agent line: the agent a
+// Router asks for first, and the first four.
+func BenchmarkRankFront10000(b *testing.B) {
+	for _, n := range []int{1, 4} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			s, k := benchLine(b, 10000)
+			dst := make([]Ranked, 0, n)
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				var err error
+				if dst, err = s.Rank(ctx, k, 0, n, dst[:0]); err != nil || len(dst) != n {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkPick10000: the pick alone on a 10,000-agent least-loaded line:
+// read the front, reserve for it (the heap moves the agent back) and, to
+// keep the store's size steady, release an earlier item.
+func BenchmarkPick10000(b *testing.B) {
+	s, k := benchLine(b, 10000)
+	items := make([]string, 1<<12)
+	for i := range items {
+		items[i] = "L" + strconv.Itoa(i)
+	}
+	dst := make([]Ranked, 0, 1)
+	ctx := b.Context()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		dst, _ = s.Rank(ctx, k, 0, 1, dst[:0])
+		item := items[i%len(items)]
+		if i >= len(items) {
+			if _, err := s.Release(ctx, item); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, _, err := s.Reserve(ctx, Reservation{Item: item, Agent: dst[0].Agent, Units: 1, At: heapT0}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+
+// BenchmarkHeapPick10000: the data structure alone, as the issue frames
+// it: under the store's lock, read the front of a 10,000-agent
+// least-loaded line and put the agent back in its place with one more
+// unit. Reserve does this plus the item's bookkeeping and history.
+func BenchmarkHeapPick10000(b *testing.B) {
+	s, k := benchLine(b, 10000)
+	s.mu.Lock()
+	l := s.lineFor(k)
+	s.mu.Unlock()
+	b.ReportAllocs()
+	for b.Loop() {
+		s.mu.Lock()
+		a := l.sts[l.heap[0].idx]
+		a.load++
+		a.moved()
+		s.mu.Unlock()
+	}
+}

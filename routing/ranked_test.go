@@ -1,0 +1,174 @@
+package routing_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/strata-go/strata"
+	"github.com/strata-go/strata/routing"
+	"github.com/strata-go/strata/timezone"
+)
+
+// plainStore hides MemoryStore's Ranker, so a Router reads every workload.
+type plainStore struct{ routing.Store }
+
+// bigTeam is n agents with mixed languages, regions, shifts, leave and
+// small capacities, in three large pools (one per rankable strategy), a
+// sticky one among them, with overflow into each other.
+func bigTeam(rng *rand.Rand, n int, seed uint64) routing.Config {
+	langs := [][]string{{"en"}, {"de", "en"}, {"zh-Hans"}, {"pt-BR", "es"}}
+	regions := [][]string{nil, {"EU"}, {"CN"}, {"LatinAmerica", "US"}}
+	shifts := []*timezone.CalendarSpec{nil, {Zone: "Asia/Shanghai", Country: "CN"}, {Zone: "Europe/Berlin", Country: "DE"}, {Zone: "America/Sao_Paulo", Country: "BR"}}
+	cfg := routing.Config{Home: "CN", Seed: seed, DefaultPool: "ll", Pools: []routing.Pool{
+		{Name: "ll", Strategy: routing.LeastLoaded, MatchLanguage: true, MatchRegion: true, RequireOnShift: true,
+			ShiftWindow: strata.Duration(10 * time.Hour), Sticky: true,
+			Overflow: []routing.OverflowStep{{After: strata.Duration(time.Hour), Pool: "free"}}},
+		{Name: "free", Strategy: routing.MostFreeCapacity, MatchLanguage: true, RequireOnShift: true,
+			Overflow: []routing.OverflowStep{{Pool: "rr"}}},
+		{Name: "rr", Strategy: routing.RoundRobin, MatchRegion: true},
+	}, Rules: []routing.Rule{
+		{Name: "big", When: `lead.value > money("50000", "USD")`, Pool: "free"},
+		{Name: "expo", When: `lead.source == "expo"`, Pool: "rr"},
+	}}
+	for i := range n {
+		a := routing.Agent{ID: fmt.Sprintf("a%03d", i), Active: rng.IntN(20) != 0, Capacity: rng.IntN(6),
+			Languages: langs[rng.IntN(len(langs))], Regions: regions[rng.IntN(len(regions))], Shift: shifts[rng.IntN(len(shifts))]}
+		if rng.IntN(8) == 0 {
+			from := now.Add(-time.Duration(rng.IntN(20*24)) * time.Hour)
+			a.OutOfOffice = []routing.Period{{From: from, To: from.Add(time.Duration(1+rng.IntN(10*24)) * time.Hour)}}
+		}
+		cfg.Agents = append(cfg.Agents, a)
+		for p := range cfg.Pools {
+			if rng.IntN(3) != 0 {
+				cfg.Pools[p].Members = append(cfg.Pools[p].Members, a.ID)
+			}
+		}
+	}
+	return cfg
+}
+
+// TestRankedWalkDecidesLikeFullRead routes the same random day through a
+// Router over MemoryStore (large pools walked in rank order) and one over
+// the same kind of store with ranking hidden (every workload read), and
+// requires the same decisions, one by one: agent, pool, step, outcome,
+// retry time and reason. Only the trace may differ: the walk lists the
+// agents it examined.
+func TestRankedWalkDecidesLikeFullRead(t *testing.T) {
+	for seed := range uint64(6) {
+		t.Run(strconv.FormatUint(seed, 10), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(seed, 99))
+			cfg := bigTeam(rng, 120, seed)
+			if seed%2 == 1 {
+				cfg.CatchUp = routing.CatchUpNone // otherwise leave ending lately sends some pools to the full read
+			}
+			ranked, err := routing.New(cfg, routing.NewMemoryStore())
+			require.NoError(t, err)
+			plain, err := routing.New(cfg, plainStore{routing.NewMemoryStore()})
+			require.NoError(t, err)
+			ctx := context.Background()
+			at := now
+			var held []string
+			countries := []string{"DE", "CN", "BR", "US", "FR", "JP"}
+			languages := []string{"de", "zh-CN", "pt", "en", "fr", "ja"}
+			for i := range 900 {
+				at = at.Add(time.Duration(rng.IntN(40)) * time.Minute) // sometimes the same instant
+				if len(held) > 0 && rng.IntN(3) == 0 {
+					k := rng.IntN(len(held))
+					_, err1 := ranked.Release(ctx, held[k])
+					_, err2 := plain.Release(ctx, held[k])
+					require.NoError(t, err1)
+					require.NoError(t, err2)
+					held = append(held[:k], held[k+1:]...)
+				}
+				c := rng.IntN(len(countries))
+				req := routing.Request{Item: "L" + strconv.Itoa(i), Now: at, Quiet: rng.IntN(2) == 0,
+					Customer: strata.Customer{ID: "c" + strconv.Itoa(rng.IntN(300)), Country: countries[c], Languages: []string{languages[c]}},
+					Lead:     routing.Lead{ReceivedAt: at.Add(-time.Duration(rng.IntN(3)) * time.Hour)}}
+				if rng.IntN(3) == 0 {
+					req.Customer.Owner = cfg.Agents[rng.IntN(len(cfg.Agents))].ID
+				}
+				switch rng.IntN(6) {
+				case 0:
+					req.Lead.Value = usd(100_000)
+				case 1:
+					req.Lead.Source = "expo"
+				case 2:
+					req.Lead.Urgency = routing.UrgencyUrgent
+				}
+				want, err := plain.Route(ctx, req)
+				require.NoError(t, err)
+				got, err := ranked.Route(ctx, req)
+				require.NoError(t, err)
+				require.Equal(t, []any{want.Outcome, want.Agent, want.Pool, want.Step, want.Sticky, want.RetryAt, want.Reason},
+					[]any{got.Outcome, got.Agent, got.Pool, got.Step, got.Sticky, got.RetryAt, got.Reason}, "request %d\nplain:  %s\nranked: %s", i, want.Why(), got.Why())
+				if got.Outcome == routing.Assigned {
+					held = append(held, req.Item)
+					if !req.Quiet {
+						assert.Equal(t, len(want.Trace), len(got.Trace)+got.Unexamined, "request %d: examined plus unexamined is everyone the full read listed", i)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestRankedTraceListsTheExamined: in a large pool the trace names the
+// agents the walk examined, front first, and counts the rest.
+func TestRankedTraceListsTheExamined(t *testing.T) {
+	cfg := routing.Config{Home: "CN", DefaultPool: "p", Pools: []routing.Pool{{Name: "p", Strategy: routing.LeastLoaded, MatchLanguage: true}}}
+	for i := range 40 {
+		lang := "en"
+		if i < 3 {
+			lang = "ja" // the three least loaded speak only Japanese
+		}
+		id := fmt.Sprintf("a%02d", i)
+		cfg.Agents = append(cfg.Agents, routing.Agent{ID: id, Active: true, Languages: []string{lang}})
+		cfg.Pools[0].Members = append(cfg.Pools[0].Members, id)
+	}
+	r, store := newRouter(t, cfg)
+	for i := 3; i < 40; i++ { // everyone but a00–a02 holds something
+		_, _, err := store.Reserve(t.Context(), routing.Reservation{Item: "old" + strconv.Itoa(i), Agent: fmt.Sprintf("a%02d", i), Units: 1 + i%2, At: now.Add(-time.Hour)})
+		require.NoError(t, err)
+	}
+	d := route(t, r, routing.Request{Customer: customer("c", "DE", "", "en"), Lead: routing.Lead{ID: "L1"}})
+	require.Equal(t, routing.Assigned, d.Outcome)
+	require.Len(t, d.Trace, 4, d.Why())
+	for _, c := range d.Trace[:3] {
+		assert.Equal(t, routing.ReasonLanguage, c.Reason, c.Agent)
+	}
+	assert.Equal(t, routing.ReasonPicked, d.Trace[3].Reason)
+	assert.Equal(t, 36, d.Unexamined)
+	assert.Contains(t, d.Why(), "not examined: 36 members ranked behind")
+	assert.Equal(t, "least loaded: 1 units held", d.Reason)
+}
+
+// TestRankedWalkGivesUpToAFullRead: when the front of the line is all
+// ineligible past the walk's limit, the Router reads the whole pool, and
+// the trace then lists everyone.
+func TestRankedWalkGivesUpToAFullRead(t *testing.T) {
+	cfg := routing.Config{Home: "CN", DefaultPool: "p", Pools: []routing.Pool{{Name: "p", Strategy: routing.RoundRobin, MatchRegion: true}}}
+	for i := range 100 {
+		region := "JP"
+		if i == 99 {
+			region = "DE"
+		}
+		id := fmt.Sprintf("a%02d", i)
+		cfg.Agents = append(cfg.Agents, routing.Agent{ID: id, Active: true, Regions: []string{region}})
+		cfg.Pools[0].Members = append(cfg.Pools[0].Members, id)
+	}
+	r, store := newRouter(t, cfg)
+	_, _, err := store.Reserve(t.Context(), routing.Reservation{Item: "old", Agent: "a99", Units: 1, At: now.Add(-time.Hour)})
+	require.NoError(t, err) // the one German speaker stands last in a round robin
+	d := route(t, r, routing.Request{Customer: customer("c", "DE", "", "de"), Lead: routing.Lead{ID: "L1"}})
+	require.Equal(t, routing.Assigned, d.Outcome)
+	assert.Equal(t, "a99", d.Agent)
+	assert.Len(t, d.Trace, 100)
+	assert.Zero(t, d.Unexamined)
+}
