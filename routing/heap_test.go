@@ -193,7 +193,6 @@ func BenchmarkPick10000(b *testing.B) {
 	}
 }
 
-
 // BenchmarkHeapPick10000: the data structure alone, as the issue frames
 // it: under the store's lock, read the front of a 10,000-agent
 // least-loaded line and put the agent back in its place with one more

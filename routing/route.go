@@ -115,8 +115,8 @@ type Decision struct {
 	Trace []Consideration `json:"trace,omitempty"`
 	// Unexamined counts the members of the assigning pool that stood
 	// behind the picked agent in its line and so were not examined.
-	Unexamined int `json:"unexamined,omitempty"`
-	At    time.Time       `json:"at"`
+	Unexamined int       `json:"unexamined,omitempty"`
+	At         time.Time `json:"at"`
 	// Queue is, from Drain, the request's place in the line still waiting
 	// (1 for the front); 0 when assigned or not drained.
 	Queue int `json:"queue,omitempty"`
@@ -168,10 +168,10 @@ func (d Decision) Why() string {
 
 // work is per-goroutine scratch for Route.
 type work struct {
-	opens []calOpen // NextOpen per calendar at this request's now
-	act   *rules.Activation
-	req   Request // the request being routed
-	stats []AgentStats
+	opens  []calOpen // NextOpen per calendar at this request's now
+	act    *rules.Activation
+	req    Request // the request being routed
+	stats  []AgentStats
 	cands  []cand
 	since  []AgentStats
 	ranked []Ranked
