@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/strata-go/strata"
 	"github.com/strata-go/strata/routing"
+	"github.com/strata-go/strata/routing/routingtest"
 	"github.com/strata-go/strata/timezone"
 )
 
@@ -171,4 +173,92 @@ func TestRankedWalkGivesUpToAFullRead(t *testing.T) {
 	assert.Equal(t, "a99", d.Agent)
 	assert.Len(t, d.Trace, 100)
 	assert.Zero(t, d.Unexamined)
+}
+
+// TestRankedConcurrentNeverOverCapacity: two Routers over one MemoryStore
+// (so they share its lines), eight goroutines, large pools walked in rank
+// order: no agent over capacity, every request one outcome, every
+// assignment recorded once.
+func TestRankedConcurrentNeverOverCapacity(t *testing.T) {
+	cfg := bigTeam(rand.New(rand.NewPCG(3, 3)), 90, 3)
+	store := routing.NewMemoryStore()
+	routers := make([]*routing.Router, 2)
+	for i := range routers {
+		var err error
+		routers[i], err = routing.New(cfg, store)
+		require.NoError(t, err)
+	}
+	countries := []string{"DE", "CN", "BR", "US"}
+	languages := []string{"de", "zh-CN", "pt", "en"}
+	var wg sync.WaitGroup
+	decisions := make([]routing.Decision, 800)
+	for g := range 8 {
+		wg.Go(func() {
+			for i := g; i < len(decisions); i += 8 {
+				c := i % len(countries)
+				d, err := routers[g%2].Route(context.Background(), routing.Request{Item: "L" + strconv.Itoa(i), Now: now.Add(time.Duration(i/50) * time.Hour),
+					Customer: strata.Customer{ID: "c" + strconv.Itoa(i), Country: countries[c], Languages: []string{languages[c]}}})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				decisions[i] = d
+				if i%5 == 0 && d.Outcome == routing.Assigned {
+					if _, err := routers[(g+1)%2].Release(context.Background(), d.Item); err != nil {
+						t.Error(err)
+						return
+					}
+					decisions[i].Outcome = "released"
+				}
+			}
+		})
+	}
+	wg.Wait()
+	assigned := 0
+	for i, d := range decisions {
+		require.Contains(t, []routing.Outcome{routing.Assigned, routing.Deferred, routing.Unassigned, "released"}, d.Outcome, "request %d", i)
+		if d.Outcome == routing.Assigned {
+			assigned++
+		}
+	}
+	assert.Positive(t, assigned)
+	loads := map[string]int{}
+	for _, a := range store.Items() {
+		loads[a.Agent] += a.Units
+	}
+	assert.Equal(t, assigned, len(store.Items()))
+	for _, a := range cfg.Agents {
+		if a.Capacity > 0 {
+			assert.LessOrEqual(t, loads[a.ID], a.Capacity, a.ID)
+		}
+	}
+}
+
+// TestRankedStoreFailures: with a store that fails every fourth call,
+// losing acknowledgements, routing through large pools still never leaves
+// a reservation the decision does not name.
+func TestRankedStoreFailures(t *testing.T) {
+	cfg := bigTeam(rand.New(rand.NewPCG(5, 5)), 80, 5)
+	inner := routing.NewMemoryStore()
+	faulty := &routingtest.FaultyStore{Inner: inner, Every: 4, After: true}
+	r, err := routing.New(cfg, faulty)
+	require.NoError(t, err)
+	for i := range 120 {
+		req := routing.Request{Item: "L" + strconv.Itoa(i), Now: now, Customer: strata.Customer{ID: "c", Country: "CN", Languages: []string{"zh"}}}
+		var d routing.Decision
+		for range 20 {
+			if d, err = r.Route(t.Context(), req); err == nil {
+				break
+			}
+			require.ErrorIs(t, err, routing.ErrStore)
+		}
+		require.NoError(t, err)
+		if a, ok, _ := inner.Lookup(t.Context(), req.Item); ok {
+			assert.Equal(t, routing.Assigned, d.Outcome)
+			assert.Equal(t, a.Agent, d.Agent)
+		} else {
+			assert.NotEqual(t, routing.Assigned, d.Outcome)
+		}
+	}
+	assert.Positive(t, faulty.Fails.Load())
 }

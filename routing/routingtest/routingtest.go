@@ -11,7 +11,10 @@
 // found, capacity is never exceeded even by many goroutines at once,
 // re-delivery of the same item is idempotent, releasing and moving keep
 // loads right, unknown items are refused without changes, history is
-// counted by time, and a cancelled context is an error. Transient failures,
+// counted by time, and a cancelled context is an error. A store that is
+// also a routing.Ranker must keep every line exactly as
+// routing.RankByStats orders it, through reservations, releases and moves,
+// also while many goroutines change it. Transient failures,
 // errors wrapping routing.ErrStore, are retried by the suite, so it also
 // passes on a store that fails now and then (see FaultyStore), provided
 // every failure leaves the store as it was or as if the call had succeeded.
@@ -245,6 +248,10 @@ func TestStore(t *testing.T, newStore func(t *testing.T) routing.Store) {
 		}
 	})
 
+	if _, ok := newStore(t).(routing.Ranker); ok {
+		t.Run("Ranker", func(t *testing.T) { testRanker(t, func(t *testing.T) rankStore { return newStore(t).(rankStore) }) })
+	}
+
 	t.Run("CancelledContext", func(t *testing.T) {
 		s := newStore(t)
 		ctx, cancel := context.WithCancel(t.Context())
@@ -284,7 +291,10 @@ type FaultyStore struct {
 	Fails atomic.Int64
 }
 
-var _ routing.Store = (*FaultyStore)(nil)
+var (
+	_ routing.Store  = (*FaultyStore)(nil)
+	_ routing.Ranker = (*FaultyStore)(nil)
+)
 
 // ErrInjected is the cause of every failure FaultyStore injects.
 var ErrInjected = errors.New("routingtest: injected failure")
@@ -340,6 +350,18 @@ func (f *FaultyStore) Lookup(ctx context.Context, item string) (routing.Assignme
 		return routing.Assignment{}, false, injected("lookup")
 	}
 	return f.Inner.Lookup(ctx, item)
+}
+
+// Rank implements routing.Ranker: through Inner's Rank when Inner is a
+// Ranker, else with routing.RankByStats over Inner.
+func (f *FaultyStore) Rank(ctx context.Context, k *routing.Ranking, skip, n int, dst []routing.Ranked) ([]routing.Ranked, error) {
+	if f.fail() {
+		return dst, injected("rank")
+	}
+	if rk, ok := f.Inner.(routing.Ranker); ok {
+		return rk.Rank(ctx, k, skip, n, dst)
+	}
+	return routing.RankByStats(ctx, f.Inner, k, skip, n, dst)
 }
 
 // Stats implements routing.Store.

@@ -28,3 +28,13 @@ func TestFaultyStoreLosingAcknowledgements(t *testing.T) {
 		return &routingtest.FaultyStore{Inner: routing.NewMemoryStore(), Every: 4, After: true}
 	})
 }
+
+// plainStore hides MemoryStore's Ranker: FaultyStore then ranks with
+// routing.RankByStats, the reference, which must pass its own suite.
+type plainStore struct{ routing.Store }
+
+func TestFaultyStoreRankingByStats(t *testing.T) {
+	routingtest.TestStore(t, func(t *testing.T) routing.Store {
+		return &routingtest.FaultyStore{Inner: plainStore{routing.NewMemoryStore()}, Every: 5}
+	})
+}
