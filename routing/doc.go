@@ -17,13 +17,18 @@
 // New compiles and lints a configuration over a Store. Router.Route returns
 // exactly one outcome per request (Assigned, Deferred with a retry time, or
 // Unassigned with reasons per pool), never a silent skip, and a trace of
-// every agent considered and why each was passed over. Routing the same item
+// every agent considered and why each was passed over (in large pools the
+// Router walks a line the store keeps, and the trace lists the agents
+// examined before the pick; see Router and Ranker). Routing the same item
 // twice returns the first assignment. Release frees capacity and Reassign
 // moves work with a reason.
 //
 // All mutable state (workloads, assignment history) sits behind Store.
 // MemoryStore serves one process and test harnesses; a host brings its own
-// database and proves it with routingtest.TestStore. Reserve is atomic, so
+// database and proves it with routingtest.TestStore. A store may also be a
+// Ranker, keeping each large pool's agents in line (MemoryStore keeps a
+// heap per pool), so a pick examines the front of the line instead of every
+// member's workload. Reserve is atomic, so
 // any number of goroutines and processes sharing a store never push an agent
 // past capacity, and a failed step never leaves a reservation behind.
 //

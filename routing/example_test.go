@@ -112,3 +112,34 @@ func ExampleRouter_Route_deferral() {
 	// L-5 deferred until 2026-11-25T09:00:00+08:00: nobody can take it now; an eligible agent or the next overflow step is available then
 	//   passed over (off_shift): li, wang
 }
+
+// A store that is a Ranker keeps a pool's agents in line as work comes and
+// goes; a Router reads the front of the line instead of every workload.
+// Here the least loaded come first; among equals, the one assigned longer
+// ago.
+func ExampleMemoryStore_Rank() {
+	ctx := context.Background()
+	store := routing.NewMemoryStore()
+	line, err := routing.NewRanking(routing.ByLoad, 0, []string{"ann", "bo", "cy"}, []int{5, 5, 5})
+	if err != nil {
+		panic(err)
+	}
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	for i, agent := range []string{"ann", "bo", "ann", "cy"} {
+		at = at.Add(time.Minute)
+		if _, _, err := store.Reserve(ctx, routing.Reservation{Item: fmt.Sprint("L", i), Agent: agent, Units: 1, Capacity: 5, At: at}); err != nil {
+			panic(err)
+		}
+	}
+	front, err := store.Rank(ctx, line, 0, 3, nil)
+	if err != nil {
+		panic(err)
+	}
+	for _, r := range front {
+		fmt.Printf("%s holds %d, last assigned %s\n", r.Agent, r.Load, r.Last.Format("15:04"))
+	}
+	// Output:
+	// bo holds 1, last assigned 09:02
+	// cy holds 1, last assigned 09:04
+	// ann holds 2, last assigned 09:03
+}
