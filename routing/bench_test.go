@@ -3,6 +3,7 @@ package routing_test
 import (
 	"fmt"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -107,4 +108,26 @@ func BenchmarkRebalance100k(b *testing.B) {
 			b.Fatal(plan.Unresolved)
 		}
 	}
+}
+
+// BenchmarkRouteParallel: route and release from every core at once over
+// one MemoryStore (one lock): how the store's lock holds up.
+func BenchmarkRouteParallel(b *testing.B) {
+	r, _ := newRouter(b, benchConfig(1000, 20))
+	var next atomic.Int64
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		req := routing.Request{Customer: customer("c", "DE", "", "en"), Now: now}
+		for pb.Next() {
+			req.Item = "P" + strconv.FormatInt(next.Add(1), 10)
+			if _, err := r.Route(b.Context(), req); err != nil {
+				b.Error(err)
+				return
+			}
+			if _, err := r.Release(b.Context(), req.Item); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }
