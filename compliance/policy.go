@@ -127,14 +127,9 @@ func actionBit(a Action) uint8 {
 	return 0
 }
 
-// ConfigError is a problem with a policy, at Path.
-type ConfigError struct {
-	Path string
-	Msg  string
-}
-
-// Error implements error.
-func (e *ConfigError) Error() string { return e.Path + ": " + e.Msg }
+// ConfigError is a problem with a policy or law data, at Path: the
+// strata.ConfigError every package reports configuration problems with.
+type ConfigError = strata.ConfigError
 
 // Compile validates a policy, reporting every problem at once.
 func Compile(cfg Config, opts ...Option) (*Policy, error) {

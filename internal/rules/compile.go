@@ -579,13 +579,7 @@ func (a *Activation) Parent() interpreter.Activation { return nil }
 
 var _ interpreter.Activation = (*Activation)(nil)
 
-// ConfigError is a problem with a configuration (not a rule) at Path, such
-// as "ladders[0].tiers[2]" or "pools[3].overflow[0].pool". Tiering, scoring
-// and routing export it under their own names.
-type ConfigError struct {
-	Path string
-	Msg  string
-}
-
-// Error implements error as "path: message".
-func (e *ConfigError) Error() string { return e.Path + ": " + e.Msg }
+// ConfigError is strata.ConfigError: a problem with a configuration (not a
+// rule) at Path. Tiering, scoring, routing and compliance export it under
+// their own names.
+type ConfigError = strata.ConfigError
