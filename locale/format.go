@@ -1,8 +1,11 @@
 package locale
 
 import (
+	"bytes"
+	"math"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 	"golang.org/x/text/language"
@@ -101,46 +104,116 @@ func unquote(s string) string {
 // group writes digits with the locale's separators: primary size for the
 // last group, secondary for the rest; min sets the fewest digits that are
 // grouped at all.
-func (f Formatter) group(b *strings.Builder, digits string, primary, secondary, min int) {
+func (f Formatter) group(b *strings.Builder, digits []byte, primary, secondary, min int) {
 	if primary <= 0 || len(digits) < min || len(digits) <= primary {
-		b.WriteString(digits)
+		b.Write(digits)
 		return
 	}
-	head := len(digits) - primary
-	var parts []string
-	for head > 0 {
-		start := max(head-secondary, 0)
-		parts = append(parts, digits[start:head])
-		head = start
+	head := len(digits) - primary // digits before the last group
+	if secondary <= 0 {
+		secondary = primary
 	}
-	for i := len(parts) - 1; i >= 0; i-- {
-		b.WriteString(parts[i])
+	first := head % secondary
+	if first == 0 {
+		first = secondary
+	}
+	b.Write(digits[:first])
+	for i := first; i < head; i += secondary {
 		b.WriteString(f.d.group)
+		b.Write(digits[i : i+secondary])
 	}
-	b.WriteString(digits[len(digits)-primary:])
+	b.WriteString(f.d.group)
+	b.Write(digits[head:])
 }
 
-// number writes |d| rounded half-even to frac digits, grouped.
-func (f Formatter) number(b *strings.Builder, d decimal.Decimal, frac int, primary, secondary, min int) {
-	s := d.Abs().StringFixedBank(int32(frac))
-	intPart, fracPart, _ := strings.Cut(s, ".")
-	f.group(b, intPart, primary, secondary, min)
-	if fracPart != "" {
-		b.WriteString(f.d.decimal)
-		b.WriteString(fracPart)
+// fixed returns |d| rounded half to even to frac fraction digits, as
+// digits with a '.' before the fraction (none when frac is 0), and whether
+// the rounded value is below zero. Amounts of up to 18 significant digits
+// are done in int64 arithmetic into buf; larger ones through decimal.
+func fixed(d decimal.Decimal, frac int, buf *[48]byte) ([]byte, bool) {
+	if frac >= 0 && frac <= 18 && d.NumDigits() <= 18 {
+		if q, ok := roundInt64(d.CoefficientInt64(), int(d.Exponent())+frac); ok {
+			neg := q < 0
+			u := uint64(q)
+			if neg {
+				u = -u
+			}
+			// Digits, right to left, with at least frac+1 of them.
+			i := len(buf)
+			for n := 0; n <= frac || u > 0; n++ {
+				if n == frac && frac > 0 {
+					i--
+					buf[i] = '.'
+				}
+				i--
+				buf[i] = byte('0' + u%10)
+				u /= 10
+			}
+			return buf[i:], neg
+		}
 	}
+	r := d.RoundBank(int32(frac))
+	return []byte(r.Abs().StringFixed(int32(frac))), r.IsNegative()
+}
+
+// roundInt64 returns coef × 10^shift rounded half to even, if it fits.
+func roundInt64(coef int64, shift int) (int64, bool) {
+	switch {
+	case shift >= 0:
+		for range shift {
+			if coef > math.MaxInt64/10 || coef < math.MinInt64/10 {
+				return 0, false
+			}
+			coef *= 10
+		}
+		return coef, true
+	case shift < -18: // |coef| < 10^18 is less than half a unit
+		return 0, true
+	}
+	div := int64(1)
+	for range -shift {
+		div *= 10
+	}
+	q, r := coef/div, coef%div
+	if r < 0 {
+		r = -r
+	}
+	if twice := 2 * r; twice > div || twice == div && q%2 != 0 {
+		if coef < 0 {
+			q--
+		} else {
+			q++
+		}
+	}
+	return q, true
+}
+
+// number writes |d| rounded half-even to frac digits, grouped, and reports
+// whether the rounded value is negative.
+func (f Formatter) number(b *strings.Builder, d decimal.Decimal, frac int, primary, secondary, min int) bool {
+	var buf [48]byte
+	s, neg := fixed(d, frac, &buf)
+	intPart, fracPart := s, []byte(nil)
+	if i := bytes.IndexByte(s, '.'); i >= 0 {
+		intPart, fracPart = s[:i], s[i+1:]
+	}
+	f.group(b, intPart, primary, secondary, min)
+	if len(fracPart) > 0 {
+		b.WriteString(f.d.decimal)
+		b.Write(fracPart)
+	}
+	return neg
 }
 
 // Decimal formats a number with frac fraction digits (rounded half to
 // even): 1234567.891 with 2 is "1,234,567.89" in en, "1.234.567,89" in de,
 // "12,34,567.89" in hi.
 func (f Formatter) Decimal(d decimal.Decimal, frac int) string {
-	var b strings.Builder
-	if d.Round(int32(frac)).IsNegative() {
-		b.WriteString(f.d.minus)
+	var num strings.Builder
+	if f.number(&num, d, frac, f.decimalPrim, f.decimalSecd, 1) {
+		return f.d.minus + num.String()
 	}
-	f.number(&b, d, frac, f.decimalPrim, f.decimalSecd, 1)
-	return b.String()
+	return num.String()
 }
 
 // Symbol returns the locale's symbol for a currency ("¥" for CNY in
@@ -155,55 +228,81 @@ func (f Formatter) Symbol(currency string) string {
 // Money formats an amount with its currency's minor digits (two for CNY,
 // none for JPY, three for BHD), rounded half to even, and the locale's
 // symbol and placement: ¥5,000,000.00 in zh, 1.234,50 € in de,
-// -US$12.00 in en for a refund in dollars.
+// -US$12.00 in en for a refund in dollars. An amount that rounds to zero
+// has no minus sign.
 func (f Formatter) Money(m strata.Money) string {
 	digits, ok := strata.CurrencyDigits(m.Currency)
 	if !ok {
 		digits = 2
 	}
-	return f.money(m, func(b *strings.Builder) {
-		f.number(b, m.Amount, digits, f.primary, f.secondary, 1)
-	}, m.Amount.Round(int32(digits)).IsNegative())
+	var num strings.Builder
+	num.Grow(32)
+	neg := f.number(&num, m.Amount, digits, f.primary, f.secondary, 1)
+	return f.money(m.Currency, num.String(), neg)
 }
 
-func (f Formatter) money(m strata.Money, num func(*strings.Builder), negative bool) string {
-	sym := f.Symbol(m.Currency)
+// money places the formatted number, the currency symbol and the sign as
+// the locale's currency pattern says.
+func (f Formatter) money(currency, num string, negative bool) string {
+	sym := f.Symbol(currency)
 	prefix, suffix := f.posPrefix, f.posSuffix
 	var b strings.Builder
+	b.Grow(len(num) + len(sym) + len(prefix) + len(suffix) + 8)
+	minusInPattern := false
 	if negative {
 		if f.hasNeg {
 			prefix, suffix = f.negPrefix, f.negSuffix
-			prefix = strings.Replace(prefix, "-", f.d.minus, 1)
+			minusInPattern = true
 		} else {
 			b.WriteString(f.d.minus)
 		}
 	}
+	writeAffix(&b, prefix, sym, f.d.minus, minusInPattern)
 	// CLDR currency spacing: a symbol that ends (or starts) with a letter
 	// gets a no-break space next to the digits, so "BHD 1.234", not "BHD1.234".
 	if strings.HasSuffix(prefix, "¤") && endsWithLetter(sym, true) {
-		prefix += "\u00a0"
+		b.WriteString("\u00a0")
 	}
+	b.WriteString(num)
 	if strings.HasPrefix(suffix, "¤") && endsWithLetter(sym, false) {
-		suffix = "\u00a0" + suffix
+		b.WriteString("\u00a0")
 	}
-	b.WriteString(strings.Replace(prefix, "¤", sym, 1))
-	num(&b)
-	b.WriteString(strings.Replace(suffix, "¤", sym, 1))
+	writeAffix(&b, suffix, sym, f.d.minus, minusInPattern)
 	return b.String()
+}
+
+// writeAffix writes a pattern's prefix or suffix with its first ¤ as sym
+// and, when minus is set, its first '-' as the locale's minus sign.
+func writeAffix(b *strings.Builder, affix, sym, minusSign string, minus bool) {
+	symDone, minusDone := false, !minus
+	for i := 0; i < len(affix); {
+		switch {
+		case !symDone && strings.HasPrefix(affix[i:], "¤"):
+			b.WriteString(sym)
+			i += len("¤")
+			symDone = true
+		case !minusDone && affix[i] == '-':
+			b.WriteString(minusSign)
+			i++
+			minusDone = true
+		default:
+			b.WriteByte(affix[i])
+			i++
+		}
+	}
 }
 
 // endsWithLetter reports whether sym's last (or first) rune is a letter
 // rather than a currency sign.
 func endsWithLetter(sym string, last bool) bool {
-	r := []rune(sym)
-	if len(r) == 0 {
+	if sym == "" {
 		return false
 	}
-	c := r[0]
+	r, _ := utf8.DecodeRuneInString(sym)
 	if last {
-		c = r[len(r)-1]
+		r, _ = utf8.DecodeLastRuneInString(sym)
 	}
-	return unicode.IsLetter(c)
+	return unicode.IsLetter(r)
 }
 
 // Compact formats a large number with the locale's units, the way people
@@ -262,5 +361,7 @@ func (f Formatter) compact(b *strings.Builder, d decimal.Decimal) {
 
 // MoneyCompact formats money with compact units: ¥500万 in zh, ₹1.2 क॰ in hi.
 func (f Formatter) MoneyCompact(m strata.Money) string {
-	return f.money(m, func(b *strings.Builder) { f.compact(b, m.Amount.Abs()) }, m.Amount.IsNegative())
+	var num strings.Builder
+	f.compact(&num, m.Amount.Abs())
+	return f.money(m.Currency, num.String(), m.Amount.IsNegative())
 }

@@ -180,6 +180,10 @@ func TestFormatMoney(t *testing.T) {
 		{"pt", "1234.5", "BRL", "R$\u00a01.234,50"},
 		{"en", "0.125", "USD", "$0.12"}, // half to even
 		{"en", "0.135", "USD", "$0.14"},
+		{"en", "-0.005", "USD", "$0.00"},                                            // rounds to zero: no minus
+		{"de", "-0.004", "EUR", "0,00\u00a0€"},                                      // likewise
+		{"en", "-98765432109876543210.5", "USD", "-$98,765,432,109,876,543,210.50"}, // beyond int64
+		{"hi", "-100000", "INR", "-₹1,00,000.00"},
 	} {
 		got := locale.NewFormatter(language.MustParse(tt.lang)).Money(money(tt.amount, tt.cur))
 		assert.Equal(t, tt.want, got, "%s %s %s", tt.lang, tt.amount, tt.cur)
