@@ -27,6 +27,7 @@ const (
 	ByIdle
 )
 
+// String returns the order's name: "by_load", "by_free_share" or "by_idle".
 func (o Order) String() string {
 	switch o {
 	case ByLoad:

@@ -31,6 +31,7 @@ const (
 	Any                  // anything; the caller checks
 )
 
+// String returns the output's name as compile errors show it.
 func (o Output) String() string {
 	return [...]string{"bool", "number", "string", "any"}[o]
 }
