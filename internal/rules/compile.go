@@ -33,7 +33,11 @@ const (
 
 // String returns the output's name as compile errors show it.
 func (o Output) String() string {
-	return [...]string{"bool", "number", "string", "any"}[o]
+	names := [...]string{"bool", "number", "string", "any"}
+	if int(o) < 0 || int(o) >= len(names) {
+		return fmt.Sprintf("Output(%d)", int(o))
+	}
+	return names[o]
 }
 
 // RuleError is one problem with one rule: its name, the 1-based line and
