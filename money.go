@@ -1,8 +1,10 @@
 package strata
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/shopspring/decimal"
 )
@@ -134,7 +136,42 @@ func (m Money) Cmp(o Money) (int, error) {
 	if _, err := m.same(o); err != nil {
 		return 0, err
 	}
-	return m.Amount.Cmp(o.Amount), nil
+	return cmpDecimal(m.Amount, o.Amount), nil
+}
+
+// cmpDecimal is a.Cmp(b), in int64 arithmetic when both coefficients and
+// the alignment of their exponents fit (amounts of up to 18 digits: every
+// realistic one), which spares decimal's big.Int rescaling.
+func cmpDecimal(a, b decimal.Decimal) int {
+	if a.NumDigits() <= 18 && b.NumDigits() <= 18 {
+		ca, cb := a.CoefficientInt64(), b.CoefficientInt64()
+		ea, eb := a.Exponent(), b.Exponent()
+		ok := true
+		switch {
+		case ea > eb:
+			ca, ok = scale10(ca, int(ea-eb))
+		case eb > ea:
+			cb, ok = scale10(cb, int(eb-ea))
+		}
+		if ok {
+			return cmp.Compare(ca, cb)
+		}
+	}
+	return a.Cmp(b)
+}
+
+// scale10 returns c × 10^k if it fits in an int64.
+func scale10(c int64, k int) (int64, bool) {
+	if k > 18 {
+		return 0, c == 0
+	}
+	for range k {
+		if c > math.MaxInt64/10 || c < math.MinInt64/10 {
+			return 0, false
+		}
+		c *= 10
+	}
+	return c, true
 }
 
 // Round returns m rounded half away from zero to its currency's minor digits

@@ -167,6 +167,7 @@ func (e *Env) compile(name, src string, out Output, costLimit uint64) (_ *Progra
 		cel.CustomDecoratorV2(e.foldMoney),
 		cel.CustomDecoratorV2(e.fastMoneyCompare),
 		cel.CustomDecoratorV2(e.fastStringEquals),
+		cel.CustomDecoratorV2(e.fastIntCompare),
 		cel.InterruptCheckFrequency(64))
 	if perr != nil {
 		return nil, newRuleError(name, src, 0, 0, perr.Error())

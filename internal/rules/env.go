@@ -289,15 +289,19 @@ func (v moneyVal) Value() any { return v.m }
 
 // align returns both amounts in v's currency.
 func (v moneyVal) align(o ref.Val) (strata.Money, strata.Money, ref.Val) {
-	x := *v.m
 	y, ok := asMoney(o)
 	if !ok {
-		return x, y, types.NewErr("money: cannot combine with %s", o.Type().TypeName())
+		return *v.m, y, types.NewErr("money: cannot combine with %s", o.Type().TypeName())
 	}
+	return v.env.align(*v.m, y)
+}
+
+// align converts y into x's currency when they differ and neither is zero.
+func (e *Env) align(x, y strata.Money) (strata.Money, strata.Money, ref.Val) {
 	if x.Currency != y.Currency && !x.IsZero() && !y.IsZero() {
 		var conv strata.Converter
-		if v.env != nil {
-			conv = v.env.conv
+		if e != nil {
+			conv = e.conv
 		}
 		converted, err := y.In(x.Currency, conv)
 		if err != nil {
@@ -310,7 +314,17 @@ func (v moneyVal) align(o ref.Val) (strata.Money, strata.Money, ref.Val) {
 
 // Compare implements traits.Comparer.
 func (v moneyVal) Compare(o ref.Val) ref.Val {
-	x, y, errv := v.align(o)
+	y, ok := asMoney(o)
+	if !ok {
+		return types.NewErr("money: cannot combine with %s", o.Type().TypeName())
+	}
+	return v.env.compareMoney(*v.m, y)
+}
+
+// compareMoney compares x with y (converted into x's currency if need be)
+// as -1, 0 or 1, or an error value.
+func (e *Env) compareMoney(x, y strata.Money) ref.Val {
+	x, y, errv := e.align(x, y)
 	if errv != nil {
 		return errv
 	}

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"reflect"
+	"time"
 
 	"cel.dev/cel-go/common/operators"
 	"cel.dev/cel-go/common/types"
@@ -155,7 +156,7 @@ func (e *Env) fastStringEquals(i interpreter.InterpretableV2) (interpreter.Inter
 			continue
 		}
 		f, ok := e.stringFields[name+"."+field]
-		if !ok {
+		if !ok || f.integer {
 			continue
 		}
 		return &stringEq{id: call.ID(), name: name, field: f, lit: string(lit), neg: neg, generic: i}, nil
@@ -185,22 +186,29 @@ func attrField(x interpreter.InterpretableV2) (string, string, bool) {
 	return names[0], string(f), ok
 }
 
-// stringField is where a string field sits in a variable's struct.
+// stringField is where a string (or, with integer, an int) field sits in
+// a variable's struct.
 type stringField struct {
-	typ   reflect.Type // the struct
-	index int
+	typ     reflect.Type // the struct
+	index   int
+	integer bool
 }
 
-// stringFieldsOf indexes the string-kinded fields of struct t that rules
-// see under their cel tags, as "name.field".
+// stringFieldsOf indexes the string- and integer-kinded fields of struct t
+// that rules see under their cel tags, as "name.field".
 func stringFieldsOf(name string, t reflect.Type, into map[string]stringField) {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		tag := f.Tag.Get("cel")
-		if !f.IsExported() || tag == "" || tag == "-" || f.Type.Kind() != reflect.String {
+		if !f.IsExported() || tag == "" || tag == "-" {
 			continue
 		}
-		into[name+"."+tag] = stringField{typ: t, index: i}
+		switch k := f.Type.Kind(); {
+		case k == reflect.String:
+			into[name+"."+tag] = stringField{typ: t, index: i}
+		case (k == reflect.Int || k == reflect.Int64 || k == reflect.Int32) && f.Type != reflect.TypeFor[time.Duration]():
+			into[name+"."+tag] = stringField{typ: t, index: i, integer: true}
+		}
 	}
 }
 
@@ -249,10 +257,102 @@ func (m *moneyCmp) compare(v any) ref.Val {
 	if m.profit {
 		x = &c.Profit
 	}
-	r := moneyVal{m: x, env: m.env}.Compare(moneyVal{m: &m.lit, env: m.env})
+	r := m.env.compareMoney(*x, m.lit)
 	n, ok := r.(types.Int)
 	if !ok {
 		return r // an error: no rate, mismatch
 	}
 	return types.Bool(m.want(int(n)))
+}
+
+// intOps are the comparisons fastIntCompare plans, as functions of
+// cmp.Compare(field, literal).
+var intOps = map[string]func(int) bool{
+	operators.Equals:        func(c int) bool { return c == 0 },
+	operators.NotEquals:     func(c int) bool { return c != 0 },
+	operators.Less:          func(c int) bool { return c < 0 },
+	operators.LessEquals:    func(c int) bool { return c <= 0 },
+	operators.Greater:       func(c int) bool { return c > 0 },
+	operators.GreaterEquals: func(c int) bool { return c >= 0 },
+}
+
+// fastIntCompare plans an integer field compared with an integer literal
+// (customer.orders >= 12, lead.priority == 0) as one node reading the field
+// from the Go value; like fastStringEquals it runs the generic plan when
+// the variable is bound to something else.
+func (e *Env) fastIntCompare(i interpreter.InterpretableV2) (interpreter.InterpretableV2, error) {
+	call, ok := i.(interpreter.InterpretableCall)
+	if !ok || len(call.Args()) != 2 {
+		return i, nil
+	}
+	want, ok := intOps[call.Function()]
+	if !ok {
+		return i, nil
+	}
+	args := call.Args()
+	for k := range 2 {
+		name, field, ok := attrField(args[k])
+		if !ok {
+			continue
+		}
+		c, ok := args[1-k].(interpreter.InterpretableConst)
+		if !ok {
+			continue
+		}
+		lit, ok := c.Value().(types.Int)
+		if !ok {
+			continue
+		}
+		f, ok := e.stringFields[name+"."+field]
+		if !ok || !f.integer {
+			continue
+		}
+		w := want
+		if k == 1 { // literal OP field
+			w = flipCmp(want)
+		}
+		return &intCmp{id: call.ID(), name: name, field: f, lit: int64(lit), want: w, generic: i}, nil
+	}
+	return i, nil
+}
+
+type intCmp struct {
+	id      int64
+	name    string
+	field   stringField
+	lit     int64
+	want    func(int) bool
+	generic interpreter.InterpretableV2
+}
+
+func (n *intCmp) ID() int64 { return n.id }
+
+func (n *intCmp) Eval(act interpreter.Activation) ref.Val {
+	if r, ok := n.cmp(resolveNative(act, n.name)); ok {
+		return r
+	}
+	return n.generic.Eval(act)
+}
+
+func (n *intCmp) Exec(frame *interpreter.ExecutionFrame) ref.Val {
+	if r, ok := n.cmp(resolveNative(frame, n.name)); ok {
+		return r
+	}
+	return n.generic.Exec(frame)
+}
+
+func (n *intCmp) cmp(v any) (ref.Val, bool) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Type().Elem() != n.field.typ {
+		return nil, false
+	}
+	x := rv.Elem().Field(n.field.index).Int()
+	c := 0
+	switch {
+	case x < n.lit:
+		c = -1
+	case x > n.lit:
+		c = 1
+	}
+	return types.Bool(n.want(c)), true
 }

@@ -472,3 +472,36 @@ func TestFastStringEqualsMatchesGenericPlan(t *testing.T) {
 		}
 	}
 }
+
+// TestFastIntCompareMatchesGenericPlan does for integer fields what
+// TestFastStringEqualsMatchesGenericPlan does for strings, over every
+// comparison, either way round, at the edges of the literal.
+func TestFastIntCompareMatchesGenericPlan(t *testing.T) {
+	env := newEnv(t)
+	act := env.NewActivation("CN", benchNow)
+	ops := []string{"==", "!=", "<", "<=", ">", ">="}
+	for _, lit := range []string{"0", "13", "14", "15", "-3"} {
+		for _, op := range ops {
+			for _, pair := range [][2]string{
+				{"customer.orders " + op + " " + lit, "customer.orders + 0 " + op + " " + lit},
+				{lit + " " + op + " customer.orders", lit + " " + op + " customer.orders + 0"},
+				{"[1].all(x, customer.orders " + op + " " + lit + ")", "[1].all(x, customer.orders + 0 " + op + " " + lit + ")"},
+			} {
+				fast, err := env.Compile("fast", pair[0], rules.Bool)
+				require.NoError(t, err)
+				generic, err := env.Compile("generic", pair[1], rules.Bool)
+				require.NoError(t, err)
+				for _, orders := range []int{0, 13, 14, 15, -3, 1 << 40} {
+					c := benchCustomer()
+					c.Orders = orders
+					act.SetCustomer(c)
+					want, werr := generic.EvalBool(act)
+					got, gerr := fast.EvalBool(act)
+					require.NoError(t, werr)
+					require.NoError(t, gerr)
+					assert.Equal(t, want, got, "%s with orders %d", pair[0], orders)
+				}
+			}
+		}
+	}
+}
