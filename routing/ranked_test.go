@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -261,4 +262,74 @@ func TestRankedStoreFailures(t *testing.T) {
 		}
 	}
 	assert.Positive(t, faulty.Fails.Load())
+}
+
+// FuzzRouteNeverExceedsCapacity drives a fixed team of 60 (large pools, so
+// both the ranked walk and the full read run) with a byte string: each byte
+// routes a lead (its country, urgency and the clock from the byte's bits)
+// or releases one. Whatever the sequence, every request gets exactly one
+// outcome, assignments name the agent that holds the item, and no agent
+// ever holds more than its capacity.
+func FuzzRouteNeverExceedsCapacity(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15})
+	f.Add([]byte("route route route release route"))
+	f.Add(make([]byte, 200))
+	cfg := bigTeam(rand.New(rand.NewPCG(11, 11)), 60, 11)
+	capacity := map[string]int{}
+	for _, a := range cfg.Agents {
+		capacity[a.ID] = a.Capacity
+	}
+	countries := []string{"DE", "CN", "BR", "US"}
+	languages := []string{"de", "zh", "pt", "en"}
+	f.Fuzz(func(t *testing.T, ops []byte) {
+		if len(ops) > 400 {
+			ops = ops[:400]
+		}
+		store := routing.NewMemoryStore()
+		r, err := routing.New(cfg, store)
+		require.NoError(t, err)
+		at := now
+		var held []string
+		for i, op := range ops {
+			at = at.Add(time.Duration(op&0x0f) * 7 * time.Minute)
+			if op&0x30 == 0x30 && len(held) > 0 {
+				item := held[int(op)%len(held)]
+				_, err := r.Release(t.Context(), item)
+				require.NoError(t, err)
+				held = slices.DeleteFunc(held, func(h string) bool { return h == item })
+				continue
+			}
+			c := int(op>>6) % len(countries)
+			req := routing.Request{Item: "L" + strconv.Itoa(i), Now: at, Quiet: op&1 == 1,
+				Customer: strata.Customer{ID: "c" + strconv.Itoa(int(op)), Country: countries[c], Languages: []string{languages[c]}}}
+			if op&0x40 != 0 {
+				req.Lead.Urgency = routing.UrgencyUrgent
+			}
+			d, err := r.Route(t.Context(), req)
+			require.NoError(t, err)
+			switch d.Outcome {
+			case routing.Assigned:
+				a, ok, err := store.Lookup(t.Context(), req.Item)
+				require.NoError(t, err)
+				require.True(t, ok)
+				require.Equal(t, a.Agent, d.Agent)
+				held = append(held, req.Item)
+			case routing.Deferred:
+				require.True(t, d.RetryAt.After(at), d.Why())
+			case routing.Unassigned:
+			default:
+				t.Fatalf("request %d: outcome %q", i, d.Outcome)
+			}
+		}
+		loads := map[string]int{}
+		for _, a := range store.Items() {
+			loads[a.Agent] += a.Units
+		}
+		for agent, load := range loads {
+			if c := capacity[agent]; c > 0 {
+				require.LessOrEqual(t, load, c, agent)
+			}
+		}
+		require.Len(t, store.Items(), len(held))
+	})
 }
