@@ -142,7 +142,9 @@ func (s *server) setTiering(cfg tiering.Config) error {
 
 func (s *server) handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, map[string]string{"status": "ok"}) })
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
 	mux.HandleFunc("POST /v1/route", s.route)
 	mux.HandleFunc("POST /v1/release", s.release)
 	mux.HandleFunc("POST /v1/reassign", s.reassign)
