@@ -166,8 +166,7 @@ func (e *Env) compile(name, src string, out Output, costLimit uint64) (_ *Progra
 		cel.EvalOptions(cel.OptOptimize),
 		cel.CustomDecoratorV2(e.foldMoney),
 		cel.CustomDecoratorV2(e.fastMoneyCompare),
-		cel.CustomDecoratorV2(e.fastStringEquals),
-		cel.CustomDecoratorV2(e.fastIntCompare),
+		cel.CustomDecoratorV2(e.fastFieldCompare),
 		cel.InterruptCheckFrequency(64))
 	if perr != nil {
 		return nil, newRuleError(name, src, 0, 0, perr.Error())

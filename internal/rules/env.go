@@ -110,11 +110,11 @@ type Env struct {
 	conv      strata.Converter
 	costLimit uint64
 	extra     []string // names of extra variables
-	// stringFields locates "variable.field" string fields for the fast
-	// string comparison.
-	stringFields map[string]stringField
-	money        sync.Map // literal cache: "amount\x00currency" -> ref.Val
-	programs     sync.Map // program cache: kind + "\x00" + source -> *compiled
+	// fields locates "variable.field" string and integer fields for
+	// fastFieldCompare.
+	fields   map[string]field
+	money    sync.Map // literal cache: "amount\x00currency" -> ref.Val
+	programs sync.Map // program cache: kind + "\x00" + source -> *compiled
 }
 
 // New builds an environment. It fails if a host group names an unknown code
@@ -128,8 +128,8 @@ func New(opts ...Option) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Env{groups: g, conv: cfg.conv, costLimit: cfg.costLimit, stringFields: map[string]stringField{}}
-	stringFieldsOf("customer", reflect.TypeFor[strata.Customer](), e.stringFields)
+	e := &Env{groups: g, conv: cfg.conv, costLimit: cfg.costLimit, fields: map[string]field{}}
+	fieldsOf("customer", reflect.TypeFor[strata.Customer](), e.fields)
 
 	nativeTypes := []any{reflect.TypeFor[strata.Customer]()}
 	decls := []cel.EnvOption{
@@ -149,7 +149,7 @@ func New(opts ...Option) (*Env, error) {
 			return nil, fmt.Errorf("rules: variable %q is already declared", v.name)
 		}
 		nativeTypes = append(nativeTypes, t)
-		stringFieldsOf(v.name, t, e.stringFields)
+		fieldsOf(v.name, t, e.fields)
 		decls = append(decls, cel.Variable(v.name, cel.ObjectType(simplePkg(t.PkgPath())+"."+t.Name())))
 		e.extra = append(e.extra, v.name)
 	}

@@ -1,7 +1,9 @@
 package rules
 
 import (
+	"cmp"
 	"reflect"
+	"strings"
 	"time"
 
 	"cel.dev/cel-go/common/operators"
@@ -23,8 +25,9 @@ func (e *Env) fastMoneyCompare(i interpreter.InterpretableV2) (interpreter.Inter
 	if !ok || len(call.Args()) != 2 {
 		return i, nil
 	}
-	want, ok := cmpOps[call.Function()]
-	if !ok {
+	fn := call.Function()
+	want, ok := fieldOps[fn]
+	if !ok || fn == operators.Equals || fn == operators.NotEquals { // money equality is Equal's, not Compare's
 		return i, nil
 	}
 	args := call.Args()
@@ -44,13 +47,6 @@ func (e *Env) fastMoneyCompare(i interpreter.InterpretableV2) (interpreter.Inter
 		want = flipCmp(want)
 	}
 	return &moneyCmp{id: call.ID(), profit: field == "profit", lit: m, want: want, env: e}, nil
-}
-
-var cmpOps = map[string]func(int) bool{
-	operators.Less:          func(c int) bool { return c < 0 },
-	operators.LessEquals:    func(c int) bool { return c <= 0 },
-	operators.Greater:       func(c int) bool { return c > 0 },
-	operators.GreaterEquals: func(c int) bool { return c >= 0 },
 }
 
 // flipCmp turns "lit OP field" into "field OP' lit".
@@ -122,23 +118,20 @@ func resolveNative(act interpreter.Activation, name string) any {
 	return v
 }
 
-// fastStringEquals plans a string field of a variable compared with a
-// string literal (customer.country == "DE", lead.source != "expo") as one
-// node that reads the field from the Go value: routing and tiering rules
-// are mostly such tests, and the generic plan boxes every field it reads.
-// When the variable is not bound to the expected Go type it runs the
-// generic plan, so results and errors are the same.
-func (e *Env) fastStringEquals(i interpreter.InterpretableV2) (interpreter.InterpretableV2, error) {
+// fastFieldCompare plans a string or integer field of a variable compared
+// with a literal of its type (customer.country == "DE", lead.source !=
+// "expo", customer.orders >= 12, either way round) as one node that reads
+// the field from the Go value: most tiering and routing conditions are such
+// tests, and the generic plan boxes every field it reads. When the
+// variable is not bound to the expected Go type it runs the generic plan,
+// so results and errors are the same.
+func (e *Env) fastFieldCompare(i interpreter.InterpretableV2) (interpreter.InterpretableV2, error) {
 	call, ok := i.(interpreter.InterpretableCall)
 	if !ok || len(call.Args()) != 2 {
 		return i, nil
 	}
-	neg := false
-	switch call.Function() {
-	case operators.Equals:
-	case operators.NotEquals:
-		neg = true
-	default:
+	want, ok := fieldOps[call.Function()]
+	if !ok {
 		return i, nil
 	}
 	args := call.Args()
@@ -151,17 +144,42 @@ func (e *Env) fastStringEquals(i interpreter.InterpretableV2) (interpreter.Inter
 		if !ok {
 			continue
 		}
-		lit, ok := c.Value().(types.String)
+		f, ok := e.fields[name+"."+field]
 		if !ok {
 			continue
 		}
-		f, ok := e.stringFields[name+"."+field]
-		if !ok || f.integer {
+		n := &fieldCmp{id: call.ID(), name: name, field: f, want: want, generic: i}
+		switch lit := c.Value().(type) {
+		case types.String:
+			if f.integer {
+				continue
+			}
+			n.str = string(lit)
+		case types.Int:
+			if !f.integer {
+				continue
+			}
+			n.num = int64(lit)
+		default:
 			continue
 		}
-		return &stringEq{id: call.ID(), name: name, field: f, lit: string(lit), neg: neg, generic: i}, nil
+		if k == 1 { // literal OP field
+			n.want = flipCmp(want)
+		}
+		return n, nil
 	}
 	return i, nil
+}
+
+// fieldOps are the comparisons the fast paths plan, as functions of
+// cmp.Compare(field, literal).
+var fieldOps = map[string]func(int) bool{
+	operators.Equals:        func(c int) bool { return c == 0 },
+	operators.NotEquals:     func(c int) bool { return c != 0 },
+	operators.Less:          func(c int) bool { return c < 0 },
+	operators.LessEquals:    func(c int) bool { return c <= 0 },
+	operators.Greater:       func(c int) bool { return c > 0 },
+	operators.GreaterEquals: func(c int) bool { return c >= 0 },
 }
 
 // attrField returns v and f when x is the attribute v.f.
@@ -186,17 +204,17 @@ func attrField(x interpreter.InterpretableV2) (string, string, bool) {
 	return names[0], string(f), ok
 }
 
-// stringField is where a string (or, with integer, an int) field sits in
-// a variable's struct.
-type stringField struct {
+// field is where a string (or, with integer, an int) field sits in a
+// variable's struct.
+type field struct {
 	typ     reflect.Type // the struct
 	index   int
 	integer bool
 }
 
-// stringFieldsOf indexes the string- and integer-kinded fields of struct t
-// that rules see under their cel tags, as "name.field".
-func stringFieldsOf(name string, t reflect.Type, into map[string]stringField) {
+// fieldsOf indexes the string- and integer-kinded fields of struct t that
+// rules see under their cel tags, as "name.field".
+func fieldsOf(name string, t reflect.Type, into map[string]field) {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		tag := f.Tag.Get("cel")
@@ -205,44 +223,49 @@ func stringFieldsOf(name string, t reflect.Type, into map[string]stringField) {
 		}
 		switch k := f.Type.Kind(); {
 		case k == reflect.String:
-			into[name+"."+tag] = stringField{typ: t, index: i}
+			into[name+"."+tag] = field{typ: t, index: i}
 		case (k == reflect.Int || k == reflect.Int64 || k == reflect.Int32) && f.Type != reflect.TypeFor[time.Duration]():
-			into[name+"."+tag] = stringField{typ: t, index: i, integer: true}
+			into[name+"."+tag] = field{typ: t, index: i, integer: true}
 		}
 	}
 }
 
-type stringEq struct {
+type fieldCmp struct {
 	id      int64
 	name    string
-	field   stringField
-	lit     string
-	neg     bool
+	field   field
+	str     string // the literal, for a string field
+	num     int64  // the literal, for an integer field
+	want    func(int) bool
 	generic interpreter.InterpretableV2
 }
 
-func (s *stringEq) ID() int64 { return s.id }
+func (n *fieldCmp) ID() int64 { return n.id }
 
-func (s *stringEq) Eval(act interpreter.Activation) ref.Val {
-	if r, ok := s.eq(resolveNative(act, s.name)); ok {
+func (n *fieldCmp) Eval(act interpreter.Activation) ref.Val {
+	if r, ok := n.compare(resolveNative(act, n.name)); ok {
 		return r
 	}
-	return s.generic.Eval(act)
+	return n.generic.Eval(act)
 }
 
-func (s *stringEq) Exec(frame *interpreter.ExecutionFrame) ref.Val {
-	if r, ok := s.eq(resolveNative(frame, s.name)); ok {
+func (n *fieldCmp) Exec(frame *interpreter.ExecutionFrame) ref.Val {
+	if r, ok := n.compare(resolveNative(frame, n.name)); ok {
 		return r
 	}
-	return s.generic.Exec(frame)
+	return n.generic.Exec(frame)
 }
 
-func (s *stringEq) eq(v any) (ref.Val, bool) {
+func (n *fieldCmp) compare(v any) (ref.Val, bool) {
 	rv := reflect.ValueOf(v)
-	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Type().Elem() != s.field.typ {
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Type().Elem() != n.field.typ {
 		return nil, false
 	}
-	return types.Bool((rv.Elem().Field(s.field.index).String() == s.lit) != s.neg), true
+	x := rv.Elem().Field(n.field.index)
+	if n.field.integer {
+		return types.Bool(n.want(cmp.Compare(x.Int(), n.num))), true
+	}
+	return types.Bool(n.want(strings.Compare(x.String(), n.str))), true
 }
 
 func (m *moneyCmp) compare(v any) ref.Val {
@@ -263,96 +286,4 @@ func (m *moneyCmp) compare(v any) ref.Val {
 		return r // an error: no rate, mismatch
 	}
 	return types.Bool(m.want(int(n)))
-}
-
-// intOps are the comparisons fastIntCompare plans, as functions of
-// cmp.Compare(field, literal).
-var intOps = map[string]func(int) bool{
-	operators.Equals:        func(c int) bool { return c == 0 },
-	operators.NotEquals:     func(c int) bool { return c != 0 },
-	operators.Less:          func(c int) bool { return c < 0 },
-	operators.LessEquals:    func(c int) bool { return c <= 0 },
-	operators.Greater:       func(c int) bool { return c > 0 },
-	operators.GreaterEquals: func(c int) bool { return c >= 0 },
-}
-
-// fastIntCompare plans an integer field compared with an integer literal
-// (customer.orders >= 12, lead.priority == 0) as one node reading the field
-// from the Go value; like fastStringEquals it runs the generic plan when
-// the variable is bound to something else.
-func (e *Env) fastIntCompare(i interpreter.InterpretableV2) (interpreter.InterpretableV2, error) {
-	call, ok := i.(interpreter.InterpretableCall)
-	if !ok || len(call.Args()) != 2 {
-		return i, nil
-	}
-	want, ok := intOps[call.Function()]
-	if !ok {
-		return i, nil
-	}
-	args := call.Args()
-	for k := range 2 {
-		name, field, ok := attrField(args[k])
-		if !ok {
-			continue
-		}
-		c, ok := args[1-k].(interpreter.InterpretableConst)
-		if !ok {
-			continue
-		}
-		lit, ok := c.Value().(types.Int)
-		if !ok {
-			continue
-		}
-		f, ok := e.stringFields[name+"."+field]
-		if !ok || !f.integer {
-			continue
-		}
-		w := want
-		if k == 1 { // literal OP field
-			w = flipCmp(want)
-		}
-		return &intCmp{id: call.ID(), name: name, field: f, lit: int64(lit), want: w, generic: i}, nil
-	}
-	return i, nil
-}
-
-type intCmp struct {
-	id      int64
-	name    string
-	field   stringField
-	lit     int64
-	want    func(int) bool
-	generic interpreter.InterpretableV2
-}
-
-func (n *intCmp) ID() int64 { return n.id }
-
-func (n *intCmp) Eval(act interpreter.Activation) ref.Val {
-	if r, ok := n.cmp(resolveNative(act, n.name)); ok {
-		return r
-	}
-	return n.generic.Eval(act)
-}
-
-func (n *intCmp) Exec(frame *interpreter.ExecutionFrame) ref.Val {
-	if r, ok := n.cmp(resolveNative(frame, n.name)); ok {
-		return r
-	}
-	return n.generic.Exec(frame)
-}
-
-func (n *intCmp) cmp(v any) (ref.Val, bool) {
-	rv := reflect.ValueOf(v)
-	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Type().Elem() != n.field.typ {
-		return nil, false
-	}
-	x := rv.Elem().Field(n.field.index).Int()
-	c := 0
-	switch {
-	case x < n.lit:
-		c = -1
-	case x > n.lit:
-		c = 1
-	}
-	return types.Bool(n.want(c)), true
 }

@@ -435,7 +435,8 @@ type fastLead struct {
 }
 
 // TestFastStringEqualsMatchesGenericPlan checks that the planned fast path
-// for v.field == "literal" (and !=, either way round) answers exactly as
+// for v.field == "literal" (and the other comparisons, either way round)
+// answers exactly as
 // the generic plan does, forced here by appending "" to the field, for the
 // customer and for an extra variable, at the top level and inside a
 // comprehension, and when the variable is bound to something else.
@@ -446,6 +447,9 @@ func TestFastStringEqualsMatchesGenericPlan(t *testing.T) {
 		{`customer.country == "DE"`, `customer.country + "" == "DE"`},
 		{`"DE" == customer.country`, `"DE" == customer.country + ""`},
 		{`customer.country != "DE"`, `customer.country + "" != "DE"`},
+		{`customer.country < "DE"`, `customer.country + "" < "DE"`},
+		{`"DE" <= customer.country`, `"DE" <= customer.country + ""`},
+		{`customer.industry >= "纺织"`, `customer.industry + "" >= "纺织"`},
 		{`customer.kind == "enterprise"`, `customer.kind + "" == "enterprise"`},
 		{`customer.subdivision == ""`, `customer.subdivision + "" == ""`},
 		{`lead.source == "expo"`, `lead.source + "" == "expo"`},
