@@ -72,18 +72,7 @@ func (r *Router) tryRanked(ctx context.Context, w *work, req *Request, d *Decisi
 		if err != nil {
 			return false, r.storeErr("reserve", err)
 		}
-		d.Outcome, d.Agent, d.Pool, d.Step, d.Replayed = Assigned, got.Agent, got.Pool, si, !created
-		d.Sticky = sticky
-		verdict := ReasonPicked
-		switch {
-		case !created:
-			d.Reason = "assigned concurrently by another request; nothing changed"
-		case sticky:
-			verdict = ReasonSticky
-			d.Reason = "the customer's owner, and eligible"
-		default:
-			d.Reason = r.pickReason(p, cand{ai: ai, stats: stats}, si, st.relax)
-		}
+		verdict := r.assign(d, p, got, created, sticky, cand{ai: ai, stats: stats}, si, st.relax)
 		if trace {
 			d.Trace = append(d.Trace, Consideration{Agent: a.ID, Pool: p.Name, Step: si, Reason: verdict})
 		}

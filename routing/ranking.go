@@ -53,7 +53,6 @@ func (o Order) String() string {
 type Ranking struct {
 	key    string
 	order  Order
-	seed   uint64
 	agents []string
 	caps   []int
 	hashes []uint64
@@ -81,7 +80,7 @@ func NewRanking(order Order, seed uint64, agents []string, capacities []int) (*R
 		}
 		seen[id] = true
 	}
-	k := &Ranking{order: order, seed: seed, agents: slices.Clone(agents), caps: slices.Clone(capacities),
+	k := &Ranking{order: order, agents: slices.Clone(agents), caps: slices.Clone(capacities),
 		hashes: make([]uint64, len(agents))}
 	h := fnv.New128a()
 	var buf [8]byte

@@ -462,22 +462,28 @@ func (r *Router) tryPool(ctx context.Context, w *work, req *Request, d *Decision
 		if err != nil {
 			return false, time.Time{}, "", r.storeErr("reserve", err)
 		}
-		d.Outcome, d.Agent, d.Pool, d.Step = Assigned, got.Agent, got.Pool, si
-		d.Replayed = !created
-		d.Sticky = p.Sticky && a.ID == req.Customer.Owner
-		d.setTrace(c.trace, ReasonPicked, "")
-		switch {
-		case !created:
-			d.Reason = "assigned concurrently by another request; nothing changed"
-		case d.Sticky:
-			d.setTrace(c.trace, ReasonSticky, "")
-			d.Reason = "the customer's owner, and eligible"
-		default:
-			d.Reason = r.pickReason(p, c, si, st.relax)
-		}
+		verdict := r.assign(d, p, got, created, p.Sticky && a.ID == req.Customer.Owner, c, si, st.relax)
+		d.setTrace(c.trace, verdict, "")
 		return true, time.Time{}, "", nil
 	}
 	return false, next, "every eligible agent reached capacity", nil
+}
+
+// assign records on d that got holds the work, picked from pool p at step
+// si (sticky: as the customer's owner), and returns the trace verdict.
+func (r *Router) assign(d *Decision, p *pool, got Assignment, created, sticky bool, c cand, si int, relaxed bool) Reason {
+	d.Outcome, d.Agent, d.Pool, d.Step = Assigned, got.Agent, got.Pool, si
+	d.Replayed, d.Sticky = !created, sticky
+	switch {
+	case !created:
+		d.Reason = "assigned concurrently by another request; nothing changed"
+	case sticky:
+		d.Reason = "the customer's owner, and eligible"
+		return ReasonSticky
+	default:
+		d.Reason = r.pickReason(p, c, si, relaxed)
+	}
+	return ReasonPicked
 }
 
 func (r *Router) pickReason(p *pool, c cand, si int, relaxed bool) string {

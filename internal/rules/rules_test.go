@@ -436,10 +436,10 @@ type fastLead struct {
 
 // TestFastStringEqualsMatchesGenericPlan checks that the planned fast path
 // for v.field == "literal" (and the other comparisons, either way round)
-// answers exactly as
-// the generic plan does, forced here by appending "" to the field, for the
-// customer and for an extra variable, at the top level and inside a
-// comprehension, and when the variable is bound to something else.
+// answers exactly as the generic plan does, forced here by appending "" to
+// the field, for the customer and for an extra variable, at the top level
+// and inside a comprehension, and when the variable is bound to something
+// else.
 func TestFastStringEqualsMatchesGenericPlan(t *testing.T) {
 	env := newEnv(t, rules.WithVariable("lead", reflect.TypeFor[fastLead]()))
 	act := env.NewActivation("CN", benchNow)
