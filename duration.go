@@ -61,3 +61,16 @@ func ParseDuration(s string) (Duration, error) {
 	}
 	return Duration(v), nil
 }
+
+// MarshalText writes d as its String, for YAML and map keys.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads "90d", "36h" or "1h30m".
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := ParseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}

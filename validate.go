@@ -9,29 +9,6 @@ import (
 	"time"
 )
 
-// FieldError is one problem with one field of a record. Path names the field
-// as it appears in JSON, with list indexes: "channels[1].value".
-type FieldError struct {
-	Path string
-	Msg  string
-}
-
-// Error implements error as "path: message".
-func (e *FieldError) Error() string { return e.Path + ": " + e.Msg }
-
-// ConfigError is one problem with a configuration (a tier ladder, a
-// scorecard, a routing setup, a compliance policy), at Path as it appears
-// in JSON: "ladders[0].tiers[2]", "pools[3].overflow[0].pool". Every
-// package reports configuration problems with it, all at once through
-// errors.Join, so a host shows them the same way whichever package spoke.
-type ConfigError struct {
-	Path string
-	Msg  string
-}
-
-// Error implements error as "path: message".
-func (e *ConfigError) Error() string { return e.Path + ": " + e.Msg }
-
 // IsCountry reports whether code is an ISO 3166-1 alpha-2 country code in use
 // (upper case, e.g. "CN", "DE"; XK for Kosovo is accepted).
 func IsCountry(code string) bool {
