@@ -24,7 +24,7 @@ var now = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
 func seedPolicy(t testing.TB, opts ...compliance.Option) *compliance.Policy {
 	t.Helper()
-	p, err := compliance.Compile(compliance.SeedConfig("CN"), opts...)
+	p, err := compliance.New(compliance.StarterConfig("CN"), opts...)
 	require.NoError(t, err)
 	return p
 }
@@ -216,25 +216,25 @@ func TestRedactingHandlerKeepsTheRest(t *testing.T) {
 }
 
 func TestCompileErrors(t *testing.T) {
-	cfg := compliance.SeedConfig("CN")
+	cfg := compliance.StarterConfig("CN")
 	cfg.Home = "China"
 	cfg.Roles = append(cfg.Roles, compliance.Role{Name: "sales-rep"},
 		compliance.Role{Name: "x", See: compliance.Restricted, Mask: compliance.Internal,
 			Grants: []compliance.Grant{{Scope: "moon", Actions: []compliance.Action{"fly"}}, {}},
 			Fields: map[string]compliance.Visibility{"shoe_size": compliance.Hidden, "name": "blurred"}})
-	_, err := compliance.Compile(cfg)
+	_, err := compliance.New(cfg)
 	require.Error(t, err)
 	for _, want := range []string{`home: "China"`, `roles[7].name: duplicate role "sales-rep"`, "roles[8]: see (restricted) must not be above mask (internal)",
 		`roles[8].grants[0].scope: "moon"`, `roles[8].grants[0].actions[0]: unknown action "fly"`, "roles[8].grants[1].actions: a grant needs actions",
 		"roles[8].fields.shoe_size: unknown field", `roles[8].fields.name: "blurred"`} {
 		assert.ErrorContains(t, err, want)
 	}
-	var ce *compliance.ConfigError
+	var ce *strata.ConfigError
 	assert.ErrorAs(t, err, &ce)
 }
 
 func TestPolicyJSONRoundTrip(t *testing.T) {
-	cfg := compliance.SeedConfig("CN")
+	cfg := compliance.StarterConfig("CN")
 	b, err := json.Marshal(cfg)
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"see":"restricted"`)
@@ -245,7 +245,7 @@ func TestPolicyJSONRoundTrip(t *testing.T) {
 }
 
 func FuzzPolicyAndCustomer(f *testing.F) {
-	pol, _ := json.Marshal(compliance.SeedConfig("CN"))
+	pol, _ := json.Marshal(compliance.StarterConfig("CN"))
 	cust, _ := json.Marshal(overseas())
 	f.Add(pol, cust, "marketing-specialist")
 	f.Add([]byte(`{"home":"CN","roles":[{"name":"r","see":"public","mask":"restricted","grants":[{"actions":["view"]}],"fields":{"attrs":"masked"}}]}`),
@@ -256,9 +256,9 @@ func FuzzPolicyAndCustomer(f *testing.F) {
 		if json.Unmarshal(policy, &cfg) != nil || json.Unmarshal(customer, &c) != nil {
 			return
 		}
-		p, err := compliance.Compile(cfg)
+		p, err := compliance.New(cfg)
 		if err != nil {
-			var ce *compliance.ConfigError
+			var ce *strata.ConfigError
 			require.True(t, errors.As(err, &ce), "typed errors only: %v", err)
 			return
 		}

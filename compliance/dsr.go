@@ -10,15 +10,6 @@ import (
 	"github.com/strata-go/strata"
 )
 
-// RequestKind is a data subject request.
-type RequestKind string
-
-// The request kinds.
-const (
-	RequestAccess  RequestKind = "access"  // a copy of the data (export, portability)
-	RequestErasure RequestKind = "erasure" // deletion
-)
-
 // DueDate is when a data subject request must be answered.
 type DueDate struct {
 	Regime Regime    `json:"regime"`

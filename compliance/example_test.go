@@ -12,7 +12,7 @@ import (
 )
 
 func examplePolicy() *compliance.Policy {
-	p, err := compliance.Compile(compliance.SeedConfig("CN"))
+	p, err := compliance.New(compliance.StarterConfig("CN"))
 	if err != nil {
 		panic(err)
 	}

@@ -192,7 +192,7 @@ type adequacy struct {
 func NewLaw(d LawData) (*Law, error) {
 	var errs []error
 	bad := func(path, format string, args ...any) {
-		errs = append(errs, &ConfigError{Path: path, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, &strata.ConfigError{Path: path, Msg: fmt.Sprintf(format, args...)})
 	}
 	l := &Law{data: d, byCountry: map[string][]Regime{}, bySub: map[string][]Regime{}, eea: map[string]bool{}, deadlines: map[Regime]Deadline{}}
 	for i, c := range d.EEA {

@@ -44,7 +44,7 @@ func ExampleLaw_CheckTransfer() {
 
 func ExamplePolicy_PlanErasure() {
 	l, _ := compliance.NewLaw(compliance.DefaultLaw())
-	p, _ := compliance.Compile(compliance.SeedConfig("CN"))
+	p, _ := compliance.New(compliance.StarterConfig("CN"))
 	received := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	c := strata.Customer{ID: "C-FR-8", Name: "Atelier Dubois", Country: "FR", Orders: 4,
 		LastOrderAt: time.Date(2026, 5, 2, 0, 0, 0, 0, time.UTC)}

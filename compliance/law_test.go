@@ -253,7 +253,7 @@ func TestLawDataIsReplaceable(t *testing.T) {
 	for _, want := range []string{`.since: "someday" is not a date`, `.country: "Mars"`, `.regime: "pipl"`, `regimes[0].countries[30]: "EU"`} {
 		assert.ErrorContains(t, err, want)
 	}
-	var ce *compliance.ConfigError
+	var ce *strata.ConfigError
 	assert.True(t, errors.As(err, &ce))
 }
 
@@ -269,7 +269,7 @@ func FuzzConsentAndLaw(f *testing.F) {
 			if custom, err := compliance.NewLaw(d); err == nil {
 				l = custom
 			} else {
-				var ce *compliance.ConfigError
+				var ce *strata.ConfigError
 				require.True(t, errors.As(err, &ce), "typed errors only: %v", err)
 			}
 		}

@@ -127,15 +127,11 @@ func actionBit(a Action) uint8 {
 	return 0
 }
 
-// ConfigError is a problem with a policy or law data, at Path: the
-// strata.ConfigError every package reports configuration problems with.
-type ConfigError = strata.ConfigError
-
-// Compile validates a policy, reporting every problem at once.
-func Compile(cfg Config, opts ...Option) (*Policy, error) {
+// New validates a policy, reporting every problem at once.
+func New(cfg Config, opts ...Option) (*Policy, error) {
 	var errs []error
 	bad := func(path, format string, args ...any) {
-		errs = append(errs, &ConfigError{Path: path, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, &strata.ConfigError{Path: path, Msg: fmt.Sprintf(format, args...)})
 	}
 	if !strata.IsCountry(cfg.Home) {
 		bad("home", "%q is not an ISO 3166-1 alpha-2 country code", cfg.Home)
@@ -325,7 +321,7 @@ func (p *Policy) Visibility(roleName, field string) Visibility {
 	return Hidden
 }
 
-// SeedConfig returns the permission table of the seed article on tiering,
+// StarterConfig returns the permission table of the seed article on tiering,
 // for a company at home:
 //
 //	customers          who                                  may
@@ -340,7 +336,7 @@ func (p *Policy) Visibility(roleName, field string) Visibility {
 // and service see them too, but deal values only as bands; marketing sees
 // names and contact details masked; the international team sees contacts
 // in full and money as bands. A sales-ops role may assign any customer.
-func SeedConfig(home string) Config {
+func StarterConfig(home string) Config {
 	all := []Action{ActionView, ActionEdit, ActionExport, ActionAssign}
 	return Config{
 		Home: home,

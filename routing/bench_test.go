@@ -17,7 +17,7 @@ func benchConfig(n, pools int) routing.Config {
 	countries := []string{"CN", "US", "DE", "FR", "BR", "JP", "VN", "TH", "AE", "MX", "GB", "IT", "ES", "NL", "PL", "SA", "IN", "ID", "KR", "AU"}
 	cfg := routing.Config{Home: "CN", DefaultPool: "p00"}
 	for i := range n {
-		cfg.Agents = append(cfg.Agents, routing.Agent{ID: fmt.Sprintf("a%05d", i), Active: true, Capacity: 1 << 30,
+		cfg.Agents = append(cfg.Agents, routing.Agent{ID: fmt.Sprintf("a%05d", i), Capacity: 1 << 30,
 			Languages: []string{"en"}, Regions: []string{countries[i%pools%len(countries)]}, Seniority: 1 + i%5})
 	}
 	for p := range pools {
@@ -85,7 +85,7 @@ func BenchmarkRebalance100k(b *testing.B) {
 	cfg := routing.Config{Home: "CN", DefaultPool: "p", Pools: []routing.Pool{{Name: "p", Strategy: routing.LeastLoaded}}}
 	for i := range 200 {
 		id := fmt.Sprintf("a%03d", i)
-		cfg.Agents = append(cfg.Agents, routing.Agent{ID: id, Active: true, Capacity: 700})
+		cfg.Agents = append(cfg.Agents, routing.Agent{ID: id, Capacity: 700})
 		cfg.Pools[0].Members = append(cfg.Pools[0].Members, id)
 	}
 	r, _ := newRouter(b, cfg)

@@ -36,19 +36,15 @@ type Agent struct {
 	Weight int `json:"weight,omitempty" cel:"weight"`
 	// Shift is the agent's working calendar in its own zone; nil means
 	// always on shift.
-	Shift *timezone.CalendarSpec `json:"shift,omitempty" cel:"-"`
+	Shift *timezone.CalendarConfig `json:"shift,omitempty" cel:"-"`
 	// OutOfOffice lists leave periods.
-	OutOfOffice []Period `json:"out_of_office,omitempty" cel:"-"`
-	// Active is false for an agent who has left or is suspended.
-	Active bool `json:"active" cel:"active"`
+	OutOfOffice []strata.Span `json:"out_of_office,omitempty" cel:"-"`
+	// Inactive marks an agent who has left or is suspended: routing passes
+	// it over. The zero value is an active agent, so leaving the field out
+	// never silently disables anyone.
+	Inactive bool `json:"inactive,omitempty" cel:"inactive"`
 	// Country is where the agent works (ISO 3166-1), for compliance filters.
 	Country string `json:"country" cel:"country"`
-}
-
-// Period is a span of time [From, To).
-type Period struct {
-	From time.Time `json:"from"`
-	To   time.Time `json:"to"`
 }
 
 // Urgency says how soon work needs a person.
@@ -141,15 +137,15 @@ type CatchUp string
 
 // The return-from-leave policies.
 const (
-	// CatchUpNone treats a returning agent like everyone else: with the
+	// CatchUpAllow treats a returning agent like everyone else: with the
 	// least load, least-loaded routing floods it until it catches up.
-	CatchUpNone CatchUp = "none"
-	// CatchUpNoCatchUp (the default) keeps a returning agent, for
+	CatchUpAllow CatchUp = "allow"
+	// CatchUpLevel (the default) keeps a returning agent, for
 	// Config.CatchUpPeriod, from getting ahead of the pack: it is passed
 	// over while it has taken more new work since its return than the
 	// busiest of its pool peers, so it is never more than one assignment
 	// ahead. It is never passed over when nobody else could take the work.
-	CatchUpNoCatchUp CatchUp = "no_catch_up"
+	CatchUpLevel CatchUp = "level"
 	// CatchUpCapped allows up to CatchUpCap more than the busiest peer.
 	CatchUpCapped CatchUp = "capped"
 )

@@ -13,20 +13,20 @@ import (
 )
 
 func exampleRouter() *routing.Router {
-	on := func(zone, country string) *timezone.CalendarSpec {
-		return &timezone.CalendarSpec{Zone: zone, Country: country}
+	on := func(zone, country string) *timezone.CalendarConfig {
+		return &timezone.CalendarConfig{Zone: zone, Country: country}
 	}
 	cfg := routing.Config{
 		Home: "CN",
 		Agents: []routing.Agent{
 			{ID: "anna", Languages: []string{"de", "en"}, Regions: []string{"EU"}, Products: []string{"textiles"},
-				Skills: map[string]int{"textiles": 5}, Seniority: 4, Capacity: 20, Shift: on("Europe/Berlin", "DE"), Active: true, Country: "DE"},
+				Skills: map[string]int{"textiles": 5}, Seniority: 4, Capacity: 20, Shift: on("Europe/Berlin", "DE"), Country: "DE"},
 			{ID: "jonas", Languages: []string{"de", "en"}, Regions: []string{"EU"}, Seniority: 2, Capacity: 20,
-				Shift: on("Europe/Berlin", "DE"), Active: true, Country: "DE"},
+				Shift: on("Europe/Berlin", "DE"), Country: "DE"},
 			{ID: "li", Languages: []string{"zh", "en"}, Regions: []string{"CN"}, Seniority: 3, Capacity: 20,
-				Shift: on("Asia/Shanghai", "CN"), Active: true, Country: "CN"},
+				Shift: on("Asia/Shanghai", "CN"), Country: "CN"},
 			{ID: "wang", Languages: []string{"zh", "en"}, Regions: []string{"CN"}, Seniority: 5, Capacity: 20,
-				Shift: on("Asia/Shanghai", "CN"), Active: true, Country: "CN"},
+				Shift: on("Asia/Shanghai", "CN"), Country: "CN"},
 		},
 		Pools: []routing.Pool{
 			{Name: "europe-textiles", Members: []string{"anna"}, Strategy: routing.BestSkillFit,

@@ -155,7 +155,7 @@ func (r *Router) Rebalance(book []Holding, policy RebalancePolicy) (Plan, error)
 	totalUnits, totalWeight := 0, 0
 	for i := range r.agents {
 		a := &r.agents[i]
-		if !a.Active && !leaving[a.ID] {
+		if a.Inactive && !leaving[a.ID] {
 			continue
 		}
 		ags[a.ID] = &rbAgent{id: a.ID, idx: i, leaving: leaving[a.ID]}
@@ -356,7 +356,7 @@ func (r *Router) Rebalance(book []Holding, policy RebalancePolicy) (Plan, error)
 // pi is the holding's pool index, -1 for none.
 func (r *Router) canOwn(ai int, h *Holding, pi int) bool {
 	a := &r.agents[ai]
-	if !a.Active {
+	if a.Inactive {
 		return false
 	}
 	if pi < 0 {

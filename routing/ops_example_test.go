@@ -12,7 +12,7 @@ import (
 
 func ExampleRouter_Drain() {
 	cfg := routing.Config{Home: "CN", DefaultPool: "p",
-		Agents: []routing.Agent{{ID: "ann", Active: true, Capacity: 1}, {ID: "bo", Active: true, Capacity: 1}},
+		Agents: []routing.Agent{{ID: "ann", Capacity: 1}, {ID: "bo", Capacity: 1}},
 		Pools:  []routing.Pool{{Name: "p", Members: []string{"ann", "bo"}, Strategy: routing.LeastLoaded}}}
 	r, _ := routing.New(cfg, routing.NewMemoryStore())
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
@@ -35,7 +35,7 @@ func ExampleRouter_Drain() {
 
 func ExampleRouter_Rebalance() {
 	cfg := routing.Config{Home: "CN", DefaultPool: "p",
-		Agents: []routing.Agent{{ID: "ann", Active: true, Capacity: 10}, {ID: "bo", Active: true, Capacity: 10}, {ID: "cy", Active: true, Capacity: 10}},
+		Agents: []routing.Agent{{ID: "ann", Capacity: 10}, {ID: "bo", Capacity: 10}, {ID: "cy", Capacity: 10}},
 		Pools:  []routing.Pool{{Name: "p", Members: []string{"ann", "bo", "cy"}, Strategy: routing.LeastLoaded}}}
 	r, _ := routing.New(cfg, routing.NewMemoryStore())
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)

@@ -16,7 +16,7 @@ import (
 
 func TestDrainOrderAndQueue(t *testing.T) {
 	cfg := routing.Config{Home: "CN", DefaultPool: "p",
-		Agents: []routing.Agent{{ID: "a", Active: true, Capacity: 2}, {ID: "b", Active: true, Capacity: 1}},
+		Agents: []routing.Agent{{ID: "a", Capacity: 2}, {ID: "b", Capacity: 1}},
 		Pools:  []routing.Pool{{Name: "p", Members: []string{"a", "b"}, Strategy: routing.LeastLoaded}}}
 	r, _ := newRouter(t, cfg)
 	waiting := []routing.Request{
@@ -40,7 +40,7 @@ func TestDrainOrderAndQueue(t *testing.T) {
 // TestDrainFairness: draining a backlog spreads it evenly.
 func TestDrainFairness(t *testing.T) {
 	cfg := routing.Config{Home: "CN", DefaultPool: "p",
-		Agents: []routing.Agent{{ID: "a", Active: true}, {ID: "b", Active: true}, {ID: "c", Active: true}},
+		Agents: []routing.Agent{{ID: "a"}, {ID: "b"}, {ID: "c"}},
 		Pools:  []routing.Pool{{Name: "p", Members: []string{"a", "b", "c"}, Strategy: routing.RoundRobin}}}
 	r, _ := newRouter(t, cfg)
 	var waiting []routing.Request
@@ -59,7 +59,7 @@ func rbRouter(t testing.TB, capacities ...int) *routing.Router {
 	cfg := routing.Config{Home: "CN", DefaultPool: "p", Pools: []routing.Pool{{Name: "p", Strategy: routing.LeastLoaded}}}
 	for i, c := range capacities {
 		id := string(rune('a' + i))
-		cfg.Agents = append(cfg.Agents, routing.Agent{ID: id, Active: true, Capacity: c})
+		cfg.Agents = append(cfg.Agents, routing.Agent{ID: id, Capacity: c})
 		cfg.Pools[0].Members = append(cfg.Pools[0].Members, id)
 	}
 	r, _ := newRouter(t, cfg)
@@ -105,9 +105,9 @@ func TestRebalanceBand(t *testing.T) {
 func TestRebalanceLeavingAgent(t *testing.T) {
 	cfg := routing.Config{Home: "CN", DefaultPool: "p",
 		Agents: []routing.Agent{
-			{ID: "zh1", Active: true, Languages: []string{"zh"}, Capacity: 5},
-			{ID: "de1", Active: true, Languages: []string{"de"}, Capacity: 5},
-			{ID: "zh2", Active: true, Languages: []string{"zh"}, Capacity: 5},
+			{ID: "zh1", Languages: []string{"zh"}, Capacity: 5},
+			{ID: "de1", Languages: []string{"de"}, Capacity: 5},
+			{ID: "zh2", Languages: []string{"zh"}, Capacity: 5},
 		},
 		Pools: []routing.Pool{{Name: "p", Members: []string{"zh1", "de1", "zh2"}, Strategy: routing.LeastLoaded, MatchLanguage: true}}}
 	r, _ := newRouter(t, cfg)
@@ -235,7 +235,7 @@ func b(x bool) int {
 
 func TestApplyPlan(t *testing.T) {
 	r, store := newRouter(t, routing.Config{Home: "CN", DefaultPool: "p",
-		Agents: []routing.Agent{{ID: "a", Active: true, Capacity: 1}, {ID: "b", Active: true, Capacity: 5}},
+		Agents: []routing.Agent{{ID: "a", Capacity: 1}, {ID: "b", Capacity: 5}},
 		Pools:  []routing.Pool{{Name: "p", Members: []string{"a", "b"}, Strategy: routing.LeastLoaded}}})
 	for _, item := range []string{"x", "y"} {
 		_, _, err := store.Reserve(t.Context(), routing.Reservation{Item: item, Agent: "a", Pool: "p", Units: 1, At: now})

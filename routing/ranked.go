@@ -19,12 +19,12 @@ func (r *Router) canRank(p *pool, now time.Time) bool {
 	if r.ranker == nil || p.ranking == nil {
 		return false
 	}
-	if r.cfg.CatchUp == CatchUpNone {
+	if r.cfg.CatchUp == CatchUpAllow {
 		return true
 	}
 	for _, ai := range p.away {
 		for _, o := range r.agents[ai].OutOfOffice {
-			if !o.To.After(now) && now.Sub(o.To) < r.catchUp {
+			if !o.End.After(now) && now.Sub(o.End) < r.catchUp {
 				return false
 			}
 		}

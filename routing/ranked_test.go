@@ -28,7 +28,7 @@ type plainStore struct{ routing.Store }
 func bigTeam(rng *rand.Rand, n int, seed uint64) routing.Config {
 	langs := [][]string{{"en"}, {"de", "en"}, {"zh-Hans"}, {"pt-BR", "es"}}
 	regions := [][]string{nil, {"EU"}, {"CN"}, {"LatinAmerica", "US"}}
-	shifts := []*timezone.CalendarSpec{nil, {Zone: "Asia/Shanghai", Country: "CN"}, {Zone: "Europe/Berlin", Country: "DE"}, {Zone: "America/Sao_Paulo", Country: "BR"}}
+	shifts := []*timezone.CalendarConfig{nil, {Zone: "Asia/Shanghai", Country: "CN"}, {Zone: "Europe/Berlin", Country: "DE"}, {Zone: "America/Sao_Paulo", Country: "BR"}}
 	cfg := routing.Config{Home: "CN", Seed: seed, DefaultPool: "ll", Pools: []routing.Pool{
 		{Name: "ll", Strategy: routing.LeastLoaded, MatchLanguage: true, MatchRegion: true, RequireOnShift: true,
 			ShiftWindow: strata.Duration(10 * time.Hour), Sticky: true,
@@ -41,11 +41,11 @@ func bigTeam(rng *rand.Rand, n int, seed uint64) routing.Config {
 		{Name: "expo", When: `lead.source == "expo"`, Pool: "rr"},
 	}}
 	for i := range n {
-		a := routing.Agent{ID: fmt.Sprintf("a%03d", i), Active: rng.IntN(20) != 0, Capacity: rng.IntN(6),
+		a := routing.Agent{ID: fmt.Sprintf("a%03d", i), Inactive: rng.IntN(20) == 0, Capacity: rng.IntN(6),
 			Languages: langs[rng.IntN(len(langs))], Regions: regions[rng.IntN(len(regions))], Shift: shifts[rng.IntN(len(shifts))]}
 		if rng.IntN(8) == 0 {
 			from := now.Add(-time.Duration(rng.IntN(20*24)) * time.Hour)
-			a.OutOfOffice = []routing.Period{{From: from, To: from.Add(time.Duration(1+rng.IntN(10*24)) * time.Hour)}}
+			a.OutOfOffice = []strata.Span{{Start: from, End: from.Add(time.Duration(1+rng.IntN(10*24)) * time.Hour)}}
 		}
 		cfg.Agents = append(cfg.Agents, a)
 		for p := range cfg.Pools {
@@ -69,7 +69,7 @@ func TestRankedWalkDecidesLikeFullRead(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 99))
 			cfg := bigTeam(rng, 120, seed)
 			if seed%2 == 1 {
-				cfg.CatchUp = routing.CatchUpNone // otherwise leave ending lately sends some pools to the full read
+				cfg.CatchUp = routing.CatchUpAllow // otherwise leave ending lately sends some pools to the full read
 			}
 			ranked, err := routing.New(cfg, routing.NewMemoryStore())
 			require.NoError(t, err)
@@ -132,7 +132,7 @@ func TestRankedTraceListsTheExamined(t *testing.T) {
 			lang = "ja" // the three least loaded speak only Japanese
 		}
 		id := fmt.Sprintf("a%02d", i)
-		cfg.Agents = append(cfg.Agents, routing.Agent{ID: id, Active: true, Languages: []string{lang}})
+		cfg.Agents = append(cfg.Agents, routing.Agent{ID: id, Languages: []string{lang}})
 		cfg.Pools[0].Members = append(cfg.Pools[0].Members, id)
 	}
 	r, store := newRouter(t, cfg)
@@ -163,7 +163,7 @@ func TestRankedWalkGivesUpToAFullRead(t *testing.T) {
 			region = "DE"
 		}
 		id := fmt.Sprintf("a%02d", i)
-		cfg.Agents = append(cfg.Agents, routing.Agent{ID: id, Active: true, Regions: []string{region}})
+		cfg.Agents = append(cfg.Agents, routing.Agent{ID: id, Regions: []string{region}})
 		cfg.Pools[0].Members = append(cfg.Pools[0].Members, id)
 	}
 	r, store := newRouter(t, cfg)

@@ -427,7 +427,7 @@ func (r *Router) tryPool(ctx context.Context, w *work, req *Request, d *Decision
 			d.Trace = append(d.Trace, Consideration{Agent: a.ID, Pool: p.Name, Step: si, Reason: ReasonRankedLower})
 		}
 	}
-	if len(w.cands) > 0 && r.cfg.CatchUp != CatchUpNone {
+	if len(w.cands) > 0 && r.cfg.CatchUp != CatchUpAllow {
 		if err := r.applyCatchUp(ctx, w, p, req, d); err != nil {
 			return false, time.Time{}, "", err
 		}
@@ -527,7 +527,7 @@ func (r *Router) pickReason(p *pool, c cand, si int, relaxed bool) string {
 // agents off shift or on leave but otherwise eligible, also when they are
 // back.
 func (r *Router) eligible(w *work, a *agent, p *pool, relax bool, req *Request, st AgentStats, units int, urgent bool) (Reason, string, time.Time) {
-	if !a.Active {
+	if a.Inactive {
 		return ReasonInactive, "", time.Time{}
 	}
 	if p.MatchLanguage && len(req.Customer.Languages) > 0 && !r.speaks(a, req.Customer.Languages) {
@@ -555,14 +555,14 @@ func (r *Router) eligible(w *work, a *agent, p *pool, relax bool, req *Request, 
 		}
 	}
 	for _, o := range a.OutOfOffice {
-		if !req.Now.Before(o.From) && req.Now.Before(o.To) {
-			back := o.To
+		if o.Contains(req.Now) {
+			back := o.End
 			if a.cal != nil && p.RequireOnShift {
 				if open, err := a.cal.NextOpen(back); err == nil { // not memoized: a different time
 					back = open
 				}
 			}
-			return ReasonOutOfOffice, "until " + o.To.Format(time.DateOnly), back
+			return ReasonOutOfOffice, "until " + o.End.Format(time.DateOnly), back
 		}
 	}
 	if p.RequireOnShift && a.cal != nil && !a.cal.IsOpen(req.Now) {
@@ -616,8 +616,8 @@ func (r *Router) applyCatchUp(ctx context.Context, w *work, p *pool, req *Reques
 		a := &r.agents[w.cands[k].ai]
 		var back time.Time
 		for _, o := range a.OutOfOffice {
-			if !o.To.After(req.Now) && req.Now.Sub(o.To) < r.catchUp && o.To.After(back) {
-				back = o.To
+			if !o.End.After(req.Now) && req.Now.Sub(o.End) < r.catchUp && o.End.After(back) {
+				back = o.End
 			}
 		}
 		if back.IsZero() {
@@ -712,7 +712,7 @@ func (r *Router) tryDefaultOwner(ctx context.Context, req *Request, d *Decision,
 	a := &r.agents[r.defOwner]
 	reason := Reason("")
 	switch {
-	case !a.Active:
+	case a.Inactive:
 		reason = ReasonInactive
 	default:
 		for _, f := range r.opts.filters {
@@ -765,8 +765,8 @@ func (r *Router) Reassign(ctx context.Context, item, to, reason string, now time
 		return Decision{}, fmt.Errorf("routing: reassign %s: %w %q", item, ErrUnknownAgent, to)
 	}
 	a := &r.agents[ai]
-	if !a.Active {
-		return Decision{}, fmt.Errorf("routing: reassign %s to %s: %w (inactive)", item, to, ErrNoAgent)
+	if a.Inactive {
+		return Decision{}, fmt.Errorf("routing: reassign %s to %s: %w (inactive)", item, to, ErrAgentUnavailable)
 	}
 	got, err := r.store.Move(ctx, item, to, a.Capacity, now)
 	switch {

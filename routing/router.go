@@ -18,16 +18,6 @@ import (
 	"github.com/strata-go/strata/timezone"
 )
 
-// RuleError is a problem with one CEL rule ("rule europe-textiles",
-// "pool seniors select"), with 1-based line and column and a caret snippet.
-type RuleError = rules.RuleError
-
-// EvalError is a rule that failed at evaluation; it unwraps to the cause.
-type EvalError = rules.EvalError
-
-// ConfigError is a problem with the configuration itself, at Path ("agents[3].regions[0]").
-type ConfigError = rules.ConfigError
-
 // Filter is a host's eligibility check, such as a cross-border transfer
 // check from package compliance: it returns false and a reason to pass an
 // agent over. It must not modify its arguments and must be safe for
@@ -165,7 +155,7 @@ func New(cfg Config, store Store, opts ...Option) (*Router, error) {
 	}
 	var errs []error
 	bad := func(path, format string, args ...any) {
-		errs = append(errs, &ConfigError{Path: path, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, &strata.ConfigError{Path: path, Msg: fmt.Sprintf(format, args...)})
 	}
 	if store == nil {
 		bad("store", "required")
@@ -176,7 +166,7 @@ func New(cfg Config, store Store, opts ...Option) (*Router, error) {
 	env, err := rules.New(rules.WithConverter(o.conv), rules.WithGroups(cfg.Groups),
 		rules.WithVariable("lead", reflect.TypeFor[Lead]()), rules.WithVariable("agent", reflect.TypeFor[Agent]()))
 	if err != nil {
-		return nil, errors.Join(append(errs, &ConfigError{Path: "groups", Msg: err.Error()})...)
+		return nil, errors.Join(append(errs, &strata.ConfigError{Path: "groups", Msg: err.Error()})...)
 	}
 	r := &Router{cfg: cloneConfig(cfg), env: env, store: store, opts: o, byID: map[string]int{}, byPool: map[string]int{},
 		defPool: -1, defOwner: -1}
@@ -189,9 +179,9 @@ func New(cfg Config, store Store, opts ...Option) (*Router, error) {
 		r.catchUp = 3 * 24 * time.Hour
 	}
 	switch cfg.CatchUp {
-	case "", CatchUpNone, CatchUpNoCatchUp, CatchUpCapped:
+	case "", CatchUpAllow, CatchUpLevel, CatchUpCapped:
 	default:
-		bad("catch_up", "%q: want none, no_catch_up or capped", cfg.CatchUp)
+		bad("catch_up", "%q: want allow, level or capped", cfg.CatchUp)
 	}
 	if cfg.CatchUpCap < 0 {
 		bad("catch_up_cap", "negative")
@@ -276,8 +266,8 @@ func New(cfg Config, store Store, opts ...Option) (*Router, error) {
 			ca.cal = cal
 		}
 		for j, p := range a.OutOfOffice {
-			if !p.To.After(p.From) {
-				bad(fmt.Sprintf("%s.out_of_office[%d]", path, j), "to must be after from")
+			if !p.Valid() {
+				bad(fmt.Sprintf("%s.out_of_office[%d]", path, j), "end must be after start")
 			}
 		}
 		r.agents[i] = ca
@@ -503,11 +493,21 @@ func (r *Router) Agent(id string) (Agent, bool) {
 	return *r.agents[i].Agent, true
 }
 
-// Pools returns the pool names and their members' IDs, in configuration order.
-func (r *Router) Pools() map[string][]string {
-	out := make(map[string][]string, len(r.pools))
-	for _, p := range r.pools {
-		out[p.Name] = slices.Clone(p.ids)
+// Pools returns the pool names in configuration order.
+func (r *Router) Pools() []string {
+	out := make([]string, len(r.pools))
+	for i, p := range r.pools {
+		out[i] = p.Name
 	}
 	return out
+}
+
+// Members returns the IDs of a pool's members, sorted, or nil for an
+// unknown pool. Members chosen by the pool's select rule are included.
+func (r *Router) Members(pool string) []string {
+	i, ok := r.byPool[pool]
+	if !ok {
+		return nil
+	}
+	return slices.Clone(r.pools[i].ids)
 }

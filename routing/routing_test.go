@@ -22,24 +22,24 @@ import (
 // Tuesday 24 November 2026, 10:00 in Shanghai, 03:00 in Berlin, 23:00 (Mon) in São Paulo.
 var now = time.Date(2026, 11, 24, 2, 0, 0, 0, time.UTC)
 
-func shift(zone, country string) *timezone.CalendarSpec {
-	return &timezone.CalendarSpec{Zone: zone, Country: country}
+func shift(zone, country string) *timezone.CalendarConfig {
+	return &timezone.CalendarConfig{Zone: zone, Country: country}
 }
 
 func team() []routing.Agent {
 	return []routing.Agent{
 		{ID: "sh-li", Languages: []string{"zh-Hans", "en"}, Regions: []string{"CN"}, Products: []string{"yarn", "fabric"},
-			Skills: map[string]int{"textiles": 4}, Seniority: 3, Capacity: 5, Shift: shift("Asia/Shanghai", "CN"), Active: true, Country: "CN"},
+			Skills: map[string]int{"textiles": 4}, Seniority: 3, Capacity: 5, Shift: shift("Asia/Shanghai", "CN"), Country: "CN"},
 		{ID: "sh-wang", Languages: []string{"zh", "en"}, Regions: []string{"华东"}, Seniority: 5, Roles: []string{"sales-director"},
-			Capacity: 3, Shift: shift("Asia/Shanghai", "CN"), Active: true, Country: "CN"},
+			Capacity: 3, Shift: shift("Asia/Shanghai", "CN"), Country: "CN"},
 		{ID: "sh-chen", Languages: []string{"zh-Hant", "en"}, Regions: []string{"CN", "TW", "HK"}, Seniority: 2, Capacity: 5,
-			Shift: shift("Asia/Shanghai", "CN"), Active: true, Country: "CN"},
+			Shift: shift("Asia/Shanghai", "CN"), Country: "CN"},
 		{ID: "be-anna", Languages: []string{"de", "en"}, Regions: []string{"EU", "CH"}, Products: []string{"textiles"},
-			Skills: map[string]int{"textiles": 5}, Seniority: 4, Capacity: 4, Shift: shift("Europe/Berlin", "DE"), Active: true, Country: "DE"},
+			Skills: map[string]int{"textiles": 5}, Seniority: 4, Capacity: 4, Shift: shift("Europe/Berlin", "DE"), Country: "DE"},
 		{ID: "be-jonas", Languages: []string{"de", "en", "fr"}, Regions: []string{"EU"}, Seniority: 2, Capacity: 6,
-			Shift: shift("Europe/Berlin", "DE"), Active: true, Country: "DE"},
+			Shift: shift("Europe/Berlin", "DE"), Country: "DE"},
 		{ID: "sp-rafa", Languages: []string{"pt-BR", "es", "en"}, Regions: []string{"LatinAmerica"}, Seniority: 3, Capacity: 5,
-			Shift: shift("America/Sao_Paulo", "BR"), Active: true, Country: "BR"},
+			Shift: shift("America/Sao_Paulo", "BR"), Country: "BR"},
 	}
 }
 
@@ -148,9 +148,9 @@ func TestEligibilityReasons(t *testing.T) {
 
 func TestStrategies(t *testing.T) {
 	agents := []routing.Agent{
-		{ID: "a", Capacity: 10, Weight: 1, Active: true, Skills: map[string]int{"x": 2}},
-		{ID: "b", Capacity: 4, Weight: 3, Active: true, Skills: map[string]int{"x": 5}},
-		{ID: "c", Capacity: 0, Weight: 1, Active: true, Skills: map[string]int{"x": 3}},
+		{ID: "a", Capacity: 10, Weight: 1, Skills: map[string]int{"x": 2}},
+		{ID: "b", Capacity: 4, Weight: 3, Skills: map[string]int{"x": 5}},
+		{ID: "c", Capacity: 0, Weight: 1, Skills: map[string]int{"x": 3}},
 	}
 	for _, tt := range []struct {
 		strategy routing.Strategy
@@ -254,7 +254,7 @@ func TestStickyOwner(t *testing.T) {
 	assert.Contains(t, d.Reason, "owner")
 	// An owner who is not eligible (on leave) is passed over.
 	cfg := config()
-	cfg.Agents[1].OutOfOffice = []routing.Period{{From: now.Add(-time.Hour), To: now.Add(72 * time.Hour)}}
+	cfg.Agents[1].OutOfOffice = []strata.Span{{Start: now.Add(-time.Hour), End: now.Add(72 * time.Hour)}}
 	r, _ = newRouter(t, cfg)
 	d = route(t, r, routing.Request{Item: "L2", Customer: c})
 	assert.Equal(t, routing.Assigned, d.Outcome)
@@ -273,7 +273,7 @@ func TestOverflowChain(t *testing.T) {
 
 	// be-anna on leave: the overflow to "europe" waits two hours → deferred.
 	cfg := config()
-	cfg.Agents[3].OutOfOffice = []routing.Period{{From: now.Add(-24 * time.Hour), To: now.Add(24 * time.Hour)}}
+	cfg.Agents[3].OutOfOffice = []strata.Span{{Start: now.Add(-24 * time.Hour), End: now.Add(24 * time.Hour)}}
 	r, _ = newRouter(t, cfg)
 	lead.ID = "L2"
 	d = route(t, r, routing.Request{Customer: customer("c2", "DE", "DE-BY", "de"), Lead: lead})
@@ -357,10 +357,10 @@ func TestHostFilter(t *testing.T) {
 
 func TestCatchUpAfterLeave(t *testing.T) {
 	agents := []routing.Agent{
-		{ID: "back", Active: true, OutOfOffice: []routing.Period{{From: now.Add(-14 * 24 * time.Hour), To: now.Add(-time.Hour)}}},
-		{ID: "p1", Active: true}, {ID: "p2", Active: true},
+		{ID: "back", OutOfOffice: []strata.Span{{Start: now.Add(-14 * 24 * time.Hour), End: now.Add(-time.Hour)}}},
+		{ID: "p1"}, {ID: "p2"},
 	}
-	for _, policy := range []routing.CatchUp{routing.CatchUpNone, routing.CatchUpNoCatchUp, routing.CatchUpCapped} {
+	for _, policy := range []routing.CatchUp{routing.CatchUpAllow, routing.CatchUpLevel, routing.CatchUpCapped} {
 		t.Run(string(policy), func(t *testing.T) {
 			cfg := routing.Config{Home: "CN", Agents: agents, DefaultPool: "p", CatchUp: policy, CatchUpCap: 2,
 				Pools: []routing.Pool{{Name: "p", Members: []string{"back", "p1", "p2"}, Strategy: routing.LeastLoaded}}}
@@ -376,16 +376,16 @@ func TestCatchUpAfterLeave(t *testing.T) {
 				since[d.Agent]++
 				busiest := max(since["p1"], since["p2"])
 				switch policy {
-				case routing.CatchUpNoCatchUp:
+				case routing.CatchUpLevel:
 					require.LessOrEqual(t, since["back"], busiest+1, "never more than one ahead: %v", since)
 				case routing.CatchUpCapped:
 					require.LessOrEqual(t, since["back"], busiest+2+1, "within the cap: %v", since)
 				}
 			}
 			switch policy {
-			case routing.CatchUpNone:
+			case routing.CatchUpAllow:
 				assert.Equal(t, 12, since["back"], "least loaded floods the returning agent")
-			case routing.CatchUpNoCatchUp:
+			case routing.CatchUpLevel:
 				assert.Less(t, since["back"], 12)
 				assert.Positive(t, since["p1"]+since["p2"], "the peers keep getting work: %v", since)
 			case routing.CatchUpCapped:
@@ -522,7 +522,7 @@ func TestConfigErrors(t *testing.T) {
 		`rule "rule typo" 1:5: undefined field 'prodct'`, `rules[5].pool: unknown pool "nope"`, `default_owner: unknown agent "ghost"`} {
 		assert.ErrorContains(t, err, want)
 	}
-	var re *routing.RuleError
+	var re *strata.RuleError
 	assert.ErrorAs(t, err, &re)
 	_, err = routing.New(routing.Config{Home: "CN"}, nil)
 	assert.ErrorContains(t, err, "store: required")
@@ -552,7 +552,7 @@ func TestConfigJSONRoundTrip(t *testing.T) {
 func FuzzRoutingConfig(f *testing.F) {
 	seed, _ := json.Marshal(config())
 	f.Add(seed)
-	f.Add([]byte(`{"home":"CN","agents":[{"id":"a","active":true,"capacity":1}],"pools":[{"name":"p","members":["a"],"strategy":"least_loaded","overflow":[{"pool":"p"}]}],"default_pool":"p"}`))
+	f.Add([]byte(`{"home":"CN","agents":[{"id":"a","capacity":1}],"pools":[{"name":"p","members":["a"],"strategy":"least_loaded","overflow":[{"pool":"p"}]}],"default_pool":"p"}`))
 	f.Add([]byte(`{"home":"CN","pools":[{"name":"p","select":"agent.skills['x'] > 1","strategy":"round_robin"}],"rules":[{"name":"r","when":"lead.value > money('1','EUR')","pool":"p"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var cfg routing.Config
@@ -561,8 +561,8 @@ func FuzzRoutingConfig(f *testing.F) {
 		}
 		r, err := routing.New(cfg, routing.NewMemoryStore())
 		if err != nil {
-			var re *routing.RuleError
-			var ce *routing.ConfigError
+			var re *strata.RuleError
+			var ce *strata.ConfigError
 			require.True(t, errors.As(err, &re) || errors.As(err, &ce), "typed errors only: %v", err)
 			return
 		}

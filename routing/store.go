@@ -21,8 +21,8 @@ var (
 	ErrStore = errors.New("routing: store failed")
 	// ErrUnknownAgent: an agent ID the configuration does not have.
 	ErrUnknownAgent = errors.New("routing: unknown agent")
-	// ErrNoAgent: Reassign found the target agent unable to take the work.
-	ErrNoAgent = errors.New("routing: no agent can take the work")
+	// ErrAgentUnavailable: Reassign found the target agent unable to take the work.
+	ErrAgentUnavailable = errors.New("routing: no agent can take the work")
 )
 
 // Reservation asks a store to give an item to an agent.

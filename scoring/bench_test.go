@@ -30,15 +30,15 @@ func benchCustomer() strata.Customer {
 // and 50 engagement events (the value card reads no events; see the
 // potential benchmark for the decay loop).
 func BenchmarkScoreValueCard(b *testing.B) {
-	benchScore(b, scoring.ValueCard("CN", "CNY"))
+	benchScore(b, scoring.StarterValueConfig("CN", "CNY"))
 }
 
 // BenchmarkScorePotentialCard includes the decay over 50 events and a CEL criterion.
 func BenchmarkScorePotentialCard(b *testing.B) {
-	benchScore(b, scoring.PotentialCard("CN", "CNY"))
+	benchScore(b, scoring.StarterPotentialConfig("CN", "CNY"))
 }
 
-func benchScore(b *testing.B, card scoring.Scorecard) {
+func benchScore(b *testing.B, card scoring.Config) {
 	e := compile(b, card)
 	c, events := benchCustomer(), benchEvents()
 	b.ReportAllocs()

@@ -14,16 +14,6 @@ import (
 	"github.com/strata-go/strata/internal/rules"
 )
 
-// RuleError is a problem with one criterion's CEL rule, with its name
-// ("criterion value/recency"), 1-based line and column and a caret snippet.
-type RuleError = rules.RuleError
-
-// EvalError is a rule that failed at evaluation; it unwraps to the cause.
-type EvalError = rules.EvalError
-
-// ConfigError is a problem with the configuration itself, at Path ("criteria[2].scale").
-type ConfigError = rules.ConfigError
-
 // Option configures Compile.
 type Option func(*options)
 
@@ -35,7 +25,7 @@ func WithConverter(conv strata.Converter) Option { return func(o *options) { o.c
 
 // Engine is a compiled scorecard. It is immutable and safe for concurrent use.
 type Engine struct {
-	card     Scorecard
+	card     Config
 	criteria []criterion
 	maxTotal float64 // points possible after caps
 	conv     strata.Converter
@@ -48,19 +38,19 @@ type criterion struct {
 	prog *rules.Program
 }
 
-// Compile validates and compiles a scorecard, reporting every problem at
+// New validates and compiles a scorecard, reporting every problem at
 // once: rule errors with line and column, and configuration errors (no
 // criteria, duplicate names, not exactly one of when / value / measure, an
 // unknown measure, a missing or malformed scale, a negative weight or cap, a
 // cap on an unknown group, grades out of order, an unknown currency).
-func Compile(card Scorecard, opts ...Option) (*Engine, error) {
+func New(card Config, opts ...Option) (*Engine, error) {
 	var o options
 	for _, opt := range opts {
 		opt(&o)
 	}
 	var errs []error
 	bad := func(path, format string, args ...any) {
-		errs = append(errs, &ConfigError{Path: path, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, &strata.ConfigError{Path: path, Msg: fmt.Sprintf(format, args...)})
 	}
 	if card.Name == "" {
 		bad("name", "required")
@@ -210,8 +200,8 @@ func checkScale(s *Scale, path string, bad func(string, string, ...any)) {
 	}
 }
 
-// Card returns the scorecard the engine was compiled from.
-func (e *Engine) Card() Scorecard { return e.card }
+// Config returns the scorecard the engine was compiled from.
+func (e *Engine) Config() Config { return e.card }
 
 // fraction scales v into 0–1.
 func (s *Scale) fraction(v float64) float64 {

@@ -12,8 +12,8 @@ import (
 	"github.com/strata-go/strata/scoring"
 )
 
-func ExampleValueCard() {
-	e, err := scoring.Compile(scoring.ValueCard("CN", "CNY"))
+func ExampleStarterValueConfig() {
+	e, err := scoring.New(scoring.StarterValueConfig("CN", "CNY"))
 	if err != nil {
 		panic(err)
 	}
@@ -36,8 +36,8 @@ func ExampleValueCard() {
 	//   profit_margin      6.6 / 15.8  (raw 0.125)
 }
 
-func ExamplePotentialCard() {
-	e, err := scoring.Compile(scoring.PotentialCard("CN", "USD"))
+func ExampleStarterPotentialConfig() {
+	e, err := scoring.New(scoring.StarterPotentialConfig("CN", "USD"))
 	if err != nil {
 		panic(err)
 	}

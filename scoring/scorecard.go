@@ -15,9 +15,9 @@ const (
 	TargetPotential Target = "potential" // growth and engagement
 )
 
-// Scorecard is a scoring model as plain data (JSON round-trips): weighted
+// Config is a scoring model as plain data (JSON round-trips): weighted
 // criteria, caps per criterion group, and grade thresholds. Compile checks it.
-type Scorecard struct {
+type Config struct {
 	Name   string `json:"name"`
 	Target Target `json:"target"`
 	// Home is the company's home country, bound to the rules' home variable.

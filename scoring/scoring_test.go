@@ -24,16 +24,16 @@ func money(amount, cur string) strata.Money {
 	return strata.MoneyOf(decimal.RequireFromString(amount), cur)
 }
 
-func compile(t testing.TB, card scoring.Scorecard, opts ...scoring.Option) *scoring.Engine {
+func compile(t testing.TB, card scoring.Config, opts ...scoring.Option) *scoring.Engine {
 	t.Helper()
-	e, err := scoring.Compile(card, opts...)
+	e, err := scoring.New(card, opts...)
 	require.NoError(t, err)
 	return e
 }
 
 // card has one criterion of each kind, equal weights, and a capped group.
-func card() scoring.Scorecard {
-	return scoring.Scorecard{
+func card() scoring.Config {
+	return scoring.Config{
 		Name: "t", Target: scoring.TargetValue, Home: "CN", Currency: "CNY",
 		Criteria: []scoring.Criterion{
 			{Name: "domestic", Weight: 25, When: "customer.country == home"},
@@ -82,7 +82,7 @@ func TestCriterionKindsAndCaps(t *testing.T) {
 }
 
 func TestGradeBoundaries(t *testing.T) {
-	cardOne := scoring.Scorecard{Name: "g", Target: scoring.TargetValue, Home: "CN", Currency: "CNY",
+	cardOne := scoring.Config{Name: "g", Target: scoring.TargetValue, Home: "CN", Currency: "CNY",
 		Criteria: []scoring.Criterion{{Name: "orders", Weight: 1, Value: "customer.orders", Scale: &scoring.Scale{Kind: scoring.ScaleLinear, From: 0, To: 100}}},
 		Grades:   []scoring.GradeBand{{Grade: "A", Min: 80}, {Grade: "B", Min: 50}, {Grade: "C", Min: 20}, {Grade: "D", Min: 0}}}
 	e := compile(t, cardOne)
@@ -108,7 +108,7 @@ func TestScales(t *testing.T) {
 		{step, -1, 0}, {step, 0, 1}, {step, 30, 1}, {step, 31, 0.5}, {step, 90.9, 0.5}, {step, 91, 0},
 	}
 	for _, tt := range tests {
-		e := compile(t, scoring.Scorecard{Name: "s", Target: scoring.TargetValue, Home: "CN", Currency: "CNY",
+		e := compile(t, scoring.Config{Name: "s", Target: scoring.TargetValue, Home: "CN", Currency: "CNY",
 			Criteria: []scoring.Criterion{{Name: "v", Weight: 1, Value: `attr(customer, "v", 0.0)`, Scale: tt.scale}},
 			Grades:   []scoring.GradeBand{{Grade: "A", Min: 0}}})
 		r, err := e.Score(strata.Customer{ID: "x", Country: "CN", Attrs: map[string]any{"v": tt.v}}, nil, now)
@@ -132,7 +132,7 @@ func TestEngagementDecay(t *testing.T) {
 }
 
 func TestMeasuresAndMissingData(t *testing.T) {
-	e := compile(t, scoring.ValueCard("CN", "CNY"))
+	e := compile(t, scoring.StarterValueConfig("CN", "CNY"))
 	lead := strata.Customer{ID: "lead", Country: "DE"}
 	r, err := e.Score(lead, nil, now)
 	require.NoError(t, err)
@@ -145,7 +145,7 @@ func TestMeasuresAndMissingData(t *testing.T) {
 	assert.Equal(t, map[string]bool{"revenue": false, "profit_margin": true, "frequency": false, "recency": true, "tenure": true}, missing)
 	assert.Contains(t, r.Why(), "(no data)")
 
-	p := compile(t, scoring.PotentialCard("CN", "CNY"))
+	p := compile(t, scoring.StarterPotentialConfig("CN", "CNY"))
 	events := []scoring.Event{
 		{Kind: scoring.EventMessageSent, At: now.AddDate(0, 0, -10), Weight: 0},
 		{Kind: scoring.EventMessageSent, At: now.AddDate(0, 0, -5), Weight: 0},
@@ -169,11 +169,11 @@ func TestMeasuresAndMissingData(t *testing.T) {
 func TestMixedCurrencies(t *testing.T) {
 	c := strata.Customer{ID: "us", Country: "US", Orders: 3, Revenue: money("100000", "USD"), Profit: money("710000", "CNY"),
 		FirstOrderAt: now.AddDate(-1, 0, 0), LastOrderAt: now.AddDate(0, 0, -3)}
-	_, err := compile(t, scoring.ValueCard("CN", "CNY")).Score(c, nil, now)
+	_, err := compile(t, scoring.StarterValueConfig("CN", "CNY")).Score(c, nil, now)
 	require.ErrorIs(t, err, strata.ErrCurrencyMismatch, "no converter: refused, never guessed")
 	assert.ErrorContains(t, err, "criterion value/revenue")
 
-	e := compile(t, scoring.ValueCard("CN", "CNY"), scoring.WithConverter(sample.Rates))
+	e := compile(t, scoring.StarterValueConfig("CN", "CNY"), scoring.WithConverter(sample.Rates))
 	r, err := e.Score(c, nil, now)
 	require.NoError(t, err)
 	for _, con := range r.Breakdown {
@@ -189,30 +189,30 @@ func TestMixedCurrencies(t *testing.T) {
 func TestCompileErrors(t *testing.T) {
 	tests := []struct {
 		name   string
-		mutate func(*scoring.Scorecard)
+		mutate func(*scoring.Config)
 		want   string
 	}{
-		{"no name", func(c *scoring.Scorecard) { c.Name = "" }, "name: required"},
-		{"target", func(c *scoring.Scorecard) { c.Target = "fun" }, `target: "fun"`},
-		{"currency", func(c *scoring.Scorecard) { c.Currency = "RMB" }, `currency: "RMB" is not`},
-		{"two kinds", func(c *scoring.Scorecard) { c.Criteria[0].Value = "1" }, "criteria[0]: set exactly one"},
-		{"none", func(c *scoring.Scorecard) { c.Criteria[0].When = "" }, "criteria[0]: set exactly one"},
-		{"dup", func(c *scoring.Scorecard) { c.Criteria[1].Name = "domestic" }, `criteria[1].name: duplicate criterion "domestic"`},
-		{"weight", func(c *scoring.Scorecard) { c.Criteria[1].Weight = -1 }, "criteria[1].weight: -1"},
-		{"nan weight", func(c *scoring.Scorecard) { c.Criteria[1].Weight = math.NaN() }, "criteria[1].weight: NaN"},
-		{"measure", func(c *scoring.Scorecard) { c.Criteria[2].Measure = "vibes" }, `unknown measure "vibes"`},
-		{"no scale", func(c *scoring.Scorecard) { c.Criteria[1].Scale = nil }, "criteria[1].scale: required"},
-		{"scale on when", func(c *scoring.Scorecard) { c.Criteria[0].Scale = &scoring.Scale{Kind: "linear", To: 1} }, "takes no scale"},
-		{"flat scale", func(c *scoring.Scorecard) { c.Criteria[1].Scale.To = 0 }, "from and to must be different"},
-		{"bad kind", func(c *scoring.Scorecard) { c.Criteria[1].Scale.Kind = "cubic" }, `criteria[1].scale.kind: "cubic"`},
-		{"steps order", func(c *scoring.Scorecard) {
+		{"no name", func(c *scoring.Config) { c.Name = "" }, "name: required"},
+		{"target", func(c *scoring.Config) { c.Target = "fun" }, `target: "fun"`},
+		{"currency", func(c *scoring.Config) { c.Currency = "RMB" }, `currency: "RMB" is not`},
+		{"two kinds", func(c *scoring.Config) { c.Criteria[0].Value = "1" }, "criteria[0]: set exactly one"},
+		{"none", func(c *scoring.Config) { c.Criteria[0].When = "" }, "criteria[0]: set exactly one"},
+		{"dup", func(c *scoring.Config) { c.Criteria[1].Name = "domestic" }, `criteria[1].name: duplicate criterion "domestic"`},
+		{"weight", func(c *scoring.Config) { c.Criteria[1].Weight = -1 }, "criteria[1].weight: -1"},
+		{"nan weight", func(c *scoring.Config) { c.Criteria[1].Weight = math.NaN() }, "criteria[1].weight: NaN"},
+		{"measure", func(c *scoring.Config) { c.Criteria[2].Measure = "vibes" }, `unknown measure "vibes"`},
+		{"no scale", func(c *scoring.Config) { c.Criteria[1].Scale = nil }, "criteria[1].scale: required"},
+		{"scale on when", func(c *scoring.Config) { c.Criteria[0].Scale = &scoring.Scale{Kind: "linear", To: 1} }, "takes no scale"},
+		{"flat scale", func(c *scoring.Config) { c.Criteria[1].Scale.To = 0 }, "from and to must be different"},
+		{"bad kind", func(c *scoring.Config) { c.Criteria[1].Scale.Kind = "cubic" }, `criteria[1].scale.kind: "cubic"`},
+		{"steps order", func(c *scoring.Config) {
 			c.Criteria[1].Scale = &scoring.Scale{Kind: "step", Steps: []scoring.Step{{At: 5, Fraction: 1}, {At: 1, Fraction: 0}}}
 		}, "steps must ascend"},
-		{"cap group", func(c *scoring.Scorecard) { c.Caps["nope"] = 3 }, `caps.nope: no criterion is in group "nope"`},
-		{"grades order", func(c *scoring.Scorecard) { c.Grades[1].Min = 90 }, "thresholds must fall"},
-		{"last grade", func(c *scoring.Scorecard) { c.Grades = c.Grades[:3] }, "the last band must start at 0"},
-		{"rule", func(c *scoring.Scorecard) { c.Criteria[1].Value = "customer.ordrs" }, `rule "criterion t/orders" 1:9: undefined field 'ordrs'`},
-		{"rule type", func(c *scoring.Scorecard) { c.Criteria[1].Value = "customer.country" }, "must evaluate to number"},
+		{"cap group", func(c *scoring.Config) { c.Caps["nope"] = 3 }, `caps.nope: no criterion is in group "nope"`},
+		{"grades order", func(c *scoring.Config) { c.Grades[1].Min = 90 }, "thresholds must fall"},
+		{"last grade", func(c *scoring.Config) { c.Grades = c.Grades[:3] }, "the last band must start at 0"},
+		{"rule", func(c *scoring.Config) { c.Criteria[1].Value = "customer.ordrs" }, `rule "criterion t/orders" 1:9: undefined field 'ordrs'`},
+		{"rule type", func(c *scoring.Config) { c.Criteria[1].Value = "customer.country" }, "must evaluate to number"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -223,7 +223,7 @@ func TestCompileErrors(t *testing.T) {
 			c.Criteria[1].Scale = &s
 			c.Grades = slices.Clone(c.Grades)
 			tt.mutate(&c)
-			_, err := scoring.Compile(c)
+			_, err := scoring.New(c)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tt.want)
 		})
@@ -243,10 +243,10 @@ func TestApply(t *testing.T) {
 }
 
 func TestCardJSONRoundTrip(t *testing.T) {
-	for _, c := range []scoring.Scorecard{scoring.ValueCard("CN", "CNY"), scoring.PotentialCard("CN", "USD"), card()} {
+	for _, c := range []scoring.Config{scoring.StarterValueConfig("CN", "CNY"), scoring.StarterPotentialConfig("CN", "USD"), card()} {
 		b, err := json.Marshal(c)
 		require.NoError(t, err)
-		var back scoring.Scorecard
+		var back scoring.Config
 		require.NoError(t, json.Unmarshal(b, &back))
 		assert.Equal(t, c, back)
 	}
@@ -257,8 +257,8 @@ func TestCardJSONRoundTrip(t *testing.T) {
 // its maximum.
 func TestScoreProperties(t *testing.T) {
 	engines := []*scoring.Engine{
-		compile(t, scoring.ValueCard("CN", "CNY"), scoring.WithConverter(sample.Rates)),
-		compile(t, scoring.PotentialCard("CN", "CNY"), scoring.WithConverter(sample.Rates)),
+		compile(t, scoring.StarterValueConfig("CN", "CNY"), scoring.WithConverter(sample.Rates)),
+		compile(t, scoring.StarterPotentialConfig("CN", "CNY"), scoring.WithConverter(sample.Rates)),
 		compile(t, card(), scoring.WithConverter(sample.Rates)),
 	}
 	r := rand.New(rand.NewPCG(1, 2))
@@ -297,7 +297,7 @@ func TestScoreProperties(t *testing.T) {
 }
 
 func FuzzScorecardJSON(f *testing.F) {
-	for _, c := range []scoring.Scorecard{scoring.ValueCard("CN", "CNY"), scoring.PotentialCard("CN", "USD"), card()} {
+	for _, c := range []scoring.Config{scoring.StarterValueConfig("CN", "CNY"), scoring.StarterPotentialConfig("CN", "USD"), card()} {
 		b, _ := json.Marshal(c)
 		f.Add(b)
 	}
@@ -307,14 +307,14 @@ func FuzzScorecardJSON(f *testing.F) {
 		FirstOrderAt: now.AddDate(-2, 0, 0), LastOrderAt: now.AddDate(0, 0, -40), Attrs: map[string]any{"employees": 40.0}}
 	events := []scoring.Event{{Kind: "visit", At: now.AddDate(0, 0, -3), Weight: 1}}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var card scoring.Scorecard
+		var card scoring.Config
 		if json.Unmarshal(data, &card) != nil {
 			return
 		}
-		e, err := scoring.Compile(card)
+		e, err := scoring.New(card)
 		if err != nil {
-			var re *scoring.RuleError
-			var ce *scoring.ConfigError
+			var re *strata.RuleError
+			var ce *strata.ConfigError
 			require.True(t, errors.As(err, &re) || errors.As(err, &ce), "typed errors only: %v", err)
 			return
 		}

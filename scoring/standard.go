@@ -6,7 +6,7 @@ import (
 	"github.com/strata-go/strata"
 )
 
-// ValueCard returns the standard value scorecard, reading money in
+// StarterValueConfig returns the standard value scorecard, reading money in
 // currency (its bands assume a manufacturer's book in CNY; pass "USD" and
 // they are read in dollars, so scale them if your book is much smaller):
 //
@@ -20,8 +20,8 @@ import (
 // revenue and profit_margin form the "monetary" group, capped at 45 of
 // their 50 points, so a big low-margin account cannot outscore everything
 // else. Grades: A ≥ 75, B ≥ 50, C ≥ 25, D below.
-func ValueCard(home, currency string) Scorecard {
-	return Scorecard{
+func StarterValueConfig(home, currency string) Config {
+	return Config{
 		Name: "value", Target: TargetValue, Home: home, Currency: currency,
 		Criteria: []Criterion{
 			{Name: "revenue", Group: "monetary", Weight: 35, Measure: MeasureRevenue, Scale: &Scale{Kind: ScaleLog, From: 100_000, To: 20_000_000}},
@@ -36,7 +36,7 @@ func ValueCard(home, currency string) Scorecard {
 	}
 }
 
-// PotentialCard returns the standard potential scorecard, for leads and
+// StarterPotentialConfig returns the standard potential scorecard, for leads and
 // customers alike:
 //
 //	criterion        weight  from                                    scale
@@ -48,8 +48,8 @@ func ValueCard(home, currency string) Scorecard {
 //
 // Grades: A ≥ 70, B ≥ 45, C ≥ 20, D below; the seeds route A leads to the
 // most senior reps.
-func PotentialCard(home, currency string) Scorecard {
-	return Scorecard{
+func StarterPotentialConfig(home, currency string) Config {
+	return Config{
 		Name: "potential", Target: TargetPotential, Home: home, Currency: currency,
 		HalfLife: strata.Duration(30 * 24 * time.Hour),
 		Criteria: []Criterion{

@@ -153,7 +153,7 @@ func (e *Engine) putWork(w *work) {
 // Classify places one customer at now: a tier on every ladder (first match,
 // with the primary ladder's hysteresis read from c.Tier and c.TierSince),
 // every matching segment, and the next follow-up date. It fails only when a
-// rule fails to evaluate (an *EvalError naming the rule).
+// rule fails to evaluate (an *strata.EvalError naming the rule).
 func (e *Engine) Classify(c strata.Customer, now time.Time) (Placement, error) {
 	w := e.getWork(&c, now)
 	defer e.putWork(w)
@@ -258,16 +258,13 @@ func (e *Engine) placeOn(act *rules.Activation, li int, c *strata.Customer, now 
 	return res, nil
 }
 
-// Step is one sub-expression of a rule and the value it had.
-type Step = rules.Step
-
 // RuleTrace is one rule evaluated for a customer: whether it matched and the
 // value of each sub-expression.
 type RuleTrace struct {
-	Rule    string `json:"rule"` // "tier value/vip", "stay value/vip", "segment east-china"
-	Source  string `json:"source"`
-	Matched bool   `json:"matched"`
-	Steps   []Step `json:"steps"`
+	Rule    string        `json:"rule"` // "tier value/vip", "stay value/vip", "segment east-china"
+	Source  string        `json:"source"`
+	Matched bool          `json:"matched"`
+	Steps   []strata.Step `json:"steps"`
 }
 
 // Explanation is a placement with the trace of every rule that decided it.

@@ -10,18 +10,6 @@ import (
 	"github.com/strata-go/strata/internal/rules"
 )
 
-// RuleError is a problem with one rule: its name ("tier value/vip",
-// "stay value/vip", "segment east-china"), the 1-based line and column, the
-// message and a caret snippet. Use errors.As to get one from Compile's error.
-type RuleError = rules.RuleError
-
-// EvalError is a rule that failed at evaluation, such as a money comparison
-// across currencies with no exchange rate. It unwraps to the cause.
-type EvalError = rules.EvalError
-
-// ConfigError is a problem with the configuration itself, at Path ("ladders[0].tiers[2]").
-type ConfigError = rules.ConfigError
-
 // Option configures Compile.
 type Option func(*options)
 
@@ -65,28 +53,28 @@ type segment struct {
 	when *rules.Program
 }
 
-// Compile validates and compiles cfg. It reports every problem at once,
-// joined: rule errors (*RuleError, with line and column) and configuration
-// errors (*ConfigError): no ladders, empty or duplicate names, a ladder
+// New validates and compiles cfg. It reports every problem at once,
+// joined: rule errors (*strata.RuleError, with line and column) and configuration
+// errors (*strata.ConfigError): no ladders, empty or duplicate names, a ladder
 // whose last tier is not a default (a tier with no rule), a default that is
 // not last, a tier that can never be reached because an earlier tier's rule
 // always matches first, hysteresis outside the primary ladder or on the
 // default tier, unknown cadences, and unknown home country or group codes.
-func Compile(cfg Config, opts ...Option) (*Engine, error) {
+func New(cfg Config, opts ...Option) (*Engine, error) {
 	o := options{costLimit: rules.DefaultCostLimit}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	var errs []error
 	bad := func(path, format string, args ...any) {
-		errs = append(errs, &ConfigError{Path: path, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, &strata.ConfigError{Path: path, Msg: fmt.Sprintf(format, args...)})
 	}
 	if !strata.IsCountry(cfg.Home) {
 		bad("home", "%q is not an ISO 3166-1 alpha-2 country code", cfg.Home)
 	}
 	env, err := rules.New(rules.WithConverter(o.conv), rules.WithGroups(cfg.Groups), rules.WithCostLimit(o.costLimit))
 	if err != nil {
-		return nil, errors.Join(append(errs, &ConfigError{Path: "groups", Msg: err.Error()})...)
+		return nil, errors.Join(append(errs, &strata.ConfigError{Path: "groups", Msg: err.Error()})...)
 	}
 	compile := func(name, src string) *rules.Program {
 		p, err := env.Compile(name, src, rules.Bool)

@@ -13,7 +13,7 @@ import (
 	"github.com/strata-go/strata/tiering"
 )
 
-func ExampleCompile() {
+func ExampleNew() {
 	cfg := tiering.Config{
 		Home: "CN",
 		Ladders: []tiering.Ladder{{Name: "value", Tiers: []tiering.Tier{
@@ -22,9 +22,9 @@ func ExampleCompile() {
 			{Name: "regular", When: `customer.revnue >= money("300000", "CNY")`},
 		}}},
 	}
-	_, err := tiering.Compile(cfg)
+	_, err := tiering.New(cfg)
 	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-		var re *tiering.RuleError
+		var re *strata.RuleError
 		if errors.As(e, &re) {
 			fmt.Printf("%s %d:%d: %s\n", re.Rule, re.Line, re.Column, re.Msg)
 		} else {
@@ -38,7 +38,7 @@ func ExampleCompile() {
 }
 
 func ExampleEngine_Classify() {
-	e, err := tiering.Compile(tiering.StarterConfig("CN"))
+	e, err := tiering.New(tiering.StarterConfig("CN"))
 	if err != nil {
 		panic(err)
 	}
@@ -71,8 +71,8 @@ func ExampleImpact() {
 			{Name: "regular"},
 		}}}}
 	}
-	old, _ := tiering.Compile(ladder("1000000"))
-	proposed, _ := tiering.Compile(ladder("1500000")) // raise the key-account line
+	old, _ := tiering.New(ladder("1000000"))
+	proposed, _ := tiering.New(ladder("1500000")) // raise the key-account line
 	var book []strata.Customer
 	for i, rev := range []int64{7_000_000, 1_200_000, 1_400_000, 2_000_000, 900_000} {
 		book = append(book, strata.Customer{ID: fmt.Sprintf("C-%d", i+1), Country: "CN",

@@ -52,7 +52,7 @@ func simpleConfig() tiering.Config {
 
 func compile(t testing.TB, cfg tiering.Config, opts ...tiering.Option) *tiering.Engine {
 	t.Helper()
-	e, err := tiering.Compile(cfg, opts...)
+	e, err := tiering.New(cfg, opts...)
 	require.NoError(t, err)
 	return e
 }
@@ -191,7 +191,7 @@ func TestLint(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := simpleConfig()
 			tt.mutate(&cfg)
-			_, err := tiering.Compile(cfg)
+			_, err := tiering.New(cfg)
 			require.Error(t, err)
 			for _, w := range tt.want {
 				assert.Contains(t, err.Error(), w)
@@ -202,12 +202,12 @@ func TestLint(t *testing.T) {
 	cfg := simpleConfig()
 	cfg.Ladders[0].Tiers[1].When = "customer.revenu > 1"
 	cfg.Segments[0].Name = ""
-	_, err := tiering.Compile(cfg)
-	var re *tiering.RuleError
+	_, err := tiering.New(cfg)
+	var re *strata.RuleError
 	require.ErrorAs(t, err, &re)
 	assert.Equal(t, "tier value/key", re.Rule)
 	assert.Equal(t, 1, re.Line)
-	var ce *tiering.ConfigError
+	var ce *strata.ConfigError
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, "segments[0].name", ce.Path)
 }
@@ -225,7 +225,7 @@ func TestExplain(t *testing.T) {
 	assert.Equal(t, []string{"tier value/vip", "tier value/key", "tier market/domestic", "segment east-china", "segment loyal", "segment big"}, names)
 	vip := ex.Rules[0]
 	assert.False(t, vip.Matched)
-	assert.Contains(t, vip.Steps, tiering.Step{Expr: `customer.revenue`, Value: "2000000.00 CNY"})
+	assert.Contains(t, vip.Steps, strata.Step{Expr: `customer.revenue`, Value: "2000000.00 CNY"})
 	assert.True(t, ex.Rules[1].Matched)
 	assert.Contains(t, ex.Placement.Why(), `value: key — matched customer.revenue >= money("1000000", "CNY")`)
 	assert.Contains(t, ex.Placement.Why(), "segments: east-china, loyal, big")
@@ -273,7 +273,7 @@ func TestEngineAccessors(t *testing.T) {
 func TestEvalErrorNamesTheRule(t *testing.T) {
 	e := compile(t, simpleConfig()) // no converter
 	_, err := e.Classify(cust("u", "US", strata.MoneyOf(decimal.NewFromInt(1), "USD"), 1), now)
-	var ee *tiering.EvalError
+	var ee *strata.EvalError
 	require.ErrorAs(t, err, &ee)
 	assert.Equal(t, "tier value/vip", ee.Rule)
 	assert.ErrorIs(t, err, strata.ErrCurrencyMismatch)
@@ -432,11 +432,11 @@ func FuzzCompileConfig(f *testing.F) {
 		if len(cfg.Segments) > 0 {
 			cfg.Segments[0].When = rule
 		}
-		e, err := tiering.Compile(cfg)
+		e, err := tiering.New(cfg)
 		if err != nil {
 			require.Nil(t, e)
-			var re *tiering.RuleError
-			var ce *tiering.ConfigError
+			var re *strata.RuleError
+			var ce *strata.ConfigError
 			require.True(t, errors.As(err, &re) || errors.As(err, &ce), "typed errors only: %v", err)
 			return
 		}

@@ -1,6 +1,8 @@
 package timezone
 
 import (
+	"github.com/strata-go/strata"
+
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -64,71 +66,32 @@ func (iv Interval) minutes() (int, int) {
 	return int(iv.From), int(iv.To)
 }
 
-// Date is a civil date, written "2026-02-14" in JSON.
-type Date struct {
-	Year  int
-	Month time.Month
-	Day   int
-}
-
-// ParseDate parses "YYYY-MM-DD".
-func ParseDate(s string) (Date, error) {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return Date{}, fmt.Errorf("timezone: date %q: want YYYY-MM-DD", s)
-	}
-	return Date{t.Year(), t.Month(), t.Day()}, nil
-}
-
-// DateOf returns the civil date of t in its location.
-func DateOf(t time.Time) Date { y, m, d := t.Date(); return Date{y, m, d} }
-
-// String formats d as "2026-02-14".
-func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day) }
-
-// MarshalJSON writes "YYYY-MM-DD".
-func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
-
-// UnmarshalJSON reads "YYYY-MM-DD".
-func (d *Date) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("timezone: date: want a string such as \"2026-02-14\"")
-	}
-	v, err := ParseDate(s)
-	if err != nil {
-		return err
-	}
-	*d = v
-	return nil
-}
-
-// day numbers dates: days since 1970-01-01.
-func (d Date) day() int {
+// dayNumber numbers dates: days since 1970-01-01.
+func dayNumber(d strata.Date) int {
 	return int(time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Unix() / 86400)
 }
 
-func dateOfDay(n int) Date { return DateOf(time.Unix(int64(n)*86400, 0).UTC()) }
+func dateOfDay(n int) strata.Date { return strata.DateOf(time.Unix(int64(n)*86400, 0).UTC()) }
 
 // Holiday closes a date, all day or, with Closed, for some hours (a
 // half-day on New Year's Eve).
 type Holiday struct {
-	Date   Date       `json:"date"`
-	Name   string     `json:"name,omitempty"`
-	Closed []Interval `json:"closed,omitempty"`
+	Date   strata.Date `json:"date"`
+	Name   string      `json:"name,omitempty"`
+	Closed []Interval  `json:"closed,omitempty"`
 }
 
 // Workday makes a date a working day with the hours of weekday Like
 // (default Monday): China's make-up workdays (调休), such as Saturday
 // 14 February 2026.
 type Workday struct {
-	Date Date   `json:"date"`
-	Name string `json:"name,omitempty"`
-	Like string `json:"like,omitempty"` // "mon" … "sun"
+	Date strata.Date `json:"date"`
+	Name string      `json:"name,omitempty"`
+	Like string      `json:"like,omitempty"` // "mon" … "sun"
 }
 
-// CalendarSpec is a working calendar as plain data (JSON round-trips).
-type CalendarSpec struct {
+// CalendarConfig is a working calendar as plain data (JSON round-trips).
+type CalendarConfig struct {
 	Name string `json:"name,omitempty"`
 	// Zone is the IANA zone the hours are in.
 	Zone string `json:"zone"`
@@ -173,7 +136,7 @@ type iv struct{ a, b int } // minutes from the day's midnight, b ≤ 2880
 // A Calendar is immutable and safe for concurrent use. It round-trips
 // through JSON as its CalendarSpec.
 type Calendar struct {
-	spec      CalendarSpec
+	spec      CalendarConfig
 	loc       *time.Location
 	week      [7][]iv
 	special   map[int][]iv // day number -> hours, for holidays and make-up days
@@ -181,7 +144,7 @@ type Calendar struct {
 }
 
 // NewCalendar validates and compiles a spec, reporting every problem at once.
-func NewCalendar(spec CalendarSpec) (*Calendar, error) {
+func NewCalendar(spec CalendarConfig) (*Calendar, error) {
 	var errs []error
 	bad := func(path, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
@@ -275,14 +238,14 @@ func NewCalendar(spec CalendarSpec) (*Calendar, error) {
 		if len(hours) == 0 {
 			hours = c.firstWorkingHours()
 		}
-		c.special[w.Date.day()] = hours
+		c.special[dayNumber(w.Date)] = hours
 	}
 	for i, h := range holidays {
 		if h.Date.Year == 0 {
 			bad(fmt.Sprintf("holidays[%d].date", i), "required")
 			continue
 		}
-		n := h.Date.day()
+		n := dayNumber(h.Date)
 		base, ok := c.special[n]
 		if !ok {
 			base = c.week[time.Weekday((n%7+7+4)%7)]
@@ -333,20 +296,20 @@ func subtract(hours, closed []iv) []iv {
 	return out
 }
 
-func cloneSpec(s CalendarSpec) CalendarSpec {
+func cloneSpec(s CalendarConfig) CalendarConfig {
 	b, err := json.Marshal(s)
 	if err != nil {
 		return s
 	}
-	var out CalendarSpec
+	var out CalendarConfig
 	if json.Unmarshal(b, &out) != nil {
 		return s
 	}
 	return out
 }
 
-// Spec returns the calendar's configuration.
-func (c *Calendar) Spec() CalendarSpec { return cloneSpec(c.spec) }
+// Config returns the calendar's configuration.
+func (c *Calendar) Config() CalendarConfig { return cloneSpec(c.spec) }
 
 // Zone returns the calendar's IANA zone name.
 func (c *Calendar) Zone() string { return Canonical(c.spec.Zone) }
@@ -359,7 +322,7 @@ func (c *Calendar) MarshalJSON() ([]byte, error) { return json.Marshal(c.spec) }
 
 // UnmarshalJSON reads a spec and compiles it.
 func (c *Calendar) UnmarshalJSON(b []byte) error {
-	var spec CalendarSpec
+	var spec CalendarConfig
 	if err := json.Unmarshal(b, &spec); err != nil {
 		return err
 	}
@@ -380,13 +343,13 @@ func (c *Calendar) hoursOn(n int) []iv {
 }
 
 // IsWorkingDay reports whether the calendar has working hours on date d.
-func (c *Calendar) IsWorkingDay(d Date) bool { return len(c.hoursOn(d.day())) > 0 }
+func (c *Calendar) IsWorkingDay(d strata.Date) bool { return len(c.hoursOn(dayNumber(d))) > 0 }
 
 // IsOpen reports whether t falls in working hours.
 func (c *Calendar) IsOpen(t time.Time) bool {
 	local := t.In(c.loc)
 	y, mo, d := local.Date()
-	n := Date{y, mo, d}.day()
+	n := dayNumber(strata.Date{Year: y, Month: mo, Day: d})
 	m := local.Hour()*60 + local.Minute()
 	for _, x := range c.hoursOn(n) {
 		if m >= x.a && m < x.b {
@@ -403,17 +366,8 @@ func (c *Calendar) IsOpen(t time.Time) bool {
 	return false
 }
 
-// Span is an interval of time [Start, End).
-type Span struct {
-	Start time.Time `json:"start"`
-	End   time.Time `json:"end"`
-}
-
-// Duration returns End - Start.
-func (s Span) Duration() time.Duration { return s.End.Sub(s.Start) }
-
 // spansOn appends the working spans of day n, as instants in order.
-func (c *Calendar) spansOn(n int, out []Span) []Span {
+func (c *Calendar) spansOn(n int, out []strata.Span) []strata.Span {
 	for _, x := range c.hoursOn(n) {
 		wa := int64(n)*86400 + int64(x.a)*60
 		wb := int64(n)*86400 + int64(x.b)*60
@@ -427,14 +381,14 @@ const maxShift = 26 * 3600
 
 // instants appends the instants whose wall-clock time (as seconds on a
 // UTC-based civil clock) lies in [wa, wb).
-func (c *Calendar) instants(wa, wb int64, out []Span) []Span {
+func (c *Calendar) instants(wa, wb int64, out []strata.Span) []strata.Span {
 	_, guess := time.Unix(wa, 0).In(c.loc).Zone()
 	probe := time.Unix(wa-int64(guess), 0).In(c.loc)
 	_, off := probe.Zone()
 	start, end := probe.ZoneBounds()
 	a, b := wa-int64(off), wb-int64(off)
 	if (start.IsZero() || start.Unix() <= a-maxShift) && (end.IsZero() || end.Unix() >= b+maxShift) {
-		return append(out, Span{time.Unix(a, 0).In(c.loc), time.Unix(b, 0).In(c.loc)})
+		return append(out, strata.Span{Start: time.Unix(a, 0).In(c.loc), End: time.Unix(b, 0).In(c.loc)})
 	}
 	// Near a change of offset: walk each zone period around the range.
 	first := len(out)
@@ -450,7 +404,7 @@ func (c *Calendar) instants(wa, wb int64, out []Span) []Span {
 			hi = pe.Unix()
 		}
 		if lo < hi {
-			s := Span{time.Unix(lo, 0).In(c.loc), time.Unix(hi, 0).In(c.loc)}
+			s := strata.Span{Start: time.Unix(lo, 0).In(c.loc), End: time.Unix(hi, 0).In(c.loc)}
 			if k := len(out); k > first && !out[k-1].End.Before(s.Start) {
 				out[k-1].End = maxTime(out[k-1].End, s.End)
 			} else {
@@ -475,17 +429,17 @@ func maxTime(a, b time.Time) time.Time {
 // dayNumber returns the local day number of t.
 func (c *Calendar) dayNumber(t time.Time) int {
 	y, m, d := t.In(c.loc).Date()
-	return Date{y, m, d}.day()
+	return dayNumber(strata.Date{Year: y, Month: m, Day: d})
 }
 
 // walk calls f with each working span that ends after t, in order, merged
 // where one runs straight into the next, until f returns false or the
 // horizon passes.
-func (c *Calendar) walk(t time.Time, f func(Span) bool) error {
+func (c *Calendar) walk(t time.Time, f func(strata.Span) bool) error {
 	n := c.dayNumber(t) - 1 // yesterday's overnight shift may still run
-	var buf [8]Span
-	var pending *Span
-	var held Span
+	var buf [8]strata.Span
+	var pending *strata.Span
+	var held strata.Span
 	for i := 0; i < horizonDays; i++ {
 		spans := c.spansOn(n+i, buf[:0])
 		for _, s := range spans {
@@ -512,9 +466,9 @@ func (c *Calendar) walk(t time.Time, f func(Span) bool) error {
 
 // Spans returns the working spans that overlap [from, to), clipped to it,
 // in the calendar's zone.
-func (c *Calendar) Spans(from, to time.Time) []Span {
-	var out []Span
-	_ = c.walk(from, func(s Span) bool {
+func (c *Calendar) Spans(from, to time.Time) []strata.Span {
+	var out []strata.Span
+	_ = c.walk(from, func(s strata.Span) bool {
 		if !s.Start.Before(to) {
 			return false
 		}
@@ -534,7 +488,7 @@ func (c *Calendar) Spans(from, to time.Time) []Span {
 // next working span.
 func (c *Calendar) NextOpen(t time.Time) (time.Time, error) {
 	var at time.Time
-	err := c.walk(t, func(s Span) bool {
+	err := c.walk(t, func(s strata.Span) bool {
 		at = s.Start
 		if at.Before(t) {
 			at = t
@@ -551,7 +505,7 @@ func (c *Calendar) NextOpen(t time.Time) (time.Time, error) {
 // closed at t, when the next one ends.
 func (c *Calendar) NextClose(t time.Time) (time.Time, error) {
 	var at time.Time
-	err := c.walk(t, func(s Span) bool { at = s.End; return false })
+	err := c.walk(t, func(s strata.Span) bool { at = s.End; return false })
 	if at.IsZero() {
 		return time.Time{}, err
 	}
@@ -571,7 +525,7 @@ func (c *Calendar) AddBusiness(t time.Time, d time.Duration) (time.Time, error) 
 	}
 	left := d
 	var due time.Time
-	err := c.walk(t, func(s Span) bool {
+	err := c.walk(t, func(s strata.Span) bool {
 		if s.Start.Before(t) {
 			s.Start = t
 		}

@@ -1,6 +1,8 @@
 package timezone_test
 
 import (
+	"github.com/strata-go/strata"
+
 	"encoding/json"
 	"testing"
 	"time"
@@ -11,7 +13,7 @@ import (
 	"github.com/strata-go/strata/timezone"
 )
 
-func cal(t testing.TB, spec timezone.CalendarSpec) *timezone.Calendar {
+func cal(t testing.TB, spec timezone.CalendarConfig) *timezone.Calendar {
 	t.Helper()
 	c, err := timezone.NewCalendar(spec)
 	require.NoError(t, err)
@@ -40,15 +42,15 @@ func at(t testing.TB, zone, s string) time.Time {
 }
 
 func shanghai(t testing.TB) *timezone.Calendar {
-	return cal(t, timezone.CalendarSpec{Name: "shanghai", Zone: "Asia/Shanghai", Country: "CN", Observe: []string{"CN"}})
+	return cal(t, timezone.CalendarConfig{Name: "shanghai", Zone: "Asia/Shanghai", Country: "CN", Observe: []string{"CN"}})
 }
 
 func TestIsOpen(t *testing.T) {
 	sh := shanghai(t)
-	riyadh := cal(t, timezone.CalendarSpec{Zone: "Asia/Riyadh", Country: "SA", Hours: hours("09:00", "17:00")})
-	split := cal(t, timezone.CalendarSpec{Zone: "Europe/Berlin", Country: "DE",
+	riyadh := cal(t, timezone.CalendarConfig{Zone: "Asia/Riyadh", Country: "SA", Hours: hours("09:00", "17:00")})
+	split := cal(t, timezone.CalendarConfig{Zone: "Europe/Berlin", Country: "DE",
 		Hours: []timezone.Interval{{From: clock("08:00"), To: clock("12:00")}, {From: clock("13:00"), To: clock("17:00")}}})
-	night := cal(t, timezone.CalendarSpec{Zone: "America/Sao_Paulo", Week: map[string][]timezone.Interval{"mon": hours("22:00", "06:00")}})
+	night := cal(t, timezone.CalendarConfig{Zone: "America/Sao_Paulo", Week: map[string][]timezone.Interval{"mon": hours("22:00", "06:00")}})
 	for _, tt := range []struct {
 		cal  *timezone.Calendar
 		zone string
@@ -99,13 +101,13 @@ func TestNextOpenAndClose(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, at(t, "Asia/Shanghai", "2026-02-25 18:00"), cl, "closed: the next span's end")
 
-	always := cal(t, timezone.CalendarSpec{Zone: "UTC", Week: map[string][]timezone.Interval{
+	always := cal(t, timezone.CalendarConfig{Zone: "UTC", Week: map[string][]timezone.Interval{
 		"mon": hours("00:00", "24:00"), "tue": hours("00:00", "24:00")}})
 	cl, err = always.NextClose(at(t, "UTC", "2026-11-23 10:00"))
 	require.NoError(t, err)
 	assert.Equal(t, at(t, "UTC", "2026-11-25 00:00"), cl, "adjacent days merge into one span")
 
-	never := cal(t, timezone.CalendarSpec{Zone: "UTC", Week: map[string][]timezone.Interval{}})
+	never := cal(t, timezone.CalendarConfig{Zone: "UTC", Week: map[string][]timezone.Interval{}})
 	_, err = never.NextOpen(at(t, "UTC", "2026-11-23 10:00"))
 	assert.ErrorIs(t, err, timezone.ErrNeverOpen)
 	_, err = never.AddBusiness(at(t, "UTC", "2026-11-23 10:00"), time.Hour)
@@ -114,7 +116,7 @@ func TestNextOpenAndClose(t *testing.T) {
 
 func TestAddBusiness(t *testing.T) {
 	sh := shanghai(t)
-	riyadh := cal(t, timezone.CalendarSpec{Zone: "Asia/Riyadh", Country: "SA", Hours: hours("09:00", "17:00")})
+	riyadh := cal(t, timezone.CalendarConfig{Zone: "Asia/Riyadh", Country: "SA", Hours: hours("09:00", "17:00")})
 	for _, tt := range []struct {
 		cal        *timezone.Calendar
 		zone, from string
@@ -164,7 +166,7 @@ func TestAddBusinessDays(t *testing.T) {
 // TestDST covers the documented rule: working hours are wall-clock hours.
 func TestDST(t *testing.T) {
 	sunday := func(zone, from, to string) *timezone.Calendar {
-		return cal(t, timezone.CalendarSpec{Zone: zone, Week: map[string][]timezone.Interval{"sun": hours(from, to)}})
+		return cal(t, timezone.CalendarConfig{Zone: zone, Week: map[string][]timezone.Interval{"sun": hours(from, to)}})
 	}
 	for _, tt := range []struct {
 		name, zone, from, to, day string
@@ -211,29 +213,29 @@ func TestDST(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "2026-11-01T01:30:00-04:00", open.Format(time.RFC3339))
 	// Chatham on a normal Monday: 09:00 local at +13:45 is 19:15 UTC the day before.
-	chatham := cal(t, timezone.CalendarSpec{Zone: "Pacific/Chatham", Week: map[string][]timezone.Interval{"mon": hours("09:00", "18:00")}})
+	chatham := cal(t, timezone.CalendarConfig{Zone: "Pacific/Chatham", Week: map[string][]timezone.Interval{"mon": hours("09:00", "18:00")}})
 	assert.True(t, chatham.IsOpen(time.Date(2026, 12, 6, 19, 15, 0, 0, time.UTC)))
 	assert.False(t, chatham.IsOpen(time.Date(2026, 12, 6, 19, 14, 0, 0, time.UTC)))
 }
 
 func TestPartialHoliday(t *testing.T) {
-	c := cal(t, timezone.CalendarSpec{Zone: "Europe/Berlin", Country: "DE", Holidays: []timezone.Holiday{
-		{Date: timezone.Date{Year: 2026, Month: 12, Day: 24}, Name: "Heiligabend", Closed: hours("12:00", "24:00")},
-		{Date: timezone.Date{Year: 2026, Month: 12, Day: 25}, Name: "1. Weihnachtstag"},
+	c := cal(t, timezone.CalendarConfig{Zone: "Europe/Berlin", Country: "DE", Holidays: []timezone.Holiday{
+		{Date: strata.Date{Year: 2026, Month: 12, Day: 24}, Name: "Heiligabend", Closed: hours("12:00", "24:00")},
+		{Date: strata.Date{Year: 2026, Month: 12, Day: 25}, Name: "1. Weihnachtstag"},
 	}})
 	assert.True(t, c.IsOpen(at(t, "Europe/Berlin", "2026-12-24 11:00")))
 	assert.False(t, c.IsOpen(at(t, "Europe/Berlin", "2026-12-24 13:00")))
-	assert.False(t, c.IsWorkingDay(timezone.Date{Year: 2026, Month: 12, Day: 25}))
+	assert.False(t, c.IsWorkingDay(strata.Date{Year: 2026, Month: 12, Day: 25}))
 	assert.Equal(t, 3*time.Hour, c.BusinessBetween(at(t, "Europe/Berlin", "2026-12-24 00:00"), at(t, "Europe/Berlin", "2026-12-26 00:00")))
 }
 
 func TestCalendarErrors(t *testing.T) {
-	_, err := timezone.NewCalendar(timezone.CalendarSpec{
+	_, err := timezone.NewCalendar(timezone.CalendarConfig{
 		Zone:     "Asia/Beijing",
 		Week:     map[string][]timezone.Interval{"funday": hours("09:00", "17:00"), "mon": {{From: 600, To: 600}}},
 		Hours:    hours("09:00", "17:00"),
 		Observe:  []string{"XX"},
-		Workdays: []timezone.Workday{{Date: timezone.Date{Year: 2026, Month: 1, Day: 4}, Like: "someday"}},
+		Workdays: []timezone.Workday{{Date: strata.Date{Year: 2026, Month: 1, Day: 4}, Like: "someday"}},
 	})
 	require.Error(t, err)
 	for _, want := range []string{`zone: unknown IANA zone "Asia/Beijing"`, "hours: give hours or week", "week.funday: unknown weekday",
@@ -247,9 +249,9 @@ func TestCalendarErrors(t *testing.T) {
 }
 
 func TestCalendarJSONRoundTrip(t *testing.T) {
-	spec := timezone.CalendarSpec{Name: "sh", Zone: "Asia/Shanghai", Country: "CN", Observe: []string{"CN"},
+	spec := timezone.CalendarConfig{Name: "sh", Zone: "Asia/Shanghai", Country: "CN", Observe: []string{"CN"},
 		Hours:    []timezone.Interval{{From: clock("09:00"), To: clock("12:00")}, {From: clock("13:30"), To: clock("18:00")}},
-		Holidays: []timezone.Holiday{{Date: timezone.Date{Year: 2026, Month: 12, Day: 31}, Name: "年会", Closed: hours("15:00", "24:00")}}}
+		Holidays: []timezone.Holiday{{Date: strata.Date{Year: 2026, Month: 12, Day: 31}, Name: "年会", Closed: hours("15:00", "24:00")}}}
 	c := cal(t, spec)
 	b, err := json.Marshal(c)
 	require.NoError(t, err)
@@ -257,7 +259,7 @@ func TestCalendarJSONRoundTrip(t *testing.T) {
 	assert.Contains(t, string(b), `"date":"2026-12-31"`)
 	var back timezone.Calendar
 	require.NoError(t, json.Unmarshal(b, &back))
-	assert.Equal(t, spec, back.Spec())
+	assert.Equal(t, spec, back.Config())
 	probe := at(t, "Asia/Shanghai", "2026-12-31 16:00")
 	assert.Equal(t, c.IsOpen(probe), back.IsOpen(probe))
 	assert.Error(t, json.Unmarshal([]byte(`{"zone":"Nowhere"}`), &back))
@@ -281,7 +283,7 @@ func TestBuiltinHolidays(t *testing.T) {
 	assert.ErrorContains(t, err, "not in 2026")
 	_, err = timezone.ParseHolidays([]byte(`{"country":"CN","year":2026,"holidays":[{"date":"2026-01-01"}],"workdays":[{"date":"2026-01-01"}]}`))
 	assert.ErrorContains(t, err, "both a holiday and a workday")
-	var spec timezone.CalendarSpec
+	var spec timezone.CalendarConfig
 	spec.AddYear(y)
 	assert.Len(t, spec.Holidays, len(y.Holidays))
 }

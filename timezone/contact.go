@@ -1,6 +1,8 @@
 package timezone
 
 import (
+	"github.com/strata-go/strata"
+
 	"errors"
 	"slices"
 	"time"
@@ -11,8 +13,8 @@ import (
 var ErrNoOverlap = errors.New("timezone: no shared working time")
 
 // intersect returns the spans both lists cover; both must be sorted.
-func intersect(a, b []Span) []Span {
-	var out []Span
+func intersect(a, b []strata.Span) []strata.Span {
+	var out []strata.Span
 	for i, j := 0, 0; i < len(a) && j < len(b); {
 		start, end := a[i].Start, a[i].End
 		if b[j].Start.After(start) {
@@ -22,7 +24,7 @@ func intersect(a, b []Span) []Span {
 			end = b[j].End
 		}
 		if start.Before(end) {
-			out = append(out, Span{start, end})
+			out = append(out, strata.Span{Start: start, End: end})
 		}
 		if a[i].End.Before(b[j].End) {
 			i++
@@ -36,7 +38,7 @@ func intersect(a, b []Span) []Span {
 // Overlap returns when both calendars are working during the day that
 // contains day in a's zone (a is usually the rep): when a rep in Shanghai
 // and a customer in Chicago can both pick up the phone.
-func Overlap(a, b *Calendar, day time.Time) []Span {
+func Overlap(a, b *Calendar, day time.Time) []strata.Span {
 	local := day.In(a.loc)
 	start := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, a.loc)
 	end := start.AddDate(0, 0, 1)
@@ -47,7 +49,7 @@ func Overlap(a, b *Calendar, day time.Time) []Span {
 // weeks, when both the customer's and the agent's calendars are open for at
 // least atLeast (at least one minute): the time to call, in both zones'
 // working hours, so nobody is called at 3 a.m.
-func GoodTimeToContact(customer, agent *Calendar, from time.Time, atLeast time.Duration) (Span, error) {
+func GoodTimeToContact(customer, agent *Calendar, from time.Time, atLeast time.Duration) (strata.Span, error) {
 	atLeast = max(atLeast, time.Minute)
 	to := from.AddDate(0, 0, 14)
 	for _, s := range intersect(customer.Spans(from, to), agent.Spans(from, to)) {
@@ -55,7 +57,7 @@ func GoodTimeToContact(customer, agent *Calendar, from time.Time, atLeast time.D
 			return s, nil
 		}
 	}
-	return Span{}, ErrNoOverlap
+	return strata.Span{}, ErrNoOverlap
 }
 
 // Team is a group working one calendar, for follow-the-sun coverage.
@@ -80,10 +82,10 @@ type Handover struct {
 
 // Coverage is who covers each minute of a UTC day.
 type Coverage struct {
-	Day       time.Time  `json:"day"` // 00:00 UTC
-	Segments  []Segment  `json:"segments"`
-	Gaps      []Span     `json:"gaps"`
-	Handovers []Handover `json:"handovers"`
+	Day       time.Time     `json:"day"` // 00:00 UTC
+	Segments  []Segment     `json:"segments"`
+	Gaps      []strata.Span `json:"gaps"`
+	Handovers []Handover    `json:"handovers"`
 }
 
 // Covered returns the share of the day some team is on duty, 0–1.
@@ -104,7 +106,7 @@ func FollowTheSun(teams []Team, day time.Time) Coverage {
 	end := start.AddDate(0, 0, 1)
 	cov := Coverage{Day: start}
 	cuts := []time.Time{start, end}
-	spans := make([][]Span, len(teams))
+	spans := make([][]strata.Span, len(teams))
 	for i, t := range teams {
 		spans[i] = t.Calendar.Spans(start, end)
 		for _, s := range spans[i] {
@@ -132,7 +134,7 @@ func FollowTheSun(teams []Team, day time.Time) Coverage {
 	}
 	for i, seg := range cov.Segments {
 		if len(seg.Teams) == 0 {
-			cov.Gaps = append(cov.Gaps, Span{seg.Start, seg.End})
+			cov.Gaps = append(cov.Gaps, strata.Span{Start: seg.Start, End: seg.End})
 		}
 		if i == 0 {
 			continue

@@ -14,15 +14,15 @@ import (
 func teams(t testing.TB) []timezone.Team {
 	return []timezone.Team{
 		{Name: "shanghai", Calendar: shanghai(t)},
-		{Name: "berlin", Calendar: cal(t, timezone.CalendarSpec{Zone: "Europe/Berlin", Country: "DE"})},
-		{Name: "sao-paulo", Calendar: cal(t, timezone.CalendarSpec{Zone: "America/Sao_Paulo", Country: "BR"})},
+		{Name: "berlin", Calendar: cal(t, timezone.CalendarConfig{Zone: "Europe/Berlin", Country: "DE"})},
+		{Name: "sao-paulo", Calendar: cal(t, timezone.CalendarConfig{Zone: "America/Sao_Paulo", Country: "BR"})},
 	}
 }
 
 func TestOverlapAndGoodTimeToContact(t *testing.T) {
 	rep := shanghai(t)
-	berlin := cal(t, timezone.CalendarSpec{Zone: "Europe/Berlin", Country: "DE", Hours: hours("09:00", "17:00")})
-	chicago := cal(t, timezone.CalendarSpec{Zone: "America/Chicago", Country: "US", Hours: hours("09:00", "17:00")})
+	berlin := cal(t, timezone.CalendarConfig{Zone: "Europe/Berlin", Country: "DE", Hours: hours("09:00", "17:00")})
+	chicago := cal(t, timezone.CalendarConfig{Zone: "America/Chicago", Country: "US", Hours: hours("09:00", "17:00")})
 
 	ov := timezone.Overlap(rep, berlin, at(t, "Asia/Shanghai", "2026-11-24 00:00"))
 	require.Len(t, ov, 1)
@@ -37,7 +37,7 @@ func TestOverlapAndGoodTimeToContact(t *testing.T) {
 	assert.ErrorIs(t, err, timezone.ErrNoOverlap)
 
 	// A rep on a late shift for the Americas can reach Chicago.
-	late := cal(t, timezone.CalendarSpec{Zone: "Asia/Shanghai", Country: "CN", Hours: hours("20:00", "02:00")})
+	late := cal(t, timezone.CalendarConfig{Zone: "Asia/Shanghai", Country: "CN", Hours: hours("20:00", "02:00")})
 	s, err = timezone.GoodTimeToContact(chicago, late, at(t, "Asia/Shanghai", "2026-11-24 09:00"), 30*time.Minute)
 	require.NoError(t, err)
 	assert.True(t, at(t, "America/Chicago", "2026-11-24 09:00").Equal(s.Start), "%v", s)
@@ -88,7 +88,7 @@ func FuzzCalendar(f *testing.F) {
 	f.Add(uint8(1), []byte{22, 0, 6, 0, 1, 30, 2, 30}, int64(1772953200), uint32(36000), uint32(60))
 	f.Add(uint8(3), []byte{0, 0, 24, 0}, int64(1775350800), uint32(1), uint32(999999))
 	f.Fuzz(func(t *testing.T, zone uint8, raw []byte, unix int64, d1s, d2s uint32) {
-		spec := timezone.CalendarSpec{Zone: fuzzZones[int(zone)%len(fuzzZones)], Week: map[string][]timezone.Interval{}, Observe: []string{"CN"}}
+		spec := timezone.CalendarConfig{Zone: fuzzZones[int(zone)%len(fuzzZones)], Week: map[string][]timezone.Interval{}, Observe: []string{"CN"}}
 		days := []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 		for i := 0; i+3 < len(raw) && i < 28; i += 4 {
 			iv := timezone.Interval{From: timezone.Clock(int(raw[i])%25*60 + int(raw[i+1])%60), To: timezone.Clock(int(raw[i+2])%25*60 + int(raw[i+3])%60)}
@@ -121,8 +121,8 @@ func FuzzCalendar(f *testing.F) {
 func TestAddBusinessProperty(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	cals := []*timezone.Calendar{shanghai(t),
-		cal(t, timezone.CalendarSpec{Zone: "America/New_York", Week: map[string][]timezone.Interval{"sun": hours("01:00", "05:00"), "mon": hours("22:00", "06:00")}}),
-		cal(t, timezone.CalendarSpec{Zone: "Australia/Lord_Howe", Country: "AU"})}
+		cal(t, timezone.CalendarConfig{Zone: "America/New_York", Week: map[string][]timezone.Interval{"sun": hours("01:00", "05:00"), "mon": hours("22:00", "06:00")}}),
+		cal(t, timezone.CalendarConfig{Zone: "Australia/Lord_Howe", Country: "AU"})}
 	for range 500 {
 		c := cals[r.IntN(len(cals))]
 		from := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.Int64N(int64(2 * 365 * 24 * time.Hour))))

@@ -15,9 +15,9 @@ func ExampleGoodTimeToContact() {
 	local, _ := timezone.LocalTime(now, "", "DE", "DE-BY")
 	fmt.Println("customer's local time:", local.Format("Mon 15:04 MST"))
 
-	rep, _ := timezone.NewCalendar(timezone.CalendarSpec{Zone: "Asia/Shanghai", Country: "CN", Observe: []string{"CN"}})
+	rep, _ := timezone.NewCalendar(timezone.CalendarConfig{Zone: "Asia/Shanghai", Country: "CN", Observe: []string{"CN"}})
 	zone, _ := timezone.Resolve("", "DE", "DE-BY")
-	customer, _ := timezone.NewCalendar(timezone.CalendarSpec{Zone: zone, Country: "DE"})
+	customer, _ := timezone.NewCalendar(timezone.CalendarConfig{Zone: zone, Country: "DE"})
 	window, err := timezone.GoodTimeToContact(customer, rep, now, 30*time.Minute)
 	if err != nil {
 		panic(err)
@@ -30,7 +30,7 @@ func ExampleGoodTimeToContact() {
 
 // An urgent ticket arrives on the Friday before the 2026 Spring Festival.
 func ExampleCalendar_AddBusiness() {
-	sh, _ := timezone.NewCalendar(timezone.CalendarSpec{Zone: "Asia/Shanghai", Country: "CN", Observe: []string{"CN"}})
+	sh, _ := timezone.NewCalendar(timezone.CalendarConfig{Zone: "Asia/Shanghai", Country: "CN", Observe: []string{"CN"}})
 	received := time.Date(2026, 2, 13, 17, 0, 0, 0, sh.Location())
 	due, _ := sh.AddBusiness(received, 24*time.Hour)
 	fmt.Println("24 business hours:", due.Format("Mon 2 Jan 15:04"))
@@ -44,7 +44,7 @@ func ExampleCalendar_AddBusiness() {
 // Three teams hand work around the world on a Tuesday (UTC).
 func ExampleFollowTheSun() {
 	mk := func(zone, country string) *timezone.Calendar {
-		c, _ := timezone.NewCalendar(timezone.CalendarSpec{Zone: zone, Country: country})
+		c, _ := timezone.NewCalendar(timezone.CalendarConfig{Zone: zone, Country: country})
 		return c
 	}
 	teams := []timezone.Team{

@@ -1,6 +1,8 @@
 package timezone
 
 import (
+	"github.com/strata-go/strata"
+
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -28,7 +30,7 @@ func ParseHolidays(data []byte) (HolidayYear, error) {
 	if err := json.Unmarshal(data, &y); err != nil {
 		return HolidayYear{}, fmt.Errorf("timezone: holidays: %w", err)
 	}
-	seen := map[Date]string{}
+	seen := map[strata.Date]string{}
 	for _, h := range y.Holidays {
 		if h.Date.Year != y.Year {
 			return HolidayYear{}, fmt.Errorf("timezone: holidays: %s is not in %d", h.Date, y.Year)
@@ -83,7 +85,7 @@ func BuiltinHolidays(country string, year int) (HolidayYear, bool) {
 func builtinYears(country string) []HolidayYear { return builtin()[strings.ToUpper(country)] }
 
 // AddYear adds a HolidayYear's holidays and workdays to the spec.
-func (s *CalendarSpec) AddYear(y HolidayYear) {
+func (s *CalendarConfig) AddYear(y HolidayYear) {
 	s.Holidays = append(s.Holidays, y.Holidays...)
 	s.Workdays = append(s.Workdays, y.Workdays...)
 }

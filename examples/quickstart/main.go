@@ -54,11 +54,11 @@ func run(ctx context.Context, out io.Writer, lang string) error {
 	fmt.Fprintf(out, "Sample book: %d customers, all valid.\n\n", len(book))
 
 	// 1. Scoring: value and potential, written onto the records.
-	value, err := scoring.Compile(scoring.ValueCard(sample.Home, "CNY"), scoring.WithConverter(sample.Rates))
+	value, err := scoring.New(scoring.StarterValueConfig(sample.Home, "CNY"), scoring.WithConverter(sample.Rates))
 	if err != nil {
 		return err
 	}
-	potential, err := scoring.Compile(scoring.PotentialCard(sample.Home, "CNY"), scoring.WithConverter(sample.Rates))
+	potential, err := scoring.New(scoring.StarterPotentialConfig(sample.Home, "CNY"), scoring.WithConverter(sample.Rates))
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func run(ctx context.Context, out io.Writer, lang string) error {
 	fmt.Fprintf(out, "\nWhy is sea-new-001 a %s?\n%s\n\n", explained.Grade, explained.Why())
 
 	// 2. Tiering: the starter ladder and segments.
-	engine, err := tiering.Compile(tiering.StarterConfig(sample.Home), tiering.WithConverter(sample.Rates))
+	engine, err := tiering.New(tiering.StarterConfig(sample.Home), tiering.WithConverter(sample.Rates))
 	if err != nil {
 		return err
 	}
@@ -198,7 +198,7 @@ func run(ctx context.Context, out io.Writer, lang string) error {
 	fmt.Fprintf(out, "\nWhy is %s (revenue %s, was vip) still where it is?\n%s\n", c.ID, c.Revenue, p.Why())
 
 	// 5. Compliance: one overseas customer as two roles see it.
-	policy, err := compliance.Compile(compliance.SeedConfig(sample.Home))
+	policy, err := compliance.New(compliance.StarterConfig(sample.Home))
 	if err != nil {
 		return err
 	}
@@ -218,7 +218,7 @@ func run(ctx context.Context, out io.Writer, lang string) error {
 	// 6. A typo in a rule is caught when the configuration is compiled.
 	cfg := tiering.StarterConfig(sample.Home)
 	cfg.Segments[0].When = `customer.country == home && customer.revnue >= money("1000000", "CNY")`
-	_, err = tiering.Compile(cfg)
+	_, err = tiering.New(cfg)
 	fmt.Fprintf(out, "\nA typo is caught before it ships:\n%v\n", err)
 	return nil
 }

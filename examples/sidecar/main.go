@@ -132,7 +132,7 @@ func (s *server) setRouting(cfg routing.Config) error {
 }
 
 func (s *server) setTiering(cfg tiering.Config) error {
-	e, err := tiering.Compile(cfg, tiering.WithConverter(sample.Rates))
+	e, err := tiering.New(cfg, tiering.WithConverter(sample.Rates))
 	if err != nil {
 		return err
 	}
@@ -215,7 +215,7 @@ func (s *server) reassign(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, routing.ErrUnknownItem), errors.Is(err, routing.ErrUnknownAgent):
 		fail(w, http.StatusNotFound, "cannot reassign", err)
-	case errors.Is(err, routing.ErrOverCapacity), errors.Is(err, routing.ErrNoAgent):
+	case errors.Is(err, routing.ErrOverCapacity), errors.Is(err, routing.ErrAgentUnavailable):
 		fail(w, http.StatusConflict, "cannot reassign", err)
 	case err != nil:
 		s.storeOr(w, http.StatusInternalServerError, "cannot reassign", err)

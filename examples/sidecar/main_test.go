@@ -158,7 +158,7 @@ func TestConfigSwap(t *testing.T) {
 		`{"customer": {"id": "cn-1", "country": "CN", "subdivision": "CN-SH", "languages": ["zh"]}, "lead": {"id": "L-cn"}}`, &d))
 	require.Equal(t, "assigned", d.Outcome)
 
-	bad := `{"home": "CN", "agents": [{"id": "a", "active": true, "capacity": -1}],
+	bad := `{"home": "CN", "agents": [{"id": "a", "capacity": -1}],
 		"pools": [{"name": "p", "members": ["a"], "strategy": "least_loaded"}],
 		"rules": [{"name": "r", "when": "customer.country == ", "pool": "p"}], "default_pool": "p"}`
 	var e errorOut
@@ -169,7 +169,7 @@ func TestConfigSwap(t *testing.T) {
 	assert.Contains(t, all, "1:")
 	assert.GreaterOrEqual(t, len(e.Problems), 2, "every problem at once")
 
-	good := `{"home": "CN", "agents": [{"id": "solo", "active": true, "capacity": 10, "seniority": 1, "country": "CN"}],
+	good := `{"home": "CN", "agents": [{"id": "solo", "capacity": 10, "seniority": 1, "country": "CN"}],
 		"pools": [{"name": "p", "members": ["solo"], "strategy": "least_loaded"}], "default_pool": "p"}`
 	require.Equal(t, http.StatusOK, call(t, ts, "PUT", "/v1/config/routing", good, nil))
 	var next decision

@@ -40,48 +40,8 @@ func (o Output) String() string {
 	return names[o]
 }
 
-// RuleError is one problem with one rule: its name, the 1-based line and
-// column of the problem, the message, and the source line with a caret.
-type RuleError struct {
-	Rule    string
-	Line    int // 1-based; 0 when the problem has no position
-	Column  int // 1-based, in characters
-	Msg     string
-	Snippet string // the source line and a caret under the column
-}
-
-// Error formats the problem as `rule "vip" 1:12: message` followed by the
-// snippet on two indented lines.
-func (e *RuleError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "rule %q", e.Rule)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, " %d:%d", e.Line, e.Column)
-	}
-	b.WriteString(": ")
-	b.WriteString(e.Msg)
-	if e.Snippet != "" {
-		b.WriteString("\n")
-		b.WriteString(e.Snippet)
-	}
-	return b.String()
-}
-
-// EvalError is a rule that failed at evaluation: a missing converter rate,
-// an unknown group given at run time, a cancelled context.
-type EvalError struct {
-	Rule string
-	Err  error
-}
-
-// Error implements error.
-func (e *EvalError) Error() string { return fmt.Sprintf("rule %q: %v", e.Rule, e.Err) }
-
-// Unwrap returns the cause, so errors.Is(err, strata.ErrNoRate) works.
-func (e *EvalError) Unwrap() error { return e.Err }
-
-func newRuleError(rule, src string, line, col int, msg string) *RuleError {
-	e := &RuleError{Rule: rule, Line: line, Column: col, Msg: msg}
+func newRuleError(rule, src string, line, col int, msg string) *strata.RuleError {
+	e := &strata.RuleError{Rule: rule, Line: line, Column: col, Msg: msg}
 	if line > 0 {
 		lines := strings.Split(src, "\n")
 		if line <= len(lines) {
@@ -116,7 +76,7 @@ func (p *Program) Name() string { return p.name }
 func (p *Program) Source() string { return p.source }
 
 // Compile parses, type-checks and plans a rule. All problems come back at
-// once, joined, each a *RuleError with the rule's name and position: syntax
+// once, joined, each a *strata.RuleError with the rule's name and position: syntax
 // errors, unknown fields, functions or variables, unknown region groups given
 // as literals, a result of the wrong type, and a worst-case cost over the
 // limit. Compiling the same text twice returns the cached program.
@@ -127,11 +87,11 @@ func (e *Env) Compile(name, src string, out Output) (*Program, error) {
 func (e *Env) compile(name, src string, out Output, costLimit uint64) (_ *Program, err error) {
 	defer func() { // cel-go must never take the host down
 		if r := recover(); r != nil {
-			err = &RuleError{Rule: name, Msg: fmt.Sprintf("internal compiler error: %v", r)}
+			err = &strata.RuleError{Rule: name, Msg: fmt.Sprintf("internal compiler error: %v", r)}
 		}
 	}()
 	if strings.TrimSpace(src) == "" {
-		return nil, &RuleError{Rule: name, Msg: "empty rule"}
+		return nil, &strata.RuleError{Rule: name, Msg: "empty rule"}
 	}
 	key := fmt.Sprint(int(out), "\x00", costLimit, "\x00", src)
 	if c, ok := e.programs.Load(key); ok {
@@ -339,7 +299,7 @@ func (estimator) EstimateCallCost(function, _ string, _ *cost.AstNode, _ []cost.
 func (p *Program) Eval(a *Activation) (ref.Val, error) {
 	out, _, err := p.prg.Eval(a)
 	if err != nil {
-		return nil, &EvalError{Rule: p.name, Err: err}
+		return nil, &strata.EvalError{Rule: p.name, Err: err}
 	}
 	return out, nil
 }
@@ -348,11 +308,11 @@ func (p *Program) Eval(a *Activation) (ref.Val, error) {
 // cause if ctx is done before the rule finishes.
 func (p *Program) EvalContext(ctx context.Context, a *Activation) (ref.Val, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, &EvalError{Rule: p.name, Err: context.Cause(ctx)}
+		return nil, &strata.EvalError{Rule: p.name, Err: context.Cause(ctx)}
 	}
 	out, _, err := p.prg.ContextEval(ctx, a)
 	if err != nil {
-		return nil, &EvalError{Rule: p.name, Err: err}
+		return nil, &strata.EvalError{Rule: p.name, Err: err}
 	}
 	return out, nil
 }
@@ -361,11 +321,11 @@ func (p *Program) EvalContext(ctx context.Context, a *Activation) (ref.Val, erro
 func (p *Program) EvalBool(a *Activation) (bool, error) {
 	out, _, err := p.prg.Eval(a)
 	if err != nil {
-		return false, &EvalError{Rule: p.name, Err: err}
+		return false, &strata.EvalError{Rule: p.name, Err: err}
 	}
 	b, ok := out.(types.Bool)
 	if !ok {
-		return false, &EvalError{Rule: p.name, Err: fmt.Errorf("result %v is not a bool", out)}
+		return false, &strata.EvalError{Rule: p.name, Err: fmt.Errorf("result %v is not a bool", out)}
 	}
 	return bool(b), nil
 }
@@ -374,7 +334,7 @@ func (p *Program) EvalBool(a *Activation) (bool, error) {
 func (p *Program) EvalNumber(a *Activation) (float64, error) {
 	out, _, err := p.prg.Eval(a)
 	if err != nil {
-		return 0, &EvalError{Rule: p.name, Err: err}
+		return 0, &strata.EvalError{Rule: p.name, Err: err}
 	}
 	switch v := out.(type) {
 	case types.Int:
@@ -384,18 +344,18 @@ func (p *Program) EvalNumber(a *Activation) (float64, error) {
 	case types.Uint:
 		return float64(v), nil
 	}
-	return 0, &EvalError{Rule: p.name, Err: fmt.Errorf("result %v is not a number", out)}
+	return 0, &strata.EvalError{Rule: p.name, Err: fmt.Errorf("result %v is not a number", out)}
 }
 
 // EvalInt evaluates a rule that returns an int, such as a FirstMatch.
 func (p *Program) EvalInt(a *Activation) (int64, error) {
 	out, _, err := p.prg.Eval(a)
 	if err != nil {
-		return 0, &EvalError{Rule: p.name, Err: err}
+		return 0, &strata.EvalError{Rule: p.name, Err: err}
 	}
 	n, ok := out.(types.Int)
 	if !ok {
-		return 0, &EvalError{Rule: p.name, Err: fmt.Errorf("result %v is not an int", out)}
+		return 0, &strata.EvalError{Rule: p.name, Err: fmt.Errorf("result %v is not an int", out)}
 	}
 	return int64(n), nil
 }
@@ -405,47 +365,41 @@ func (p *Program) EvalInt(a *Activation) (int64, error) {
 func (p *Program) EvalBools(a *Activation, dst []bool) error {
 	out, _, err := p.prg.Eval(a)
 	if err != nil {
-		return &EvalError{Rule: p.name, Err: err}
+		return &strata.EvalError{Rule: p.name, Err: err}
 	}
 	vals, ok := out.Value().([]ref.Val)
 	if !ok || len(vals) != len(dst) {
-		return &EvalError{Rule: p.name, Err: fmt.Errorf("result %v is not a list of %d conditions", out, len(dst))}
+		return &strata.EvalError{Rule: p.name, Err: fmt.Errorf("result %v is not a list of %d conditions", out, len(dst))}
 	}
 	for i, v := range vals {
 		b, ok := v.(types.Bool)
 		if !ok {
-			return &EvalError{Rule: p.name, Err: fmt.Errorf("condition %d gave %v, not a bool", i, v)}
+			return &strata.EvalError{Rule: p.name, Err: fmt.Errorf("condition %d gave %v, not a bool", i, v)}
 		}
 		dst[i] = bool(b)
 	}
 	return nil
 }
 
-// Step is one sub-expression of a rule and the value it had.
-type Step struct {
-	Expr  string `json:"expr"`
-	Value string `json:"value"`
-}
-
 // Explain evaluates the rule again with state tracking and returns the value
 // of every call and field access in it, innermost first, ending with the
 // whole rule. It is slower than Eval (state tracking costs several times
 // the plain evaluation), so engines call it only when asked why.
-func (p *Program) Explain(a *Activation) ([]Step, error) {
+func (p *Program) Explain(a *Activation) ([]strata.Step, error) {
 	traced, err := p.traced()
 	if err != nil {
-		return nil, &EvalError{Rule: p.name, Err: err}
+		return nil, &strata.EvalError{Rule: p.name, Err: err}
 	}
 	_, det, err := traced.Eval(a)
 	if det == nil {
 		if err != nil {
-			return nil, &EvalError{Rule: p.name, Err: err}
+			return nil, &strata.EvalError{Rule: p.name, Err: err}
 		}
 		return nil, nil
 	}
 	state := det.State()
 	native := p.ast.NativeRep()
-	var steps []Step
+	var steps []strata.Step
 	seen := map[string]bool{}
 	ast.PostOrderVisit(native.Expr(), ast.NewExprVisitor(func(x ast.Expr) {
 		if x.Kind() != ast.CallKind && x.Kind() != ast.SelectKind && x.Kind() != ast.ComprehensionKind {
@@ -460,7 +414,7 @@ func (p *Program) Explain(a *Activation) ([]Step, error) {
 			return
 		}
 		seen[text] = true
-		steps = append(steps, Step{Expr: text, Value: formatVal(v)})
+		steps = append(steps, strata.Step{Expr: text, Value: formatVal(v)})
 	}))
 	return steps, nil
 }
@@ -583,8 +537,3 @@ func (a *Activation) ResolveName(name string) (any, bool) {
 func (a *Activation) Parent() interpreter.Activation { return nil }
 
 var _ interpreter.Activation = (*Activation)(nil)
-
-// ConfigError is strata.ConfigError: a problem with a configuration (not a
-// rule) at Path. Tiering, scoring, routing and compliance export it under
-// their own names.
-type ConfigError = strata.ConfigError

@@ -172,15 +172,15 @@ func TestCompileErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := env.Compile("vip", tt.src, tt.out)
 			require.Error(t, err)
-			var all []*rules.RuleError
+			var all []*strata.RuleError
 			if j, ok := err.(interface{ Unwrap() []error }); ok {
 				for _, e := range j.Unwrap() {
-					var re *rules.RuleError
+					var re *strata.RuleError
 					require.ErrorAs(t, e, &re)
 					all = append(all, re)
 				}
 			} else {
-				var re *rules.RuleError
+				var re *strata.RuleError
 				require.ErrorAs(t, err, &re)
 				all = append(all, re)
 			}
@@ -231,7 +231,7 @@ func TestEvalErrors(t *testing.T) {
 	act := env.NewActivation("CN", benchNow)
 	act.SetCustomer(benchCustomer())
 	_, err = p.EvalBool(act)
-	var ee *rules.EvalError
+	var ee *strata.EvalError
 	require.ErrorAs(t, err, &ee)
 	assert.Equal(t, "cross", ee.Rule)
 	assert.ErrorIs(t, err, strata.ErrCurrencyMismatch)
@@ -376,7 +376,7 @@ func FuzzCompileRule(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		p, err := env.Compile("fuzz", src, rules.Any)
 		if err != nil {
-			var re *rules.RuleError
+			var re *strata.RuleError
 			require.True(t, errors.As(err, &re), "compile errors are RuleErrors: %v", err)
 			return
 		}

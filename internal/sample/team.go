@@ -12,13 +12,13 @@ import (
 // headquarters, a Berlin office for Europe and a São Paulo office for the
 // Americas; VIPs to directors, regions to their offices.
 func Team() routing.Config {
-	shift := func(zone, country string) *timezone.CalendarSpec {
-		return &timezone.CalendarSpec{Zone: zone, Country: country, Observe: observe(country)}
+	shift := func(zone, country string) *timezone.CalendarConfig {
+		return &timezone.CalendarConfig{Zone: zone, Country: country, Observe: observe(country)}
 	}
 	sh, be, sp := shift("Asia/Shanghai", "CN"), shift("Europe/Berlin", "DE"), shift("America/Sao_Paulo", "BR")
-	agent := func(id, country string, cal *timezone.CalendarSpec, seniority, capacity int, langs, regions []string, roles ...string) routing.Agent {
+	agent := func(id, country string, cal *timezone.CalendarConfig, seniority, capacity int, langs, regions []string, roles ...string) routing.Agent {
 		return routing.Agent{ID: id, Country: country, Shift: cal, Seniority: seniority, Capacity: capacity,
-			Languages: langs, Regions: regions, Roles: roles, Active: true}
+			Languages: langs, Regions: regions, Roles: roles}
 	}
 	zh := []string{"zh-Hans", "en"}
 	return routing.Config{

@@ -23,8 +23,8 @@ func simTeam(n int, strategy routing.Strategy) routing.Config {
 	for i := range n {
 		z := zones[i%len(zones)]
 		id := fmt.Sprintf("rep%03d", i)
-		cfg.Agents = append(cfg.Agents, routing.Agent{ID: id, Active: true, Capacity: 40, Country: z.country, Seniority: 1 + i%5,
-			Shift: &timezone.CalendarSpec{Zone: z.zone, Country: z.country}})
+		cfg.Agents = append(cfg.Agents, routing.Agent{ID: id, Capacity: 40, Country: z.country, Seniority: 1 + i%5,
+			Shift: &timezone.CalendarConfig{Zone: z.zone, Country: z.country}})
 		pool.Members = append(pool.Members, id)
 	}
 	cfg.Pools = []routing.Pool{pool}
