@@ -6,6 +6,7 @@ import (
 )
 
 //go:generate go run ./internal/gen/isocodes
+//go:generate go run ./internal/gen/schema
 
 // Kind says what sort of party a customer is.
 type Kind string
