@@ -62,11 +62,11 @@ func special() map[reflect.Type]map[string]any {
 		return s
 	}
 	return map[reflect.Type]map[string]any{
-		reflect.TypeFor[time.Time]():       str("format", "date-time"),
-		reflect.TypeFor[strata.Date]():     str("format", "date"),
-		reflect.TypeFor[strata.Duration](): str("pattern", `^([0-9]+d|([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+|0)$`, "examples", []string{"90d", "4h", "1h30m"}),
-		reflect.TypeFor[decimal.Decimal](): {"type": []string{"string", "number"}, "pattern": `^-?[0-9]+(\.[0-9]+)?$`},
-		reflect.TypeFor[timezone.Clock]():  str("pattern", `^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$`),
+		reflect.TypeFor[time.Time]():              str("format", "date-time"),
+		reflect.TypeFor[strata.Date]():            str("format", "date"),
+		reflect.TypeFor[strata.Duration]():        str("pattern", `^([0-9]+d|([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+|0)$`, "examples", []string{"90d", "4h", "1h30m"}),
+		reflect.TypeFor[decimal.Decimal]():        {"type": []string{"string", "number"}, "pattern": `^-?[0-9]+(\.[0-9]+)?$`},
+		reflect.TypeFor[timezone.Clock]():         str("pattern", `^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$`),
 		reflect.TypeFor[compliance.Sensitivity](): str("enum", []string{"public", "internal", "confidential", "restricted"}),
 	}
 }
