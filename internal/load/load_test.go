@@ -36,7 +36,6 @@ type doc struct {
 	At      time.Time       `json:"at,omitzero"`
 	Attrs   map[string]any  `json:"attrs,omitempty"`
 	Nested  *tier           `json:"nested,omitempty"`
-	private int
 }
 
 func problems(t *testing.T, err error) []string {
