@@ -111,19 +111,19 @@ func MaskPRCID(s string) string {
 	return strings.Repeat("*", len(s)-4) + s[len(s)-4:]
 }
 
-// MaskMoney rounds an amount down to one significant digit, keeping its
-// currency: 5,600,000 CNY → 5,000,000 CNY. It tells the band, not the figure.
+// MaskMoney rounds an amount down (towards zero) to one significant digit,
+// keeping its currency: 5,600,000 CNY → 5,000,000 CNY; amounts under one
+// unit become zero. It tells the band, not the figure, and costs the same
+// whatever the amount's exponent.
 func MaskMoney(m strata.Money) strata.Money {
-	if m.Amount.IsZero() {
-		return m
-	}
 	abs := m.Amount.Abs()
-	digits := len(abs.Truncate(0).String())
 	if abs.LessThan(decimal.NewFromInt(1)) {
 		return strata.Money{Amount: decimal.Zero, Currency: m.Currency}
 	}
-	unit := decimal.New(1, int32(digits-1))
-	banded := abs.Div(unit).Truncate(0).Mul(unit)
+	coef := abs.Coefficient().String() // abs ≥ 1: no leading zeros
+	intDigits := int64(len(coef)) + int64(abs.Exponent())
+	lead := int64(coef[0] - '0')
+	banded := decimal.New(lead, int32(intDigits-1))
 	if m.Amount.IsNegative() {
 		banded = banded.Neg()
 	}

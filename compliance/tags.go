@@ -2,72 +2,105 @@ package compliance
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
-// Sensitivity orders how carefully a field must be handled.
+// Sensitivity orders how carefully a field must be handled. Its zero value
+// is SensitivityUnset, which New refuses wherever a sensitivity is required:
+// a tag or a role written without one is an error, never "public".
 type Sensitivity int
 
-// The sensitivity levels, least to most sensitive.
+// The sensitivity levels, least to most sensitive, after the unset zero.
 const (
-	Public       Sensitivity = iota // may be shown to anyone
-	Internal                        // staff only
-	Confidential                    // need to know: personal contact data, deal values
-	Restricted                      // the most sensitive: identity documents, sensitive personal information
+	SensitivityUnset Sensitivity = iota // not written: refused by New
+	Public                              // may be shown to anyone
+	Internal                            // staff only
+	Confidential                        // need to know: personal contact data, deal values
+	Restricted                          // the most sensitive: identity documents, sensitive personal information
 )
 
-var sensitivityNames = []string{"public", "internal", "confidential", "restricted"}
+var sensitivityNames = []string{"", "public", "internal", "confidential", "restricted"}
 
-// String returns the level's name.
+// String returns the level's name ("public" … "restricted"), "unset" for the
+// zero value.
 func (s Sensitivity) String() string {
-	if s < 0 || int(s) >= len(sensitivityNames) {
-		return fmt.Sprintf("sensitivity(%d)", int(s))
+	switch {
+	case s == SensitivityUnset:
+		return "unset"
+	case s < 0 || int(s) >= len(sensitivityNames):
+		return "sensitivity(" + strconv.Itoa(int(s)) + ")"
 	}
 	return sensitivityNames[s]
 }
 
-// MarshalJSON writes the level's name.
-func (s Sensitivity) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+// valid reports whether s is one of the four levels.
+func (s Sensitivity) valid() bool { return s >= Public && s <= Restricted }
 
-// UnmarshalJSON reads a level's name.
+// MarshalJSON writes the level's name; the unset level is written as "".
+func (s Sensitivity) MarshalJSON() ([]byte, error) {
+	if !s.valid() {
+		return []byte(`""`), nil
+	}
+	return json.Marshal(sensitivityNames[s])
+}
+
+// UnmarshalJSON reads a level's name: public, internal, confidential or
+// restricted. Anything else, the empty string included, is an error.
 func (s *Sensitivity) UnmarshalJSON(b []byte) error {
 	var name string
 	if err := json.Unmarshal(b, &name); err != nil {
-		return fmt.Errorf("compliance: sensitivity: want public, internal, confidential or restricted")
+		return errors.New("want public, internal, confidential or restricted")
 	}
 	for i, n := range sensitivityNames {
-		if n == name {
+		if n == name && i > 0 {
 			*s = Sensitivity(i)
 			return nil
 		}
 	}
-	return fmt.Errorf("compliance: unknown sensitivity %q (want public, internal, confidential or restricted)", name)
+	return fmt.Errorf("unknown sensitivity %q (want public, internal, confidential or restricted)", truncate(name))
 }
 
-// Category is a data category, in the dotted taxonomy of fideslang
-// ("user.contact.email", "user.financial", "system.operations").
+// Category is a data category, a key of the fideslang 3.2 taxonomy
+// ("user.contact.email", "user.financial", "system.operations"); Sources
+// names the release.
 type Category string
 
-// Data categories Strata's fields use.
+// Data categories Strata's fields use, and a few more hosts often need for
+// their custom fields.
 const (
-	CatName           Category = "user.name"
-	CatContactEmail   Category = "user.contact.email"
-	CatContactPhone   Category = "user.contact.phone_number"
-	CatContactSocial  Category = "user.contact.social"
-	CatLocation       Category = "user.location"
-	CatLanguage       Category = "user.demographic.language"
-	CatFinancial      Category = "user.financial"
-	CatGovernmentID   Category = "user.government_id"
-	CatBehavior       Category = "user.behavior.purchase_history"
-	CatDerived        Category = "user.derived.inferred"
-	CatOrganization   Category = "user.workplace"
-	CatMinor          Category = "user.demographic.age_under_14"
-	CatHealth         Category = "user.health_and_medical"
-	CatBiometric      Category = "user.biometric"
-	CatOperations     Category = "system.operations"
-	CatAccountNumber  Category = "user.financial.bank_account"
-	CatPreciseWhereab Category = "user.location.precise"
+	CatUniqueID         Category = "user.unique_id"
+	CatName             Category = "user.name"
+	CatContact          Category = "user.contact" // messaging handles: WeChat, LINE, WhatsApp IDs
+	CatContactEmail     Category = "user.contact.email"
+	CatContactPhone     Category = "user.contact.phone_number"
+	CatAddressCountry   Category = "user.contact.address.country"
+	CatAddressState     Category = "user.contact.address.state"
+	CatAddressCity      Category = "user.contact.address.city"
+	CatAddressStreet    Category = "user.contact.address.street"
+	CatPostalCode       Category = "user.contact.address.postal_code"
+	CatCoarseLocation   Category = "user.location.coarse"
+	CatPreciseLocation  Category = "user.location.precise"
+	CatLanguage         Category = "user.demographic.language"
+	CatDateOfBirth      Category = "user.demographic.date_of_birth"
+	CatProfile          Category = "user.demographic.profile" // scores, tiers, segments
+	CatFinancial        Category = "user.financial"
+	CatBankAccount      Category = "user.financial.bank_account"
+	CatCreditCard       Category = "user.financial.credit_card"
+	CatGovernmentID     Category = "user.government_id"
+	CatNationalID       Category = "user.government_id.national_identification_number"
+	CatPassport         Category = "user.government_id.passport_number"
+	CatPurchaseHistory  Category = "user.behavior.purchase_history"
+	CatWorkplace        Category = "user.professional_information.workplace"
+	CatChildren         Category = "user.children"
+	CatHealth           Category = "user.health"
+	CatBiometrics       Category = "user.biometrics"
+	CatPrivacyPrefs     Category = "user.privacy_preferences" // consent records
+	CatSystemOperations Category = "system.operations"
 )
 
 // MaskKind says how a field's value is masked when a viewer may see it only
@@ -86,78 +119,201 @@ const (
 	MaskKindText   MaskKind = "text"   // the first character and ***
 )
 
+func (k MaskKind) valid() bool {
+	switch k {
+	case MaskKindNone, MaskKindName, MaskKindEmail, MaskKindPhone, MaskKindHandle, MaskKindPRCID, MaskKindMoney, MaskKindText:
+		return true
+	}
+	return false
+}
+
 // FieldTag describes one field of a record: its data categories, its
 // sensitivity, and, kept apart because the laws disagree, whether it is a
 // special category under GDPR Art. 9, sensitive personal information under
 // PIPL Art. 28 (which adds financial accounts, whereabouts and the data of
-// minors under 14) and sensitive personal information under the CPRA.
+// minors under 14) and sensitive personal information under the CPRA (Cal.
+// Civ. Code §1798.140(ae)).
+//
+// Zero values are the careful ones: a tag must state its Sensitivity (the
+// zero, SensitivityUnset, is refused by New), and a field is personal data
+// unless NotPersonal says otherwise.
 type FieldTag struct {
 	// Field is the JSON path: "name", "channels.value", "revenue",
-	// "attrs.national_id" for a host custom field.
+	// "attrs.national_id" for a host custom field. Paths compare without
+	// regard to case, '_', '-' or spaces ("attrs.National-ID" is
+	// "attrs.national_id"), and a tag on "attrs.key" also covers that key
+	// nested anywhere under attrs ("attrs.kyc.national_id").
 	Field       string      `json:"field"`
 	Categories  []Category  `json:"categories,omitempty"`
 	Sensitivity Sensitivity `json:"sensitivity"`
-	// Personal says the field is personal information (about an
-	// identifiable person: always for individuals, for a company's contact).
-	Personal      bool     `json:"personal,omitempty"`
+	// NotPersonal says the field holds no personal information (a tier, a
+	// rep's ID, a configuration value), so erasure and access requests
+	// leave it out. By default a field is personal information.
+	NotPersonal   bool     `json:"not_personal,omitempty"`
 	GDPRSpecial   bool     `json:"gdpr_special,omitempty"`
 	PIPLSensitive bool     `json:"pipl_sensitive,omitempty"`
 	CPRASensitive bool     `json:"cpra_sensitive,omitempty"`
 	Mask          MaskKind `json:"mask,omitempty"`
 }
 
-// DefaultTags tags every field of strata.Customer. Contact values and the
-// name are confidential personal data; money is confidential business data
-// (PIPL treats an individual's financial information as sensitive); the
-// channel's kind, country and tier are internal.
-func DefaultTags() []FieldTag {
+// Personal reports whether the field holds personal information.
+func (t FieldTag) Personal() bool { return !t.NotPersonal }
+
+// BuiltinTags tags every field of strata.Customer, nested fields included.
+// Contact values, the name, the city and free-text consent sources are
+// confidential personal data; money is confidential (PIPL treats an
+// individual's financial information as sensitive); kinds, countries and
+// tiers are internal. Custom fields fall under "attrs" (confidential) until
+// the host tags them.
+func BuiltinTags() []FieldTag {
+	tag := func(field string, s Sensitivity, m MaskKind, cats ...Category) FieldTag {
+		return FieldTag{Field: field, Sensitivity: s, Mask: m, Categories: cats}
+	}
+	business := func(field string, s Sensitivity, cats ...Category) FieldTag {
+		return FieldTag{Field: field, Sensitivity: s, NotPersonal: true, Categories: cats}
+	}
+	revenue := tag("revenue", Confidential, MaskKindMoney, CatFinancial, CatPurchaseHistory)
+	revenue.PIPLSensitive = true
 	return []FieldTag{
-		{Field: "id", Categories: []Category{CatOperations}, Sensitivity: Internal},
-		{Field: "name", Categories: []Category{CatName, CatOrganization}, Sensitivity: Confidential, Personal: true, Mask: MaskKindName},
-		{Field: "kind", Categories: []Category{CatOperations}, Sensitivity: Internal},
-		{Field: "country", Categories: []Category{CatLocation}, Sensitivity: Internal, Personal: true},
-		{Field: "subdivision", Categories: []Category{CatLocation}, Sensitivity: Internal, Personal: true},
-		{Field: "city", Categories: []Category{CatLocation}, Sensitivity: Confidential, Personal: true, Mask: MaskKindText},
-		{Field: "industry", Categories: []Category{CatOrganization}, Sensitivity: Internal},
-		{Field: "languages", Categories: []Category{CatLanguage}, Sensitivity: Internal, Personal: true},
-		{Field: "time_zone", Categories: []Category{CatLocation}, Sensitivity: Internal},
-		{Field: "channels", Categories: []Category{CatContactEmail, CatContactPhone, CatContactSocial}, Sensitivity: Internal, Personal: true},
-		{Field: "channels.kind", Categories: []Category{CatOperations}, Sensitivity: Internal},
-		{Field: "channels.value", Categories: []Category{CatContactEmail, CatContactPhone, CatContactSocial}, Sensitivity: Confidential, Personal: true},
-		{Field: "channels.preferred", Categories: []Category{CatOperations}, Sensitivity: Internal},
-		{Field: "source", Categories: []Category{CatOperations}, Sensitivity: Internal},
-		{Field: "products", Categories: []Category{CatBehavior}, Sensitivity: Internal, Personal: true},
-		{Field: "revenue", Categories: []Category{CatFinancial, CatBehavior}, Sensitivity: Confidential, Personal: true, PIPLSensitive: true, Mask: MaskKindMoney},
-		{Field: "profit", Categories: []Category{CatFinancial}, Sensitivity: Confidential, Mask: MaskKindMoney},
-		{Field: "orders", Categories: []Category{CatBehavior}, Sensitivity: Internal, Personal: true},
-		{Field: "first_order_at", Categories: []Category{CatBehavior}, Sensitivity: Internal, Personal: true},
-		{Field: "last_order_at", Categories: []Category{CatBehavior}, Sensitivity: Internal, Personal: true},
-		{Field: "scores", Categories: []Category{CatDerived}, Sensitivity: Internal, Personal: true},
-		{Field: "tier", Categories: []Category{CatDerived}, Sensitivity: Internal},
-		{Field: "tier_since", Categories: []Category{CatDerived}, Sensitivity: Internal},
-		{Field: "segments", Categories: []Category{CatDerived}, Sensitivity: Internal},
-		{Field: "tags", Categories: []Category{CatDerived}, Sensitivity: Internal},
-		{Field: "owner", Categories: []Category{CatOperations}, Sensitivity: Internal},
-		{Field: "attrs", Categories: []Category{CatOperations}, Sensitivity: Confidential},
-		{Field: "consents", Categories: []Category{CatOperations}, Sensitivity: Internal, Personal: true},
-		{Field: "created_at", Categories: []Category{CatOperations}, Sensitivity: Internal},
-		{Field: "updated_at", Categories: []Category{CatOperations}, Sensitivity: Internal},
+		business("id", Internal, CatUniqueID), // the record's key: erasing the record removes it
+		tag("name", Confidential, MaskKindName, CatName, CatWorkplace),
+		business("kind", Internal, CatSystemOperations),
+		tag("country", Internal, MaskKindText, CatAddressCountry),
+		tag("subdivision", Internal, MaskKindText, CatAddressState),
+		tag("city", Confidential, MaskKindText, CatAddressCity),
+		business("industry", Internal, CatWorkplace),
+		tag("languages", Internal, MaskKindNone, CatLanguage),
+		tag("time_zone", Internal, MaskKindText, CatCoarseLocation),
+		tag("channels", Internal, MaskKindNone, CatContactEmail, CatContactPhone, CatContact),
+		business("channels.kind", Internal, CatSystemOperations),
+		tag("channels.value", Confidential, MaskKindNone, CatContactEmail, CatContactPhone, CatContact),
+		business("channels.preferred", Internal, CatSystemOperations),
+		business("source", Internal, CatSystemOperations),
+		tag("products", Internal, MaskKindNone, CatPurchaseHistory),
+		revenue,
+		business("profit", Confidential, CatFinancial),
+		tag("orders", Internal, MaskKindNone, CatPurchaseHistory),
+		tag("first_order_at", Internal, MaskKindNone, CatPurchaseHistory),
+		tag("last_order_at", Internal, MaskKindNone, CatPurchaseHistory),
+		tag("scores", Internal, MaskKindNone, CatProfile),
+		business("tier", Internal, CatProfile),
+		business("tier_since", Internal, CatProfile),
+		business("segments", Internal, CatProfile),
+		business("tags", Internal, CatProfile),
+		business("owner", Internal, CatSystemOperations),
+		tag("attrs", Confidential, MaskKindText),
+		tag("consents", Internal, MaskKindNone, CatPrivacyPrefs),
+		tag("consents.source", Confidential, MaskKindText, CatPrivacyPrefs),
+		business("created_at", Internal, CatSystemOperations),
+		business("updated_at", Internal, CatSystemOperations),
 	}
 }
 
-// tagIndex finds a field's tag: exact path, then, for "attrs.x" and other
-// children, the parent's.
-type tagIndex map[string]FieldTag
+// normField normalises a field path for lookups: each dot-separated
+// segment lower-cased, without '_', '-' or spaces.
+func normField(field string) string {
+	var b strings.Builder
+	b.Grow(len(field))
+	start := 0
+	for i := 0; i <= len(field); i++ {
+		if i < len(field) && field[i] != '.' {
+			continue
+		}
+		seg := normSegment(field[start:i])
+		if start > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(seg)
+		start = i + 1
+	}
+	return b.String()
+}
 
-func (ix tagIndex) lookup(field string) (FieldTag, bool) {
+// normSegment lower-cases s and drops everything but letters and digits;
+// a segment of nothing else stays lower-cased as it is.
+func normSegment(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	if b.Len() == 0 {
+		return strings.ToLower(s)
+	}
+	return b.String()
+}
+
+// tagIndex finds a field's tag by its normalised path.
+type tagIndex struct {
+	byPath map[string]FieldTag
+	// attrKeys are the tags directly under attrs, by normalised key: they
+	// apply to that key at any depth under attrs.
+	attrKeys map[string]FieldTag
+}
+
+func newTagIndex() tagIndex {
+	return tagIndex{byPath: map[string]FieldTag{}, attrKeys: map[string]FieldTag{}}
+}
+
+func (ix tagIndex) add(t FieldTag) {
+	n := normField(t.Field)
+	ix.byPath[n] = t
+	if key, ok := strings.CutPrefix(n, "attrs."); ok && !strings.Contains(key, ".") {
+		ix.attrKeys[key] = t
+	}
+}
+
+// lookup returns the tag of a normalised path: the nearest tagged path
+// (the path itself, then its parents), made stricter by any attrs key tag
+// whose key is a segment of the path below attrs. An untagged path outside
+// attrs is Restricted.
+func (ix tagIndex) lookup(path string) (FieldTag, bool) {
+	t, found := ix.nearest(path)
+	if rest, ok := strings.CutPrefix(path, "attrs."); ok && len(ix.attrKeys) > 0 {
+		for seg := range strings.SplitSeq(rest, ".") {
+			if k, ok := ix.attrKeys[seg]; ok && (!found || k.Sensitivity > t.Sensitivity) {
+				t, found = k, true
+			}
+		}
+	}
+	return t, found
+}
+
+func (ix tagIndex) nearest(path string) (FieldTag, bool) {
 	for {
-		if t, ok := ix[field]; ok {
+		if t, ok := ix.byPath[path]; ok {
 			return t, true
 		}
-		i := strings.LastIndexByte(field, '.')
+		i := strings.LastIndexByte(path, '.')
 		if i < 0 {
-			return FieldTag{}, false
+			return FieldTag{Field: path, Sensitivity: Restricted}, false
 		}
-		field = field[:i]
+		path = path[:i]
 	}
+}
+
+// truncate shortens s for an error message: configuration names and keys
+// come from users and may be long.
+func truncate(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return s
+	}
+	i := max
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }

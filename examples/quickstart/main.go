@@ -26,6 +26,7 @@ import (
 
 	"github.com/strata-go/strata"
 	"github.com/strata-go/strata/compliance"
+	"github.com/strata-go/strata/compliance/law"
 	"github.com/strata-go/strata/internal/sample"
 	"github.com/strata-go/strata/routing"
 	"github.com/strata-go/strata/scoring"
@@ -124,13 +125,22 @@ func run(ctx context.Context, out io.Writer, lang string) error {
 	// Compliance plugs into routing as a filter: a customer's data may go
 	// to a rep abroad only with a transfer basis (GDPR adequacy or SCCs,
 	// PIPL consent and volumes …). The two packages do not import each other.
-	law, err := compliance.NewLaw(compliance.DefaultLaw())
+	laws, err := law.New(law.BuiltinConfig())
 	if err != nil {
 		return err
 	}
+	// The Shanghai and São Paulo offices have signed intra-group transfer
+	// clauses for the Asian and Gulf markets and filed Vietnam's transfer
+	// impact assessment; the EU clauses are not signed yet.
+	inPlace := map[string][]law.Safeguard{"VN": {law.SafeguardFiled}, "TH": {law.SafeguardSCC}, "MY": {law.SafeguardSCC},
+		"ID": {law.SafeguardSCC}, "SG": {law.SafeguardSCC}, "AE": {law.SafeguardSCC}, "SA": {law.SafeguardSCC}}
 	transfer := func(a *routing.Agent, q *routing.Request) (bool, string) {
-		d := law.CheckTransfer(&q.Customer, q.Customer.Country, compliance.Recipient{Country: a.Country}, q.Now,
-			compliance.PIPLVolume{Individuals: 20_000, ContractNecessity: true})
+		to := law.Recipient{Country: a.Country, Safeguards: inPlace[q.Customer.Country]}
+		d, err := laws.CheckTransfer(&q.Customer, law.Transfer{From: q.Customer.Country, To: to,
+			PIPL: &law.PIPLExport{Individuals: 20_000, ContractNecessity: true}}, q.Now)
+		if err != nil {
+			return false, err.Error()
+		}
 		return d.Permitted(), string(d.Outcome) + ": " + d.Reason
 	}
 	store := routing.NewMemoryStore()
@@ -205,8 +215,15 @@ func run(ctx context.Context, out io.Writer, lang string) error {
 	us := book[slices.IndexFunc(book, func(c strata.Customer) bool { return c.ID == "us-vip-001" })]
 	fmt.Fprintf(out, "\n%s (%s) as two roles see it:\n", us.ID, l.Label("tier."+us.Tier))
 	for _, role := range []string{"sales-director", "marketing-specialist"} {
-		v := policy.Redact(us, role)
-		d := policy.Decide("quickstart", role, &us, compliance.ActionExport)
+		viewer := compliance.Viewer{ID: "quickstart", Role: role}
+		v, err := policy.Redact(ctx, viewer, &us)
+		if err != nil {
+			return err
+		}
+		d, err := policy.Decide(ctx, viewer, &us, compliance.ActionExport)
+		if err != nil {
+			return err
+		}
 		revenue := "—" // hidden
 		if !v.Revenue.IsZero() {
 			revenue = money.Money(v.Revenue)

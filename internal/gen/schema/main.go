@@ -21,6 +21,7 @@ import (
 
 	"github.com/strata-go/strata"
 	"github.com/strata-go/strata/compliance"
+	"github.com/strata-go/strata/compliance/law"
 	"github.com/strata-go/strata/internal/schema"
 	"github.com/strata-go/strata/routing"
 	"github.com/strata-go/strata/scoring"
@@ -43,13 +44,14 @@ var targets = []target{
 	{reflect.TypeFor[timezone.CalendarConfig](), "timezone/calendar.schema.json", "Strata working calendar"},
 	{reflect.TypeFor[timezone.HolidayYear](), "timezone/holidays.schema.json", "Strata public holidays of one year"},
 	{reflect.TypeFor[compliance.Config](), "compliance/config.schema.json", "Strata access policy"},
+	{reflect.TypeFor[law.Config](), "compliance/law/config.schema.json", "Strata privacy-law reference data"},
 }
 
 // packages whose doc comments describe the types above, by import path
 // suffix and package name.
 var packages = []struct{ dir, name string }{
 	{".", "strata"}, {"tiering", "tiering"}, {"scoring", "scoring"}, {"routing", "routing"},
-	{"timezone", "timezone"}, {"compliance", "compliance"},
+	{"timezone", "timezone"}, {"compliance", "compliance"}, {"compliance/law", "law"},
 }
 
 // special gives the schema of types that read and write themselves.
@@ -68,6 +70,10 @@ func special() map[reflect.Type]map[string]any {
 		reflect.TypeFor[decimal.Decimal]():        {"type": []string{"string", "number"}, "pattern": `^-?[0-9]+(\.[0-9]+)?$`},
 		reflect.TypeFor[timezone.Clock]():         str("pattern", `^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$`),
 		reflect.TypeFor[compliance.Sensitivity](): str("enum", []string{"public", "internal", "confidential", "restricted"}),
+		// Open vocabularies: the constants are examples, not the only values.
+		reflect.TypeFor[compliance.Category](): str("pattern", `^(user|system)(\.[a-z0-9_]+)*$`, "examples", []string{"user.contact.email", "user.government_id.national_identification_number"}),
+		reflect.TypeFor[law.Regime]():          str("pattern", `^[a-z][a-z0-9_]*$`, "examples", []string{"gdpr", "pipl", "us_va"}),
+		reflect.TypeFor[law.Purpose]():         str("pattern", `^([a-z][a-z0-9_]*|\*)$`, "examples", []string{"marketing_email", "profiling", "*"}),
 	}
 }
 
