@@ -1,6 +1,7 @@
 package compliance
 
 import (
+	"math"
 	"strings"
 	"unicode/utf8"
 
@@ -116,18 +117,24 @@ func MaskPRCID(s string) string {
 // unit become zero. It tells the band, not the figure, and costs the same
 // whatever the amount's exponent.
 func MaskMoney(m strata.Money) strata.Money {
-	abs := m.Amount.Abs()
-	if abs.LessThan(decimal.NewFromInt(1)) {
+	coef := m.Amount.Coefficient()
+	if coef.Sign() == 0 {
 		return strata.Money{Amount: decimal.Zero, Currency: m.Currency}
 	}
-	coef := abs.Coefficient().String() // abs ≥ 1: no leading zeros
-	intDigits := int64(len(coef)) + int64(abs.Exponent())
-	lead := int64(coef[0] - '0')
-	banded := decimal.New(lead, int32(intDigits-1))
-	if m.Amount.IsNegative() {
-		banded = banded.Neg()
+	digits := coef.String() // no comparison or rescaling: cost follows the stored digits, not the exponent
+	if digits[0] == '-' {
+		digits = digits[1:]
 	}
-	return strata.Money{Amount: banded, Currency: m.Currency}
+	intDigits := int64(len(digits)) + int64(m.Amount.Exponent())
+	if intDigits <= 0 { // under one unit
+		return strata.Money{Amount: decimal.Zero, Currency: m.Currency}
+	}
+	lead := int64(digits[0] - '0')
+	if coef.Sign() < 0 {
+		lead = -lead
+	}
+	exp := min(intDigits-1, math.MaxInt32)
+	return strata.Money{Amount: decimal.New(lead, int32(exp)), Currency: m.Currency}
 }
 
 func keepRunes(s string, n int) string {

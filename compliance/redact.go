@@ -9,9 +9,13 @@ import (
 	"github.com/strata-go/strata"
 )
 
-// maxAttrDepth bounds how deep Redact follows nested custom fields; deeper
-// values are removed.
-const maxAttrDepth = 32
+// Redact follows nested custom fields at most maxAttrDepth levels deep and
+// looks at most at maxAttrNodes values; what lies beyond is removed, so a
+// value that contains itself costs bounded work.
+const (
+	maxAttrDepth = 32
+	maxAttrNodes = 100_000
+)
 
 // Redact returns a copy of c with every field the viewer's role may not see
 // in full masked (a phone keeps its country code and last digits, an email
@@ -33,7 +37,7 @@ func (p *Policy) Redact(ctx context.Context, v Viewer, c *strata.Customer) (stra
 	if observe {
 		start = time.Now()
 	}
-	rd := redactor{p: p, collect: observe}
+	rd := redactor{p: p, collect: observe, left: maxAttrNodes}
 	out, err := rd.redact(v, c)
 	if observe {
 		outcome := "redacted"
@@ -55,6 +59,7 @@ type redactor struct {
 	r              *role
 	collect        bool
 	masked, hidden []string
+	left           int // custom-field values still to look at
 }
 
 func (rd *redactor) vis(path string) Visibility { return rd.p.visibility(rd.r, path) }
@@ -330,7 +335,8 @@ func (rd *redactor) attrs(in map[string]any) map[string]any {
 // lists element by element, strings with their tag's masker; other values
 // are kept when visible and removed otherwise.
 func (rd *redactor) attr(path, field string, v any, depth int) (any, bool) {
-	if depth > maxAttrDepth {
+	rd.left--
+	if depth > maxAttrDepth || rd.left < 0 {
 		rd.note(field, Hidden)
 		return nil, false
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -140,6 +141,10 @@ func normKey(s string) string {
 //     every part resolved and redacted the same way, and unexported struct
 //     fields dropped.
 //
+//   - by shape: a string that is, as a whole, an email address, an
+//     international phone number ("+49 30 1234 5678") or a PRC resident
+//     identity number is masked whatever its key.
+//
 // A type from another package that carries customers is covered by the
 // second rule, or by implementing slog.LogValuer (the documented hook: its
 // LogValue is used and redacted in turn). Lists and maps are cut at
@@ -184,7 +189,7 @@ func (h *RedactingHandler) Enabled(ctx context.Context, l slog.Level) bool {
 func (h *RedactingHandler) Handle(ctx context.Context, r slog.Record) error {
 	out := slog.NewRecord(r.Time, r.Level, r.Message, r.PC)
 	r.Attrs(func(a slog.Attr) bool {
-		out.AddAttrs(h.attr(a, "", false, 0))
+		out.AddAttrs(h.walker().attr(a, mode{}))
 		return true
 	})
 	return h.inner.Handle(ctx, out)
@@ -194,7 +199,7 @@ func (h *RedactingHandler) Handle(ctx context.Context, r slog.Record) error {
 func (h *RedactingHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	red := make([]slog.Attr, len(attrs))
 	for i, a := range attrs {
-		red[i] = h.attr(a, "", false, 0)
+		red[i] = h.walker().attr(a, mode{})
 	}
 	return &RedactingHandler{inner: h.inner.WithAttrs(red), keys: h.keys, types: h.types}
 }
@@ -205,46 +210,138 @@ func (h *RedactingHandler) WithGroup(name string) slog.Handler {
 }
 
 const (
-	maxLogDepth = 12  // nesting of groups, lists and structs
-	maxLogItems = 100 // entries of a list or map
+	maxLogDepth = 12     // nesting of groups, lists and structs
+	maxLogItems = 100    // entries of a list or map
+	maxLogNodes = 10_000 // values looked at for one attribute
 	redacted    = "[REDACTED]"
 )
 
-// attr redacts one attribute. forced says an enclosing key matched, with
-// kind its masker: strings below it are masked unless their own key
-// matches.
-func (h *RedactingHandler) attr(a slog.Attr, kind MaskKind, forced bool, depth int) slog.Attr {
-	if k, ok := h.keys.match(a.Key); ok {
-		kind, forced = k, true
-	}
-	return slog.Attr{Key: a.Key, Value: h.value(a.Value, kind, forced, depth)}
+// walk redacts one attribute, within a budget of values looked at, so that
+// a value that refers to itself many times costs bounded work.
+type walk struct {
+	h    *RedactingHandler
+	left int
 }
 
-func (h *RedactingHandler) value(v slog.Value, kind MaskKind, forced bool, depth int) slog.Value {
-	v = v.Resolve()
-	if depth > maxLogDepth {
+func (h *RedactingHandler) walker() *walk { return &walk{h: h, left: maxLogNodes} }
+
+// mode is how a value is redacted: forced says an enclosing key matched,
+// with kind its masker, so strings below it are masked unless their own
+// key matches; depth counts nesting.
+type mode struct {
+	kind   MaskKind
+	forced bool
+	depth  int
+}
+
+func (m mode) deeper() mode { m.depth++; return m }
+
+// attr redacts one attribute.
+func (w *walk) attr(a slog.Attr, m mode) slog.Attr {
+	if k, ok := w.h.keys.match(a.Key); ok {
+		m.kind, m.forced = k, true
+	}
+	return slog.Attr{Key: a.Key, Value: w.value(a.Value, m)}
+}
+
+func (w *walk) value(v slog.Value, m mode) slog.Value {
+	w.left--
+	if m.depth > maxLogDepth || w.left < 0 {
 		return slog.StringValue(redacted)
 	}
+	if v.Kind() == slog.KindLogValuer && isNil(v.LogValuer()) {
+		return slog.AnyValue(nil) // a nil *strata.Customer: nothing to show, nothing to panic over
+	}
+	v = v.Resolve()
 	switch v.Kind() {
 	case slog.KindGroup:
 		group := v.Group()
 		red := make([]slog.Attr, len(group))
 		for i, g := range group {
-			red[i] = h.attr(g, kind, forced, depth+1)
+			red[i] = w.attr(g, m.deeper())
 		}
 		return slog.GroupValue(red...)
 	case slog.KindString:
-		if forced {
-			return slog.StringValue(maskLog(kind, v.String()))
+		if m.forced {
+			return slog.StringValue(maskLog(m.kind, v.String()))
+		}
+		if k, ok := looksPersonal(v.String()); ok {
+			return slog.StringValue(maskLog(k, v.String()))
 		}
 		return v
 	case slog.KindAny:
-		return h.anyValue(v.Any(), kind, forced, depth)
+		return w.anyValue(v.Any(), m)
 	}
-	if forced { // a number, a time or a flag under a personal key
+	if m.forced { // a number, a time or a flag under a personal key
 		return slog.StringValue(redacted)
 	}
 	return v
+}
+
+// isNil reports whether x is nil or a nil pointer, map, slice or interface.
+func isNil(x any) bool {
+	if x == nil {
+		return true
+	}
+	switch rv := reflect.ValueOf(x); rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface, reflect.Func, reflect.Chan:
+		return rv.IsNil()
+	}
+	return false
+}
+
+// looksPersonal recognises a whole string that is an email address, an
+// international phone number or a PRC resident identity number, whatever
+// its key: such a value is personal data wherever it is logged.
+func looksPersonal(s string) (MaskKind, bool) {
+	if len(s) < 6 || len(s) > 254 {
+		return "", false
+	}
+	switch {
+	case isEmail(s):
+		return MaskKindEmail, true
+	case s[0] == '+' && isPhone(s[1:]):
+		return MaskKindPhone, true
+	case isPRCID(s):
+		return MaskKindPRCID, true
+	}
+	return "", false
+}
+
+func isEmail(s string) bool {
+	at := strings.LastIndexByte(s, '@')
+	if at < 1 || at == len(s)-1 || strings.ContainsAny(s, " \t\n<>,;") {
+		return false
+	}
+	domain := s[at+1:]
+	dot := strings.LastIndexByte(domain, '.')
+	return dot > 0 && dot < len(domain)-1
+}
+
+func isPhone(s string) bool {
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == ' ' || c == '-' || c == '(' || c == ')' || c == '.':
+		default:
+			return false
+		}
+	}
+	return digits >= 7 && digits <= 15
+}
+
+func isPRCID(s string) bool {
+	if len(s) != 18 {
+		return false
+	}
+	for i := 0; i < 17; i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s[17] >= '0' && s[17] <= '9' || s[17] == 'X' || s[17] == 'x'
 }
 
 // maskLog masks a logged string; a masker that removes gives [REDACTED].

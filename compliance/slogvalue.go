@@ -15,24 +15,24 @@ import (
 // anyValue redacts a value of slog.KindAny: values of types that may carry
 // personal data are rebuilt from their parts; others pass unchanged, or
 // become [REDACTED] under a personal key.
-func (h *RedactingHandler) anyValue(x any, kind MaskKind, forced bool, depth int) slog.Value {
+func (w *walk) anyValue(x any, m mode) slog.Value {
 	if x == nil {
 		return slog.AnyValue(nil)
 	}
 	rv := reflect.ValueOf(x)
 	if rv.Kind() == reflect.String { // a named string type
-		if forced {
-			return slog.StringValue(maskLog(kind, rv.String()))
+		if m.forced {
+			return slog.StringValue(maskLog(m.kind, rv.String()))
 		}
 		return slog.AnyValue(x)
 	}
-	if !h.rebuilds(rv.Type()) && !(forced && composite(rv.Type())) {
-		if forced {
+	if !w.h.rebuilds(rv.Type()) && !(m.forced && composite(rv.Type())) {
+		if m.forced {
 			return slog.StringValue(redacted)
 		}
 		return slog.AnyValue(x)
 	}
-	return h.rebuild(rv, kind, forced, depth)
+	return w.rebuild(rv, m)
 }
 
 // composite reports whether values of t have parts the handler can walk.
@@ -108,8 +108,8 @@ func (h *RedactingHandler) mayCarry(t reflect.Type, visiting map[reflect.Type]bo
 
 // rebuild turns a composite value into a slog value made of its redacted
 // parts: a struct or a map becomes a group, a list a []any of plain values.
-func (h *RedactingHandler) rebuild(rv reflect.Value, kind MaskKind, forced bool, depth int) slog.Value {
-	if depth > maxLogDepth {
+func (w *walk) rebuild(rv reflect.Value, m mode) slog.Value {
+	if m.depth > maxLogDepth {
 		return slog.StringValue(redacted)
 	}
 	switch rv.Kind() {
@@ -117,11 +117,11 @@ func (h *RedactingHandler) rebuild(rv reflect.Value, kind MaskKind, forced bool,
 		if rv.IsNil() {
 			return slog.AnyValue(nil)
 		}
-		return h.part(rv.Elem(), kind, forced, depth+1)
+		return w.part(rv.Elem(), m.deeper())
 	case reflect.Struct:
-		return slog.GroupValue(h.fields(rv, kind, forced, depth)...)
+		return slog.GroupValue(w.fields(rv, m)...)
 	case reflect.Map:
-		return slog.GroupValue(h.entries(rv, kind, forced, depth)...)
+		return slog.GroupValue(w.entries(rv, m)...)
 	case reflect.Slice, reflect.Array:
 		if rv.Kind() == reflect.Slice && rv.IsNil() {
 			return slog.AnyValue(nil)
@@ -129,27 +129,27 @@ func (h *RedactingHandler) rebuild(rv reflect.Value, kind MaskKind, forced bool,
 		n := rv.Len()
 		out := make([]any, 0, min(n, maxLogItems)+1)
 		for i := range min(n, maxLogItems) {
-			out = append(out, plain(h.part(rv.Index(i), kind, forced, depth+1)))
+			out = append(out, plain(w.part(rv.Index(i), m.deeper())))
 		}
 		if n > maxLogItems {
 			out = append(out, "… "+strconv.Itoa(n-maxLogItems)+" more")
 		}
 		return slog.AnyValue(out)
 	}
-	return h.part(rv, kind, forced, depth+1)
+	return w.part(rv, m.deeper())
 }
 
 // part redacts one part of a rebuilt value as a slog value in its own right.
-func (h *RedactingHandler) part(rv reflect.Value, kind MaskKind, forced bool, depth int) slog.Value {
+func (w *walk) part(rv reflect.Value, m mode) slog.Value {
 	if !rv.IsValid() || !rv.CanInterface() {
 		return slog.StringValue(redacted)
 	}
-	return h.value(slog.AnyValue(rv.Interface()), kind, forced, depth)
+	return w.value(slog.AnyValue(rv.Interface()), m)
 }
 
 // fields returns a struct's exported fields as attributes, named as
 // encoding/json names them, each redacted by its key and value.
-func (h *RedactingHandler) fields(rv reflect.Value, kind MaskKind, forced bool, depth int) []slog.Attr {
+func (w *walk) fields(rv reflect.Value, m mode) []slog.Attr {
 	t := rv.Type()
 	var out []slog.Attr
 	for i := range t.NumField() {
@@ -167,14 +167,14 @@ func (h *RedactingHandler) fields(rv reflect.Value, kind MaskKind, forced bool, 
 		if fv := rv.Field(i); fv.CanInterface() {
 			a.Value = slog.AnyValue(fv.Interface())
 		}
-		out = append(out, h.attr(a, kind, forced, depth+1))
+		out = append(out, w.attr(a, m.deeper()))
 	}
 	return out
 }
 
 // entries returns a map's entries as attributes in key order, at most
 // maxLogItems of them.
-func (h *RedactingHandler) entries(rv reflect.Value, kind MaskKind, forced bool, depth int) []slog.Attr {
+func (w *walk) entries(rv reflect.Value, m mode) []slog.Attr {
 	type entry struct {
 		key string
 		val reflect.Value
@@ -198,7 +198,7 @@ func (h *RedactingHandler) entries(rv reflect.Value, kind MaskKind, forced bool,
 			out = append(out, slog.String(e.key, redacted))
 			continue
 		}
-		out = append(out, h.attr(slog.Any(e.key, e.val.Interface()), kind, forced, depth+1))
+		out = append(out, w.attr(slog.Any(e.key, e.val.Interface()), m.deeper()))
 	}
 	if len(es) > maxLogItems {
 		out = append(out, slog.String("…", strconv.Itoa(len(es)-maxLogItems)+" more"))
