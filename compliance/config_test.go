@@ -189,7 +189,10 @@ func TestHostileInput(t *testing.T) {
 			}
 			return err
 		}},
-		{"50,000 custom fields", func() error { _, err := p.Redact(t.Context(), as("sales-ops"), &strata.Customer{Attrs: wide}); return err }},
+		{"50,000 custom fields", func() error {
+			_, err := p.Redact(t.Context(), as("sales-ops"), &strata.Customer{Attrs: wide})
+			return err
+		}},
 		{"a money amount with a huge exponent", func() error {
 			_, err := p.Redact(t.Context(), as("international-team"), &strata.Customer{Revenue: huge})
 			return err

@@ -132,6 +132,7 @@ func normKey(s string) string {
 //   - by key: an attribute whose key matches a LogKey pattern
 //     ("phone_number", "email_address", "customer_phone", "National-ID")
 //     is masked with its masker;
+//
 //   - by value: a value is resolved first (slog.LogValuer), so a
 //     strata.Customer, strata.Channel or strata.Consent logs only what its
 //     LogValue shows; slices, arrays, maps, pointers and structs that may
