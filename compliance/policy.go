@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -560,7 +561,7 @@ func (p *Policy) decide(v Viewer, c *strata.Customer, a Action) (Decision, error
 		}
 		if g.actions&bit != 0 {
 			d.Allowed = true
-			d.Reason = fmt.Sprintf("%s may %s %s customers (grant %d)", r.Name, a, describe(g.source, c.Tier, d.Scope), i+1)
+			d.Reason = r.Name + " may " + string(a) + " " + describe(g.source, c.Tier, d.Scope) + " customers (grant " + strconv.Itoa(i+1) + ")"
 			return d, nil
 		}
 		may |= g.actions

@@ -320,13 +320,27 @@ func (rd *redactor) attrs(in map[string]any) map[string]any {
 		return nil
 	}
 	out := make(map[string]any, len(in))
-	for _, k := range slices.Sorted(maps.Keys(in)) {
+	for _, k := range rd.keys(in) {
 		if v, keep := rd.attr("attrs."+normSegment(k), "attrs."+k, in[k], 0); keep {
 			out[k] = v
 		}
 	}
 	if len(out) == 0 {
 		return nil
+	}
+	return out
+}
+
+// keys returns a map's keys: sorted when the audit notes are collected (so
+// their order is deterministic), in map order otherwise (the result is a
+// map either way).
+func (rd *redactor) keys(m map[string]any) []string {
+	if rd.collect {
+		return slices.Sorted(maps.Keys(m))
+	}
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
 	}
 	return out
 }
@@ -348,7 +362,7 @@ func (rd *redactor) attr(path, field string, v any, depth int) (any, bool) {
 	switch x := v.(type) {
 	case map[string]any:
 		m := make(map[string]any, len(x))
-		for _, k := range slices.Sorted(maps.Keys(x)) {
+		for _, k := range rd.keys(x) {
 			if val, keep := rd.attr(path+"."+normSegment(k), field+"."+k, x[k], depth+1); keep {
 				m[k] = val
 			}
