@@ -514,8 +514,9 @@ func (p *Policy) Decide(ctx context.Context, v Viewer, c *strata.Customer, a Act
 		case d.Allowed:
 			outcome = "allowed"
 		}
+		detail := d // a copy, so d itself stays off the heap when no one observes
 		p.report(ctx, strata.Event{Op: "decide", Outcome: outcome, Start: start, Err: err,
-			Detail: AuditEvent{Viewer: v, Customer: d.Customer, Decision: &d}}, a)
+			Detail: AuditEvent{Viewer: v, Customer: d.Customer, Decision: &detail}}, a)
 	}
 	return d, err
 }
