@@ -25,17 +25,17 @@ type tier struct {
 }
 
 type doc struct {
-	Home    string          `json:"home"`
-	Tiers   []tier          `json:"tiers"`
-	Seed    uint64          `json:"seed,omitempty"`
-	Weight  int8            `json:"weight,omitempty"`
-	Share   float64         `json:"share,omitempty"`
-	On      bool            `json:"on,omitempty"`
-	Limit   decimal.Decimal `json:"limit,omitzero"`
-	Since   strata.Date     `json:"since,omitzero"`
-	At      time.Time       `json:"at,omitzero"`
-	Attrs   map[string]any  `json:"attrs,omitempty"`
-	Nested  *tier           `json:"nested,omitempty"`
+	Home   string          `json:"home"`
+	Tiers  []tier          `json:"tiers"`
+	Seed   uint64          `json:"seed,omitempty"`
+	Weight int8            `json:"weight,omitempty"`
+	Share  float64         `json:"share,omitempty"`
+	On     bool            `json:"on,omitempty"`
+	Limit  decimal.Decimal `json:"limit,omitzero"`
+	Since  strata.Date     `json:"since,omitzero"`
+	At     time.Time       `json:"at,omitzero"`
+	Attrs  map[string]any  `json:"attrs,omitempty"`
+	Nested *tier           `json:"nested,omitempty"`
 }
 
 func problems(t *testing.T, err error) []string {
