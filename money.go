@@ -51,10 +51,14 @@ func MoneyOf(amount decimal.Decimal, currency string) Money {
 	return Money{Amount: amount, Currency: currency}
 }
 
-// MoneyFromMinor returns an amount given in the currency's minor units (fen,
-// cents): MoneyFromMinor(123450, "CNY") is 1234.50 CNY.
+// MoneyFromMinor returns an amount given in the currency's ISO 4217 minor
+// units (fen, cents), the way payment systems and ledgers record it:
+// MoneyFromMinor(123450, "CNY") is 1234.50 CNY, MoneyFromMinor(123450, "HUF")
+// is 1234.50 HUF (ISO 4217 gives the forint 2 minor units although it is
+// shown without decimals), MoneyFromMinor(1500, "JPY") is 1500 JPY. See
+// CurrencyMinorUnits.
 func MoneyFromMinor(minor int64, currency string) (Money, error) {
-	digits, ok := CurrencyDigits(currency)
+	digits, ok := CurrencyMinorUnits(currency)
 	if !ok {
 		return Money{}, fmt.Errorf("%w %q", ErrUnknownCurrency, currency)
 	}
@@ -184,10 +188,11 @@ func (m Money) Round() Money {
 	return Money{Amount: m.Amount.Round(int32(d)), Currency: m.Currency}
 }
 
-// Minor returns the amount in minor units (fen, cents) and whether it fits in
+// Minor returns the amount in ISO 4217 minor units (fen, cents; see
+// CurrencyMinorUnits), the inverse of MoneyFromMinor, and whether it fits in
 // an int64 without rounding. Hot loops compare integers instead of decimals.
 func (m Money) Minor() (int64, bool) {
-	d, ok := CurrencyDigits(m.Currency)
+	d, ok := CurrencyMinorUnits(m.Currency)
 	if !ok {
 		return 0, false
 	}

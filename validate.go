@@ -29,8 +29,10 @@ func IsCurrency(code string) bool {
 	return ok
 }
 
-// CurrencyDigits returns the number of minor digits of an ISO 4217 currency
-// (2 for CNY and USD, 0 for JPY, 3 for BHD) and whether the code is known.
+// CurrencyDigits returns the number of decimals Unicode CLDR displays a
+// currency with (2 for CNY and USD, 0 for JPY and HUF, 3 for BHD) and whether
+// the code is known. It is for display; amounts in minor units use
+// CurrencyMinorUnits, which differs for 16 currencies.
 func CurrencyDigits(code string) (int, bool) {
 	d, ok := currencyDigits[code]
 	return int(d), ok

@@ -1,0 +1,28 @@
+package strata
+
+// Sources returns where this package's built-in tables come from: the ISO
+// 3166 country and subdivision codes, the ISO 4217 currencies in use with
+// their minor units and display digits, and the BCP 47 language subtags that
+// Customer.Validate checks records against. A host logs them to audit the
+// reference data its decisions rest on.
+func Sources() []DataSource {
+	cldr := func(table string) DataSource {
+		return DataSource{Table: table, Source: "Unicode CLDR (npm cldr-core)", Version: cldrVersion,
+			License: "Unicode License v3", URL: "https://github.com/unicode-org/cldr-json", Checked: checked}
+	}
+	return []DataSource{
+		cldr("ISO 3166-1 alpha-2 country codes (with XK, Kosovo)"),
+		cldr("ISO 3166-2 subdivision codes"),
+		cldr("ISO 4217 currencies in use"),
+		cldr("currency display digits"),
+		{Table: "ISO 4217 minor units", Source: "ISO 4217 List One, published by SIX Financial Information " +
+			"(the ISO 4217 maintenance agency), as shipped in npm currency-codes; XCG from the Central Bank of " +
+			"Curaçao and Sint Maarten", Version: iso4217Published, License: "ISO 4217 code list (freely published); " +
+			"currency-codes: MIT", URL: "https://www.six-group.com/en/products-services/financial-information/data-standards.html",
+			Checked: checked},
+		cldr("BCP 47 primary language subtags"),
+	}
+}
+
+// checked is when the tables above were last compared with their sources.
+var checked = Date{2026, 12, 1}
