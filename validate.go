@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -71,20 +72,65 @@ func isAlnum(s string) bool {
 	return true
 }
 
-var zoneCache sync.Map // name -> bool
+// zoneCache remembers valid zone names only, up to maxCachedZones of them
+// (the tz database has about 600 names and links), so that untrusted input
+// cannot grow it.
+var (
+	zoneCache  sync.Map // name -> struct{}
+	zoneCached atomic.Int32
+)
+
+const (
+	maxCachedZones = 2048
+	maxZoneName    = 64 // the longest IANA name is 32 bytes
+)
 
 // IsTimeZone reports whether name is an IANA time zone the Go runtime can
-// load, such as "Asia/Shanghai". Answers are cached.
+// load, such as "Asia/Shanghai". Valid names are cached (a bounded number);
+// invalid ones are not, and a name that is not spelt like a zone name (too
+// long, empty parts, characters no zone name has) is refused before any
+// lookup.
 func IsTimeZone(name string) bool {
-	if name == "" || name == "Local" {
+	if _, hit := zoneCache.Load(name); hit {
+		return true
+	}
+	if !zoneNameSyntax(name) {
 		return false
 	}
-	if ok, hit := zoneCache.Load(name); hit {
-		return ok.(bool)
+	if _, err := time.LoadLocation(name); err != nil {
+		return false
 	}
-	_, err := time.LoadLocation(name)
-	zoneCache.Store(name, err == nil)
-	return err == nil
+	if zoneCached.Load() < maxCachedZones {
+		if _, loaded := zoneCache.LoadOrStore(strings.Clone(name), struct{}{}); !loaded {
+			zoneCached.Add(1)
+		}
+	}
+	return true
+}
+
+// zoneNameSyntax reports whether name is spelt like an IANA zone name:
+// parts of ASCII letters, digits, '_', '-' and '+' separated by single '/'.
+func zoneNameSyntax(name string) bool {
+	if name == "" || name == "Local" || len(name) > maxZoneName {
+		return false
+	}
+	part := 0
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '/':
+			if part == 0 {
+				return false
+			}
+			part = 0
+			continue
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '_', c == '-', c == '+':
+		default:
+			return false
+		}
+		part++
+	}
+	return part > 0
 }
 
 // Validate checks the record and returns every problem at once, joined with
