@@ -1,8 +1,6 @@
 package timezone_test
 
 import (
-	"github.com/strata-go/strata"
-
 	"encoding/json"
 	"testing"
 	"time"
@@ -10,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/strata-go/strata"
 	"github.com/strata-go/strata/timezone"
 )
 
@@ -41,8 +40,43 @@ func at(t testing.TB, zone, s string) time.Time {
 	return v
 }
 
+func between(t testing.TB, c *timezone.Calendar, a, b time.Time) time.Duration {
+	t.Helper()
+	d, err := c.BusinessBetween(a, b)
+	require.NoError(t, err)
+	return d
+}
+
+func spans(t testing.TB, c *timezone.Calendar, a, b time.Time) []strata.Span {
+	t.Helper()
+	s, err := c.Spans(a, b)
+	require.NoError(t, err)
+	return s
+}
+
+func working(t testing.TB, c *timezone.Calendar, d strata.Date) bool {
+	t.Helper()
+	ok, err := c.IsWorkingDay(d)
+	require.NoError(t, err)
+	return ok
+}
+
+func overlap(t testing.TB, a, b *timezone.Calendar, day time.Time) []strata.Span {
+	t.Helper()
+	s, err := timezone.Overlap(a, b, day)
+	require.NoError(t, err)
+	return s
+}
+
+func followTheSun(t testing.TB, teams []timezone.Team, day time.Time) timezone.Coverage {
+	t.Helper()
+	c, err := timezone.FollowTheSun(teams, day)
+	require.NoError(t, err)
+	return c
+}
+
 func shanghai(t testing.TB) *timezone.Calendar {
-	return cal(t, timezone.CalendarConfig{Name: "shanghai", Zone: "Asia/Shanghai", Country: "CN", Observe: []string{"CN"}})
+	return cal(t, timezone.CalendarConfig{Name: "shanghai", Zone: "Asia/Shanghai", Country: "CN"})
 }
 
 func TestIsOpen(t *testing.T) {
@@ -107,11 +141,6 @@ func TestNextOpenAndClose(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, at(t, "UTC", "2026-11-25 00:00"), cl, "adjacent days merge into one span")
 
-	never := cal(t, timezone.CalendarConfig{Zone: "UTC", Week: map[string][]timezone.Interval{}})
-	_, err = never.NextOpen(at(t, "UTC", "2026-11-23 10:00"))
-	assert.ErrorIs(t, err, timezone.ErrNeverOpen)
-	_, err = never.AddBusiness(at(t, "UTC", "2026-11-23 10:00"), time.Hour)
-	assert.ErrorIs(t, err, timezone.ErrNeverOpen)
 }
 
 func TestAddBusiness(t *testing.T) {
@@ -135,11 +164,11 @@ func TestAddBusiness(t *testing.T) {
 		got, err := tt.cal.AddBusiness(at(t, tt.zone, tt.from), tt.d)
 		require.NoError(t, err)
 		assert.Equal(t, at(t, tt.zone, tt.want), got, "%s + %v", tt.from, tt.d)
-		assert.Equal(t, tt.d, tt.cal.BusinessBetween(at(t, tt.zone, tt.from), got))
+		assert.Equal(t, tt.d, between(t, tt.cal, at(t, tt.zone, tt.from), got))
 	}
 	_, err := sh.AddBusiness(at(t, "Asia/Shanghai", "2026-11-23 12:00"), -time.Hour)
 	assert.Error(t, err)
-	assert.Equal(t, -9*time.Hour, sh.BusinessBetween(at(t, "Asia/Shanghai", "2026-11-24 09:00"), at(t, "Asia/Shanghai", "2026-11-23 09:00")))
+	assert.Equal(t, -9*time.Hour, between(t, sh, at(t, "Asia/Shanghai", "2026-11-24 09:00"), at(t, "Asia/Shanghai", "2026-11-23 09:00")))
 }
 
 func TestAddBusinessDays(t *testing.T) {
@@ -188,11 +217,11 @@ func TestDST(t *testing.T) {
 			c := sunday(tt.zone, tt.from, tt.to)
 			start := at(t, tt.zone, tt.day+" 00:00")
 			end := start.Add(12 * time.Hour)
-			assert.Equal(t, tt.want, c.BusinessBetween(start, end))
+			assert.Equal(t, tt.want, between(t, c, start, end))
 			// Every open span agrees with IsOpen, minute by minute.
 			for m := start; m.Before(end); m = m.Add(5 * time.Minute) {
 				inSpan := false
-				for _, s := range c.Spans(start, end) {
+				for _, s := range spans(t, c, start, end) {
 					if !m.Before(s.Start) && m.Before(s.End) {
 						inSpan = true
 					}
@@ -225,8 +254,8 @@ func TestPartialHoliday(t *testing.T) {
 	}})
 	assert.True(t, c.IsOpen(at(t, "Europe/Berlin", "2026-12-24 11:00")))
 	assert.False(t, c.IsOpen(at(t, "Europe/Berlin", "2026-12-24 13:00")))
-	assert.False(t, c.IsWorkingDay(strata.Date{Year: 2026, Month: 12, Day: 25}))
-	assert.Equal(t, 3*time.Hour, c.BusinessBetween(at(t, "Europe/Berlin", "2026-12-24 00:00"), at(t, "Europe/Berlin", "2026-12-26 00:00")))
+	assert.False(t, working(t, c, strata.Date{Year: 2026, Month: 12, Day: 25}))
+	assert.Equal(t, 3*time.Hour, between(t, c, at(t, "Europe/Berlin", "2026-12-24 00:00"), at(t, "Europe/Berlin", "2026-12-26 00:00")))
 }
 
 func TestCalendarErrors(t *testing.T) {
@@ -238,18 +267,82 @@ func TestCalendarErrors(t *testing.T) {
 		Workdays: []timezone.Workday{{Date: strata.Date{Year: 2026, Month: 1, Day: 4}, Like: "someday"}},
 	})
 	require.Error(t, err)
-	for _, want := range []string{`zone: unknown IANA zone "Asia/Beijing"`, "hours: give hours or week", "week.funday: unknown weekday",
-		"empty interval 10:00–10:00", `observe: no built-in holidays for "XX"`, `workdays[0].like: unknown weekday "someday"`} {
-		assert.ErrorContains(t, err, want)
+	want := []string{
+		`zone: unknown IANA zone "Asia/Beijing"`,
+		"hours: give hours or week, not both",
+		"week.mon[0]: empty interval 10:00–10:00",
+		"week.funday: unknown weekday (want mon, tue, wed, thu, fri, sat or sun)",
+		`observe[0]: "XX" is not an ISO 3166-1 country or ISO 3166-2 subdivision code`,
+		`workdays[0].like: unknown weekday "someday" (want mon … sun)`,
 	}
+	var got []string
+	for _, p := range strata.Problems(err) {
+		var ce *strata.ConfigError
+		require.ErrorAs(t, p, &ce, "every problem is a ConfigError with a path")
+		got = append(got, p.Error())
+	}
+	assert.Equal(t, want, got, "every problem, in a fixed order")
 	_, err = timezone.ParseClock("25:00")
 	assert.Error(t, err)
 	_, err = timezone.ParseClock("9:00")
 	assert.Error(t, err)
 }
 
+// TestCalendarZeroValues: each zero value either has a documented, safe
+// meaning or is refused.
+func TestCalendarZeroValues(t *testing.T) {
+	refused := []struct {
+		name string
+		cfg  timezone.CalendarConfig
+		want string
+	}{
+		{"no zone", timezone.CalendarConfig{}, "zone: required"},
+		{"an empty week is not every day open nor silently closed", timezone.CalendarConfig{Zone: "UTC",
+			Week: map[string][]timezone.Interval{}}, "week: no days"},
+		{"a week with no hours", timezone.CalendarConfig{Zone: "UTC",
+			Week: map[string][]timezone.Interval{"mon": {}}}, "week: no working hours on any day"},
+		{"a country without built-in holidays", timezone.CalendarConfig{Zone: "Africa/Nairobi", Country: "KE"},
+			`country: no built-in public holidays for "KE": give them in holiday_years, or set no_country_holidays`},
+		{"a subdivision of another country", timezone.CalendarConfig{Zone: "Europe/Berlin", Country: "DE", Subdivision: "AT-9"},
+			"subdivision: AT-9 is not in DE"},
+		{"holiday years of a region not observed", timezone.CalendarConfig{Zone: "Europe/Berlin", Country: "DE",
+			HolidayYears: []timezone.HolidayYear{{Region: "FR", Year: 2031, Source: "x", Holidays: []timezone.Holiday{}}}},
+			"holiday_years[0].region: FR is not observed"},
+	}
+	for _, c := range refused {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := timezone.NewCalendar(c.cfg)
+			assert.ErrorContains(t, err, c.want)
+		})
+	}
+	// Documented defaults: 09:00–18:00 on the country's working days, and
+	// its public holidays.
+	de := cal(t, timezone.CalendarConfig{Zone: "Europe/Berlin", Country: "DE"})
+	assert.True(t, de.IsOpen(at(t, "Europe/Berlin", "2026-11-23 09:00")))
+	assert.False(t, de.IsOpen(at(t, "Europe/Berlin", "2026-11-23 18:00")))
+	assert.False(t, de.IsOpen(at(t, "Europe/Berlin", "2026-12-25 10:00")), "Christmas Day")
+	// Opting out of the country's holidays is explicit.
+	plain := cal(t, timezone.CalendarConfig{Zone: "Africa/Nairobi", Country: "KE", NoCountryHolidays: true})
+	assert.True(t, plain.IsOpen(at(t, "Africa/Nairobi", "2040-12-25 10:00")), "no holidays observed, none assumed")
+	assert.True(t, plain.Covers(strata.Date{Year: 2040, Month: 1, Day: 1}))
+}
+
+// TestNeverOpen: a calendar whose every working day is a holiday for two
+// years has no working time within the horizon.
+func TestNeverOpen(t *testing.T) {
+	cfg := timezone.CalendarConfig{Zone: "UTC", Week: map[string][]timezone.Interval{"mon": hours("09:00", "17:00")}}
+	for d := (strata.Date{Year: 2026, Month: 11, Day: 23}); d.Year < 2029; d = d.AddDays(7) {
+		cfg.Holidays = append(cfg.Holidays, timezone.Holiday{Date: d})
+	}
+	never := cal(t, cfg)
+	_, err := never.NextOpen(at(t, "UTC", "2026-11-23 10:00"))
+	assert.ErrorIs(t, err, timezone.ErrNeverOpen)
+	_, err = never.AddBusiness(at(t, "UTC", "2026-11-23 10:00"), time.Hour)
+	assert.ErrorIs(t, err, timezone.ErrNeverOpen)
+}
+
 func TestCalendarJSONRoundTrip(t *testing.T) {
-	spec := timezone.CalendarConfig{Name: "sh", Zone: "Asia/Shanghai", Country: "CN", Observe: []string{"CN"},
+	spec := timezone.CalendarConfig{Name: "sh", Zone: "Asia/Shanghai", Country: "CN",
 		Hours:    []timezone.Interval{{From: clock("09:00"), To: clock("12:00")}, {From: clock("13:30"), To: clock("18:00")}},
 		Holidays: []timezone.Holiday{{Date: strata.Date{Year: 2026, Month: 12, Day: 31}, Name: "年会", Closed: hours("15:00", "24:00")}}}
 	c := cal(t, spec)
@@ -263,11 +356,12 @@ func TestCalendarJSONRoundTrip(t *testing.T) {
 	probe := at(t, "Asia/Shanghai", "2026-12-31 16:00")
 	assert.Equal(t, c.IsOpen(probe), back.IsOpen(probe))
 	assert.Error(t, json.Unmarshal([]byte(`{"zone":"Nowhere"}`), &back))
+	assert.Error(t, json.Unmarshal([]byte(`{"zone":"UTC","houres":[]}`), &back), "strict: a misspelt key")
 }
 
 func TestBuiltinHolidays(t *testing.T) {
-	y, ok := timezone.BuiltinHolidays("CN", 2026)
-	require.True(t, ok)
+	y, err := timezone.BuiltinHolidayYear("CN", 2026)
+	require.NoError(t, err)
 	assert.Contains(t, y.Source, "国办发明电")
 	assert.Len(t, y.Workdays, 6)
 	var festival int
@@ -277,13 +371,22 @@ func TestBuiltinHolidays(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 9, festival, "15–23 February")
-	_, ok = timezone.BuiltinHolidays("CN", 2030)
-	assert.False(t, ok)
-	_, err := timezone.ParseHolidays([]byte(`{"country":"CN","year":2026,"holidays":[{"date":"2025-01-01"}]}`))
-	assert.ErrorContains(t, err, "not in 2026")
-	_, err = timezone.ParseHolidays([]byte(`{"country":"CN","year":2026,"holidays":[{"date":"2026-01-01"}],"workdays":[{"date":"2026-01-01"}]}`))
-	assert.ErrorContains(t, err, "both a holiday and a workday")
-	var spec timezone.CalendarConfig
-	spec.AddYear(y)
-	assert.Len(t, spec.Holidays, len(y.Holidays))
+	_, err = timezone.BuiltinHolidayYear("CN", 2027)
+	assert.ErrorIs(t, err, timezone.ErrNoHolidayData, "not published yet: said so, never an empty year")
+	_, err = timezone.BuiltinHolidayYear("KE", 2026)
+	assert.ErrorIs(t, err, timezone.ErrNoHolidayData)
+	sh, err := timezone.BuiltinHolidayYear("CN-SH", 2026)
+	require.NoError(t, err, "a subdivision without holidays of its own follows its country")
+	assert.Equal(t, "CN-SH", sh.Region)
+	assert.Len(t, sh.Holidays, len(y.Holidays))
+
+	_, err = timezone.ParseHolidayYear([]byte(`{"region":"CN","year":2026,"source":"x","holidays":[{"date":"2025-01-01"}]}`))
+	assert.ErrorContains(t, err, "holidays[0].date: 2025-01-01 is not in 2026")
+	_, err = timezone.ParseHolidayYear([]byte(`{"region":"CN","year":2026,"source":"x","holidays":[{"date":"2026-01-01"}],"workdays":[{"date":"2026-01-01"}]}`))
+	assert.ErrorContains(t, err, "workdays[0].date: 2026-01-01 is both a holiday and a workday")
+	_, err = timezone.ParseHolidayYear([]byte(`{"country":"CN","year":2026,"holidays":[]}`))
+	assert.ErrorContains(t, err, "country: unknown field")
+	var cfg timezone.CalendarConfig
+	cfg.AddYear(y)
+	assert.Len(t, cfg.HolidayYears, 1)
 }

@@ -1,11 +1,12 @@
 package timezone
 
 import (
-	"github.com/strata-go/strata"
-
 	"errors"
+	"fmt"
 	"slices"
 	"time"
+
+	"github.com/strata-go/strata"
 )
 
 // ErrNoOverlap is returned when two calendars share no working time long
@@ -38,11 +39,27 @@ func intersect(a, b []strata.Span) []strata.Span {
 // Overlap returns when both calendars are working during the day that
 // contains day in a's zone (a is usually the rep): when a rep in Shanghai
 // and a customer in Chicago can both pick up the phone.
-func Overlap(a, b *Calendar, day time.Time) []strata.Span {
+func Overlap(a, b *Calendar, day time.Time) ([]strata.Span, error) {
+	if !a.ok() || !b.ok() {
+		return nil, ErrNilCalendar
+	}
 	local := day.In(a.loc)
 	start := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, a.loc)
 	end := start.AddDate(0, 0, 1)
-	return intersect(a.Spans(start, end), b.Spans(start, end))
+	return intersectSpans(a, b, start, end)
+}
+
+// intersectSpans returns when both calendars work in [from, to).
+func intersectSpans(a, b *Calendar, from, to time.Time) ([]strata.Span, error) {
+	sa, err := a.Spans(from, to)
+	if err != nil {
+		return nil, err
+	}
+	sb, err := b.Spans(from, to)
+	if err != nil {
+		return nil, err
+	}
+	return intersect(sa, sb), nil
 }
 
 // GoodTimeToContact returns the first window from from on, within two
@@ -50,9 +67,16 @@ func Overlap(a, b *Calendar, day time.Time) []strata.Span {
 // least atLeast (at least one minute): the time to call, in both zones'
 // working hours, so nobody is called at 3 a.m.
 func GoodTimeToContact(customer, agent *Calendar, from time.Time, atLeast time.Duration) (strata.Span, error) {
+	if !customer.ok() || !agent.ok() {
+		return strata.Span{}, ErrNilCalendar
+	}
 	atLeast = max(atLeast, time.Minute)
 	to := from.AddDate(0, 0, 14)
-	for _, s := range intersect(customer.Spans(from, to), agent.Spans(from, to)) {
+	both, err := intersectSpans(customer, agent, from, to)
+	if err != nil {
+		return strata.Span{}, err
+	}
+	for _, s := range both {
 		if s.Duration() >= atLeast {
 			return s, nil
 		}
@@ -99,8 +123,9 @@ func (c Coverage) Covered() float64 {
 
 // FollowTheSun returns, for the UTC day containing day, which teams are on
 // duty when, the gaps nobody covers, and the hand-over points where one team
-// passes work to the next.
-func FollowTheSun(teams []Team, day time.Time) Coverage {
+// passes work to the next. It fails for a team without a calendar, or whose
+// calendar does not know that day's public holidays.
+func FollowTheSun(teams []Team, day time.Time) (Coverage, error) {
 	u := day.UTC()
 	start := time.Date(u.Year(), u.Month(), u.Day(), 0, 0, 0, 0, time.UTC)
 	end := start.AddDate(0, 0, 1)
@@ -108,13 +133,25 @@ func FollowTheSun(teams []Team, day time.Time) Coverage {
 	cuts := []time.Time{start, end}
 	spans := make([][]strata.Span, len(teams))
 	for i, t := range teams {
-		spans[i] = t.Calendar.Spans(start, end)
+		var err error
+		if spans[i], err = t.Calendar.Spans(start, end); err != nil {
+			return Coverage{}, fmt.Errorf("team %q: %w", t.Name, err)
+		}
 		for _, s := range spans[i] {
 			cuts = append(cuts, s.Start.UTC(), s.End.UTC())
 		}
 	}
 	slices.SortFunc(cuts, func(a, b time.Time) int { return a.Compare(b) })
 	cuts = slices.CompactFunc(cuts, func(a, b time.Time) bool { return a.Equal(b) })
+	cov.Segments = segments(teams, spans, cuts)
+	cov.Gaps, cov.Handovers = gapsAndHandovers(cov.Segments)
+	return cov, nil
+}
+
+// segments cuts the day at every span boundary and lists who is on duty in
+// each piece, merging neighbours with the same teams.
+func segments(teams []Team, spans [][]strata.Span, cuts []time.Time) []Segment {
+	var out []Segment
 	for k := 0; k+1 < len(cuts); k++ {
 		seg := Segment{Start: cuts[k], End: cuts[k+1], Teams: []string{}}
 		for i, t := range teams {
@@ -126,20 +163,26 @@ func FollowTheSun(teams []Team, day time.Time) Coverage {
 			}
 		}
 		slices.Sort(seg.Teams)
-		if n := len(cov.Segments); n > 0 && slices.Equal(cov.Segments[n-1].Teams, seg.Teams) {
-			cov.Segments[n-1].End = seg.End
+		if n := len(out); n > 0 && slices.Equal(out[n-1].Teams, seg.Teams) {
+			out[n-1].End = seg.End
 			continue
 		}
-		cov.Segments = append(cov.Segments, seg)
+		out = append(out, seg)
 	}
-	for i, seg := range cov.Segments {
+	return out
+}
+
+// gapsAndHandovers finds the segments nobody covers and the moments one
+// team hands over to another.
+func gapsAndHandovers(segs []Segment) (gaps []strata.Span, handovers []Handover) {
+	for i, seg := range segs {
 		if len(seg.Teams) == 0 {
-			cov.Gaps = append(cov.Gaps, strata.Span{Start: seg.Start, End: seg.End})
+			gaps = append(gaps, strata.Span{Start: seg.Start, End: seg.End})
 		}
 		if i == 0 {
 			continue
 		}
-		prev := cov.Segments[i-1]
+		prev := segs[i-1]
 		var leaving []string
 		for _, t := range prev.Teams {
 			if !slices.Contains(seg.Teams, t) {
@@ -147,20 +190,25 @@ func FollowTheSun(teams []Team, day time.Time) Coverage {
 			}
 		}
 		if len(leaving) > 0 && len(seg.Teams) > 0 {
-			cov.Handovers = append(cov.Handovers, Handover{At: seg.Start, From: leaving, To: seg.Teams})
+			handovers = append(handovers, Handover{At: seg.Start, From: leaving, To: seg.Teams})
 		}
 	}
-	return cov
+	return gaps, handovers
 }
 
 // NextAvailable returns the team that is on duty at t, or that comes on
-// duty first after t, and when; ties go to the team listed first.
+// duty first after t, and when; ties go to the team listed first. It fails
+// for a team without a calendar, and when a calendar that does not know its
+// public holidays far enough ahead could have come first.
 func NextAvailable(teams []Team, t time.Time) (string, time.Time, error) {
 	best, bestAt := "", time.Time{}
 	for _, team := range teams {
 		at, err := team.Calendar.NextOpen(t)
-		if err != nil {
+		switch {
+		case errors.Is(err, ErrNeverOpen):
 			continue
+		case err != nil:
+			return "", time.Time{}, fmt.Errorf("team %q: %w", team.Name, err)
 		}
 		if best == "" || at.Before(bestAt) {
 			best, bestAt = team.Name, at

@@ -15,7 +15,7 @@ func ExampleGoodTimeToContact() {
 	local, _ := timezone.LocalTime(now, "", "DE", "DE-BY")
 	fmt.Println("customer's local time:", local.Format("Mon 15:04 MST"))
 
-	rep, _ := timezone.NewCalendar(timezone.CalendarConfig{Zone: "Asia/Shanghai", Country: "CN", Observe: []string{"CN"}})
+	rep, _ := timezone.NewCalendar(timezone.CalendarConfig{Zone: "Asia/Shanghai", Country: "CN"})
 	zone, _ := timezone.Resolve("", "DE", "DE-BY")
 	customer, _ := timezone.NewCalendar(timezone.CalendarConfig{Zone: zone, Country: "DE"})
 	window, err := timezone.GoodTimeToContact(customer, rep, now, 30*time.Minute)
@@ -30,7 +30,7 @@ func ExampleGoodTimeToContact() {
 
 // An urgent ticket arrives on the Friday before the 2026 Spring Festival.
 func ExampleCalendar_AddBusiness() {
-	sh, _ := timezone.NewCalendar(timezone.CalendarConfig{Zone: "Asia/Shanghai", Country: "CN", Observe: []string{"CN"}})
+	sh, _ := timezone.NewCalendar(timezone.CalendarConfig{Zone: "Asia/Shanghai", Country: "CN"})
 	received := time.Date(2026, 2, 13, 17, 0, 0, 0, sh.Location())
 	due, _ := sh.AddBusiness(received, 24*time.Hour)
 	fmt.Println("24 business hours:", due.Format("Mon 2 Jan 15:04"))
@@ -52,7 +52,10 @@ func ExampleFollowTheSun() {
 		{Name: "berlin", Calendar: mk("Europe/Berlin", "DE")},
 		{Name: "sao-paulo", Calendar: mk("America/Sao_Paulo", "BR")},
 	}
-	cov := timezone.FollowTheSun(teams, time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC))
+	cov, err := timezone.FollowTheSun(teams, time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		panic(err)
+	}
 	for _, s := range cov.Segments {
 		who := strings.Join(s.Teams, " + ")
 		if who == "" {

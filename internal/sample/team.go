@@ -60,7 +60,7 @@ func Team() routing.Config {
 }
 
 func observe(country string) []string {
-	if _, ok := timezone.BuiltinHolidays(country, 2026); ok {
+	if _, err := timezone.BuiltinHolidayYear(country, 2026); err == nil {
 		return []string{country}
 	}
 	return nil

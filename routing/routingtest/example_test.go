@@ -27,11 +27,11 @@ func ExampleSimulate() {
 	// leads                              1400             1400
 	// assigned                           1386             1386
 	// unassigned                           14               14
-	// deferred leads                      350              342
-	// wait mean                     13h42m42s        13h48m17s
-	// wait p95                       63h8m30s        63h12m39s
-	// SLA misses                          241              238
+	// deferred leads                      366              368
+	// wait mean                     13h55m50s        13h53m26s
+	// wait p95                      62h50m55s        62h13m52s
+	// SLA misses                          244              244
 	// overflow used                         0                0
-	// Gini (assignments)                0.033            0.063
-	// busiest rep (max load)        rep000 40        rep002 40
+	// Gini (assignments)                0.100            0.112
+	// busiest rep (max load)        rep000 40        rep000 40
 }
