@@ -219,3 +219,59 @@ func NextAvailable(teams []Team, t time.Time) (string, time.Time, error) {
 	}
 	return best, bestAt, nil
 }
+
+// AddFollowTheSun returns when d of covered time has passed after t, time
+// being covered while at least one team is on duty: the due time of a
+// follow-the-sun SLA ("answer within 8 hours of support time"), each team
+// keeping its own hours, weekends and public holidays. It fails with
+// ErrNeverOpen when the teams do not cover d within two years, for a team
+// without a calendar, and when a team's calendar does not know the public
+// holidays of a day the count reaches.
+func AddFollowTheSun(teams []Team, t time.Time, d time.Duration) (time.Time, error) {
+	if d < 0 {
+		return time.Time{}, fmt.Errorf("timezone: negative duration %v", d)
+	}
+	if d == 0 {
+		return t, nil
+	}
+	if len(teams) == 0 {
+		return time.Time{}, ErrNeverOpen
+	}
+	left := d
+	u := t.UTC()
+	day := time.Date(u.Year(), u.Month(), u.Day(), 0, 0, 0, 0, time.UTC)
+	for range horizonDays {
+		next := day.AddDate(0, 0, 1)
+		var all []strata.Span
+		for _, team := range teams {
+			s, err := team.Calendar.Spans(maxTime(day, t), next)
+			if err != nil {
+				return time.Time{}, fmt.Errorf("team %q: %w", team.Name, err)
+			}
+			all = append(all, s...)
+		}
+		for _, s := range union(all) {
+			if span := s.Duration(); span < left {
+				left -= span
+				continue
+			}
+			return s.Start.Add(left).UTC(), nil
+		}
+		day = next
+	}
+	return time.Time{}, ErrNeverOpen
+}
+
+// union merges spans into sorted, disjoint ones.
+func union(spans []strata.Span) []strata.Span {
+	slices.SortFunc(spans, func(a, b strata.Span) int { return a.Start.Compare(b.Start) })
+	var out []strata.Span
+	for _, s := range spans {
+		if k := len(out); k > 0 && !s.Start.After(out[k-1].End) {
+			out[k-1].End = maxTime(out[k-1].End, s.End)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}

@@ -200,7 +200,10 @@ func expand(r *builtinRegion) map[int]HolidayYear {
 		if d.from > 0 {
 			h.Closed = []Interval{{From: Clock(d.from), To: 1440}}
 		}
-		y := out[date.Year]
+		y, ok := out[date.Year]
+		if !ok {
+			continue // an observed day that falls outside the generated years
+		}
 		y.Holidays = append(y.Holidays, h)
 		out[date.Year] = y
 	}

@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/strata-go/strata"
 )
 
 type zoneRow struct{ country, zone, comment string }
@@ -86,7 +89,8 @@ func Canonical(name string) string {
 
 // Location loads a zone by name, following links, and caches it: unlike
 // time.LoadLocation it returns the same *time.Location for the same zone.
-// Compare zones by name all the same.
+// Compare zones by name all the same. Only valid zones are cached, and at
+// most 1024 of them.
 func Location(name string) (*time.Location, error) {
 	if name == "" {
 		return nil, fmt.Errorf("timezone: empty zone name")
@@ -95,13 +99,28 @@ func Location(name string) (*time.Location, error) {
 	if loc, ok := locationMap.Load(name); ok {
 		return loc.(*time.Location), nil
 	}
-	loc, err := time.LoadLocation(name)
-	if err != nil || name == "Local" {
-		return nil, fmt.Errorf("timezone: unknown zone %q", name)
+	if !strata.IsTimeZone(name) { // refuses what is not spelt like a zone name, cheaply
+		return nil, fmt.Errorf("timezone: unknown zone %.64q", name)
 	}
-	actual, _ := locationMap.LoadOrStore(name, loc)
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("timezone: unknown zone %.64q", name)
+	}
+	if locationsCached.Load() >= maxLocations {
+		return loc, nil
+	}
+	actual, loaded := locationMap.LoadOrStore(strings.Clone(name), loc)
+	if !loaded {
+		locationsCached.Add(1)
+	}
 	return actual.(*time.Location), nil
 }
+
+// maxLocations bounds the Location cache (the tz database has about 600
+// zones and links).
+const maxLocations = 1024
+
+var locationsCached atomic.Int32
 
 // Resolve returns the zone to use for a record: its explicit zone when set
 // (canonicalised), else the primary zone of its subdivision or country.
