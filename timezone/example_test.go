@@ -1,10 +1,12 @@
 package timezone_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/strata-go/strata"
 	"github.com/strata-go/strata/timezone"
 )
 
@@ -78,4 +80,111 @@ func ExampleFollowTheSun() {
 	// hand-over at 10:00: [shanghai] → [berlin]
 	// hand-over at 17:00: [berlin] → [sao-paulo]
 	// covered: 83%
+}
+
+// A calendar read from a YAML file: Munich office hours with Bavaria's
+// public holidays.
+func ExampleParseCalendarConfig() {
+	cfg, err := timezone.ParseCalendarConfig([]byte(`
+zone: Europe/Berlin
+country: DE
+subdivision: DE-BY
+hours: [{from: "08:00", to: "12:00"}, {from: "13:00", to: "17:00"}]
+`))
+	if err != nil {
+		panic(err)
+	}
+	munich, err := timezone.NewCalendar(cfg)
+	if err != nil {
+		panic(err)
+	}
+	epiphany := time.Date(2026, 1, 6, 10, 0, 0, 0, munich.Location())
+	fmt.Println("open on Epiphany:", munich.IsOpen(epiphany))
+	// Output:
+	// open on Epiphany: false
+}
+
+// A misspelt key and a bad zone are refused, each with its path.
+func ExampleNewCalendar() {
+	_, err := timezone.ParseCalendarConfig([]byte(`{"zone": "Asia/Shanghai", "houres": []}`))
+	fmt.Println(err)
+	_, err = timezone.NewCalendar(timezone.CalendarConfig{Zone: "Asia/Beijing", Country: "CN"})
+	fmt.Println(err)
+	// Output:
+	// 1:27: houres: unknown field (did you mean "hours"?)
+	// zone: unknown IANA zone "Asia/Beijing"
+}
+
+// Britain's substitute day when Boxing Day falls on a Saturday.
+func ExampleBuiltinHolidayYear() {
+	y, err := timezone.BuiltinHolidayYear("GB-ENG", 2026)
+	if err != nil {
+		panic(err)
+	}
+	for _, h := range y.Holidays {
+		if h.Date.Month == time.December {
+			fmt.Println(h.Date, h.Name)
+		}
+	}
+	_, err = timezone.BuiltinHolidayYear("CN", 2027)
+	fmt.Println(errors.Is(err, timezone.ErrNoHolidayData))
+	// Output:
+	// 2026-12-25 Christmas Day
+	// 2026-12-26 Boxing Day
+	// 2026-12-28 Boxing Day (substitute day)
+	// true
+}
+
+// A ticket on Christmas Day to a support desk staffed in Tokyo and Berlin:
+// eight hours of support time, counted while either desk is open.
+func ExampleAddFollowTheSun() {
+	mk := func(zone, country string) *timezone.Calendar {
+		c, err := timezone.NewCalendar(timezone.CalendarConfig{Zone: zone, Country: country})
+		if err != nil {
+			panic(err)
+		}
+		return c
+	}
+	teams := []timezone.Team{{Name: "tokyo", Calendar: mk("Asia/Tokyo", "JP")}, {Name: "berlin", Calendar: mk("Europe/Berlin", "DE")}}
+	received := time.Date(2026, 12, 25, 9, 0, 0, 0, time.UTC)
+	due, err := timezone.AddFollowTheSun(teams, received, 8*time.Hour)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("due:", due.Format("Mon 2 Jan 15:04 MST"))
+	// Output:
+	// due: Mon 28 Dec 08:00 UTC
+}
+
+// The host keeps China's calendar current when the State Council publishes
+// the next year.
+func ExampleParseHolidayYear() {
+	y, err := timezone.ParseHolidayYear([]byte(`
+region: CN
+year: 2027
+source: the State Council's notice for 2027
+holidays: [{date: 2027-01-01, name: 元旦}]
+`))
+	if err != nil {
+		panic(err)
+	}
+	cfg := timezone.CalendarConfig{Zone: "Asia/Shanghai", Country: "CN"}
+	cfg.AddYear(y)
+	sh, err := timezone.NewCalendar(cfg)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(sh.Covers(strata.Date{Year: 2027, Month: 1, Day: 4}))
+	// Output:
+	// true
+}
+
+func ExampleSources() {
+	for _, s := range timezone.Sources()[:3] {
+		fmt.Println(s.Table, "—", s.Source, s.Version)
+	}
+	// Output:
+	// time zones by country, and zone links — IANA tz database (zone.tab, tzdata.zi) 2025b
+	// time zones by subdivision (US, CA, MX, BR, RU, AU, ID, KZ) — Strata, each zone checked against IANA zone.tab 2025b
+	// weekend days by country — Unicode CLDR supplemental weekData (npm cldr-core) 48.2.0
 }

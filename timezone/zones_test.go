@@ -101,6 +101,7 @@ func TestWeekend(t *testing.T) {
 	for country, want := range map[string][]time.Weekday{
 		"CN": {sat, sun}, "US": {sat, sun}, "DE": {sat, sun}, "SA": {fri, sat}, "EG": {fri, sat}, "QA": {fri, sat},
 		"KW": {fri, sat}, "DZ": {fri, sat}, "IR": {fri}, "AF": {thu, fri}, "IN": {sun}, "": {sat, sun},
+		"NP": {sat}, // Council of Ministers, 6 June 2022; CLDR 48 says Saturday–Sunday
 	} {
 		assert.Equal(t, want, timezone.Weekend(country), country)
 	}
