@@ -10,7 +10,7 @@ import (
 )
 
 func BenchmarkLabel(b *testing.B) {
-	loc := locale.Builtin().MatchStrings("zh-TW")
+	loc := locale.BuiltinCatalog().MatchStrings("zh-TW")
 	b.ReportAllocs()
 	for b.Loop() {
 		if loc.Label("field.revenue") == "" {
@@ -21,8 +21,8 @@ func BenchmarkLabel(b *testing.B) {
 
 // BenchmarkLabelFallback falls through two languages to the default.
 func BenchmarkLabelFallback(b *testing.B) {
-	host, _ := locale.ParseCatalog([]byte(`{"default":"en","languages":{"en":{"x":"X"},"de-CH":{"y":"Y"}}}`))
-	loc := locale.Builtin().Merge(host).MatchStrings("de-CH")
+	host, _ := parseCatalog(b, []byte(`{"default":"en","languages":{"en":{"x":"X"},"de-CH":{"y":"Y"}}}`))
+	loc := locale.BuiltinCatalog().Merge(host).MatchStrings("de-CH")
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = loc.Label("x")

@@ -3,24 +3,56 @@ package locale
 import (
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
 
 	"golang.org/x/text/language"
+
+	"github.com/strata-go/strata"
+	"github.com/strata-go/strata/internal/load"
 )
 
-// Catalog holds field labels and names (tiers, segments, grades, channels,
-// roles) in several languages. Keys are dotted: "field.revenue",
-// "tier.vip", "segment.east_china", "channel.wechat". A Catalog is immutable
-// and safe for concurrent use; Merge returns a new one.
+// CatalogConfig is a label catalogue as plain data: the format
+// ParseCatalogConfig reads, Catalog.Config returns and translators work on:
 //
-// Its JSON form is {"default":"en","languages":{"zh-Hans":{"field.name":"客户名称",…},…}},
-// a file a translator can work on.
+//	{"default": "en", "languages": {"zh-Hans": {"field.name": "客户名称", …}, …}}
+//
+// Both fields are required. Keys are dotted ("field.revenue", "tier.vip",
+// "segment.east_china", "channel.wechat"); an empty label means "not
+// translated" and falls back like a missing one.
+type CatalogConfig struct {
+	// Default is the language (BCP 47) used when nothing matches; it must
+	// have labels.
+	Default string `json:"default"`
+	// Languages maps BCP 47 tags to their labels by key.
+	Languages map[string]map[string]string `json:"languages"`
+}
+
+// ParseCatalogConfig reads a catalogue from JSON or YAML (JSON when data
+// starts with '{'), strictly: unknown keys, values of the wrong type and a
+// missing default or languages are errors, each a *strata.ConfigError
+// naming its path and its line and column, all returned at once. NewCatalog
+// checks the languages. The JSON Schema of the format is
+// catalog.schema.json beside this package.
+func ParseCatalogConfig(data []byte) (CatalogConfig, error) {
+	var cfg CatalogConfig
+	if err := load.Decode(data, &cfg); err != nil {
+		return CatalogConfig{}, err
+	}
+	return cfg, nil
+}
+
+// Catalog holds field labels and names (tiers, segments, grades, channels,
+// roles) in several languages. A Catalog is immutable and safe for
+// concurrent use; Merge returns a new one. A nil Catalog labels every key
+// with the key itself.
 type Catalog struct {
 	def     language.Tag
-	tags    []language.Tag      // the default first
+	tags    []language.Tag      // the default first, the rest sorted
 	labels  []map[string]string // by tag index
 	chains  [][]int             // fallback chain per tag index: itself, its parents in the catalog, the default
 	matcher language.Matcher
@@ -29,61 +61,72 @@ type Catalog struct {
 //go:embed catalog/builtin.json
 var builtinJSON []byte
 
-var builtinCatalog = sync.OnceValues(func() (*Catalog, error) { return ParseCatalog(builtinJSON) })
-
-// Builtin returns the catalogue Strata ships: every strata.Customer field
-// and the standard tier, segment, grade, channel, kind, cadence and role
-// names in zh-Hans, zh-Hant, en, ja, ko, de, fr, es, pt, ar and ru, with
-// English as the default.
-func Builtin() *Catalog {
-	c, err := builtinCatalog()
-	if err != nil {
-		panic("locale: the built-in catalogue is broken: " + err.Error()) // a test guards this
+var builtinCatalog = sync.OnceValue(func() *Catalog {
+	cfg, err := ParseCatalogConfig(builtinJSON)
+	if err == nil {
+		var c *Catalog
+		if c, err = NewCatalog(cfg); err == nil {
+			return c
+		}
 	}
+	// Cannot happen (TestBuiltinCatalog guards the file); a catalogue
+	// that labels every key with itself is the safe answer.
+	c, _ := NewCatalog(CatalogConfig{Default: "en", Languages: map[string]map[string]string{"en": {}}})
 	return c
-}
+})
 
-type catalogJSON struct {
-	Default   string                       `json:"default"`
-	Languages map[string]map[string]string `json:"languages"`
-}
+// BuiltinCatalog returns the catalogue Strata ships: every strata.Customer
+// field and the standard tier, segment, grade, channel, kind, cadence and
+// role names in zh-Hans, zh-Hant, en, ja, ko, de, fr, es, pt, ar and ru,
+// with English as the default. Hosts add their own labels with Merge.
+func BuiltinCatalog() *Catalog { return builtinCatalog() }
 
-// ParseCatalog reads a catalogue from JSON. It fails on malformed JSON, a
-// missing or unknown default language, or a language tag that does not
-// parse.
-func ParseCatalog(data []byte) (*Catalog, error) {
-	var cj catalogJSON
-	if err := json.Unmarshal(data, &cj); err != nil {
-		return nil, fmt.Errorf("locale: catalogue: %w", err)
+// NewCatalog checks a configuration and builds the catalogue, reporting
+// every problem at once, each a *strata.ConfigError naming its path
+// ("languages.zh-hans"), in a fixed order: the default language missing or
+// not a tag, or without labels; a language that is not a BCP 47 tag; two
+// spellings of one language ("zh-hans" and "zh-Hans").
+func NewCatalog(cfg CatalogConfig) (*Catalog, error) {
+	var errs []error
+	bad := func(path, format string, args ...any) {
+		errs = append(errs, &strata.ConfigError{Path: path, Msg: fmt.Sprintf(format, args...)})
 	}
-	return build(cj)
-}
-
-func build(cj catalogJSON) (*Catalog, error) {
-	def, err := language.Parse(cj.Default)
-	if err != nil || cj.Default == "" {
-		return nil, fmt.Errorf("locale: catalogue: default language %q is not a language tag", cj.Default)
+	def, err := language.Parse(cfg.Default)
+	if err != nil || cfg.Default == "" {
+		bad("default", "%.32q is not a BCP 47 language tag", cfg.Default)
 	}
 	byTag := map[language.Tag]map[string]string{}
-	for name, labels := range cj.Languages {
+	spelling := map[language.Tag]string{}
+	for _, name := range slices.Sorted(maps.Keys(cfg.Languages)) {
 		t, err := language.Parse(name)
 		if err != nil {
-			return nil, fmt.Errorf("locale: catalogue: %q is not a language tag", name)
+			bad("languages."+name, "not a BCP 47 language tag")
+			continue
 		}
-		m := byTag[t]
-		if m == nil {
-			m = map[string]string{}
-			byTag[t] = m
+		if first, dup := spelling[t]; dup {
+			bad("languages."+name, "the same language as %s", first)
+			continue
 		}
-		for k, v := range labels {
+		spelling[t] = name
+		m := make(map[string]string, len(cfg.Languages[name]))
+		for k, v := range cfg.Languages[name] {
 			if v != "" {
 				m[k] = v
 			}
 		}
+		byTag[t] = m
 	}
-	if _, ok := byTag[def]; !ok {
-		return nil, fmt.Errorf("locale: catalogue: no labels for the default language %s", def)
+	if _, ok := byTag[def]; !ok && err == nil && cfg.Default != "" {
+		bad("languages", "no labels for the default language %s", def)
 	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return build(def, byTag), nil
+}
+
+// build makes a catalogue from checked languages.
+func build(def language.Tag, byTag map[language.Tag]map[string]string) *Catalog {
 	c := &Catalog{def: def, tags: []language.Tag{def}}
 	rest := make([]language.Tag, 0, len(byTag))
 	for t := range byTag {
@@ -109,64 +152,76 @@ func build(cj catalogJSON) (*Catalog, error) {
 		c.chains = append(c.chains, chain)
 	}
 	c.matcher = language.NewMatcher(c.tags)
-	return c, nil
+	return c
 }
 
-// MarshalJSON writes the catalogue in the format ParseCatalog reads.
-func (c *Catalog) MarshalJSON() ([]byte, error) {
-	cj := catalogJSON{Default: c.def.String(), Languages: map[string]map[string]string{}}
-	for i, t := range c.tags {
-		cj.Languages[t.String()] = c.labels[i]
+// Config returns the catalogue as plain data: a copy, with languages by
+// their canonical tags.
+func (c *Catalog) Config() CatalogConfig {
+	if c == nil {
+		return CatalogConfig{}
 	}
-	return json.Marshal(cj)
+	cfg := CatalogConfig{Default: c.def.String(), Languages: make(map[string]map[string]string, len(c.tags))}
+	for i, t := range c.tags {
+		cfg.Languages[t.String()] = maps.Clone(c.labels[i])
+	}
+	return cfg
 }
+
+// MarshalJSON writes the catalogue's configuration.
+func (c *Catalog) MarshalJSON() ([]byte, error) { return json.Marshal(c.Config()) }
 
 // Merge returns a catalogue with other's labels added to or replacing c's:
 // a host's custom fields, its own tier names, a corrected translation. The
-// default language stays c's.
+// default language stays c's. Merging a nil catalogue returns c; merging
+// into a nil one returns other.
 func (c *Catalog) Merge(other *Catalog) *Catalog {
-	cj := catalogJSON{Default: c.def.String(), Languages: map[string]map[string]string{}}
+	switch {
+	case other == nil:
+		return c
+	case c == nil:
+		return other
+	}
+	byTag := map[language.Tag]map[string]string{}
 	for _, src := range []*Catalog{c, other} {
 		for i, t := range src.tags {
-			m := cj.Languages[t.String()]
+			m := byTag[t]
 			if m == nil {
 				m = map[string]string{}
-				cj.Languages[t.String()] = m
+				byTag[t] = m
 			}
-			for k, v := range src.labels[i] {
-				m[k] = v
-			}
+			maps.Copy(m, src.labels[i])
 		}
 	}
-	merged, err := build(cj)
-	if err != nil {
-		return c // cannot happen: both inputs were valid
-	}
-	return merged
+	return build(c.def, byTag)
 }
 
 // Languages returns the catalogue's languages, the default first.
-func (c *Catalog) Languages() []language.Tag { return slices.Clone(c.tags) }
+func (c *Catalog) Languages() []language.Tag {
+	if c == nil {
+		return nil
+	}
+	return slices.Clone(c.tags)
+}
 
 // Keys returns every key any language has, sorted.
 func (c *Catalog) Keys() []string {
+	if c == nil {
+		return nil
+	}
 	seen := map[string]bool{}
 	for _, m := range c.labels {
 		for k := range m {
 			seen[k] = true
 		}
 	}
-	keys := make([]string, 0, len(seen))
-	for k := range seen {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // Localizer answers labels in one matched language. Matching once and
 // keeping the Localizer makes each Label a few map lookups with no
-// allocation. It is a small value, safe for concurrent use.
+// allocation. It is a small value, safe for concurrent use; the zero
+// Localizer labels every key with the key itself.
 type Localizer struct {
 	cat *Catalog
 	idx int
@@ -182,6 +237,9 @@ type Localizer struct {
 // get zh-Hant, zh-SG gets zh-Hans, de-AT gets de, and legacy codes such as
 // iw and in are understood. With no match it uses the default language.
 func (c *Catalog) Match(prefs ...language.Tag) Localizer {
+	if c == nil {
+		return Localizer{Confidence: language.No}
+	}
 	if len(prefs) == 0 {
 		return Localizer{cat: c, Tag: c.def, Confidence: language.No}
 	}
@@ -192,10 +250,22 @@ func (c *Catalog) Match(prefs ...language.Tag) Localizer {
 	return Localizer{cat: c, idx: idx, Tag: c.tags[idx], Confidence: conf}
 }
 
-// MatchStrings is Match for tags as strings; unparseable ones are skipped.
+// maxPrefs bounds how many preferences MatchStrings reads, and maxTag how
+// long a tag may be (BCP 47 tags in use are far shorter).
+const (
+	maxPrefs = 32
+	maxTag   = 64
+)
+
+// MatchStrings is Match for tags as strings; unparseable or overlong ones
+// are skipped, and only the first 32 are read.
 func (c *Catalog) MatchStrings(prefs ...string) Localizer {
+	prefs = prefs[:min(len(prefs), maxPrefs)]
 	tags := make([]language.Tag, 0, len(prefs))
 	for _, p := range prefs {
+		if len(p) > maxTag {
+			continue
+		}
 		if t, err := language.Parse(p); err == nil {
 			tags = append(tags, t)
 		}
@@ -226,6 +296,9 @@ func (c *Catalog) Label(key string, tag language.Tag) string { return c.Match(ta
 // tag does not have in its own labels (they fall back), sorted: the
 // translator's to-do list.
 func (c *Catalog) Missing(tag language.Tag) []string {
+	if c == nil {
+		return nil
+	}
 	l := c.Match(tag)
 	var out []string
 	for _, k := range c.Keys() {

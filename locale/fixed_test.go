@@ -9,13 +9,13 @@ import (
 )
 
 // TestFixedMatchesDecimal checks the int64 fast path of fixed against
-// shopspring/decimal's half-to-even rounding over random amounts: small
+// shopspring/decimal's half-away-from-zero rounding (Round) over random amounts: small
 // and large coefficients, positive and negative exponents, exact halves.
 func TestFixedMatchesDecimal(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 4))
 	check := func(d decimal.Decimal, frac int) {
 		t.Helper()
-		r := d.RoundBank(int32(frac))
+		r := d.Round(int32(frac))
 		want := r.Abs().StringFixed(int32(frac))
 		var buf [48]byte
 		got, neg := fixed(d, frac, &buf)

@@ -15,6 +15,15 @@ import (
 	"github.com/strata-go/strata/locale"
 )
 
+// parseCatalog reads and builds a catalogue.
+func parseCatalog(_ testing.TB, data []byte) (*locale.Catalog, error) {
+	cfg, err := locale.ParseCatalogConfig(data)
+	if err != nil {
+		return nil, err
+	}
+	return locale.NewCatalog(cfg)
+}
+
 var shipped = []string{"zh-Hans", "zh-Hant", "en", "ja", "ko", "de", "fr", "es", "pt", "ar", "ru"}
 
 // customerFieldKeys walks strata.Customer's JSON names, with the nested
@@ -45,7 +54,7 @@ func customerFieldKeys() []string {
 // TestBuiltinCoversEveryField: a new Customer field without labels in every
 // shipped language fails here.
 func TestBuiltinCoversEveryField(t *testing.T) {
-	cat := locale.Builtin()
+	cat := locale.BuiltinCatalog()
 	keys := customerFieldKeys()
 	require.Contains(t, keys, "field.scores.grade")
 	require.Contains(t, keys, "field.channels.kind")
@@ -74,7 +83,7 @@ func TestBuiltinCoversEveryField(t *testing.T) {
 }
 
 func TestLabels(t *testing.T) {
-	cat := locale.Builtin()
+	cat := locale.BuiltinCatalog()
 	for _, tt := range []struct{ lang, key, want string }{
 		{"zh-Hans", "field.name", "客户名称"},
 		{"en", "field.name", "Company Name"},
@@ -94,7 +103,7 @@ func TestLabels(t *testing.T) {
 }
 
 func TestMatching(t *testing.T) {
-	cat := locale.Builtin()
+	cat := locale.BuiltinCatalog()
 	for _, tt := range []struct{ in, want string }{
 		{"zh-TW", "zh-Hant"}, {"zh-HK", "zh-Hant"}, {"zh-MO", "zh-Hant"}, {"zh-SG", "zh-Hans"}, {"zh-CN", "zh-Hans"}, {"zh", "zh-Hans"},
 		{"de-AT", "de"}, {"de-CH", "de"}, {"pt-BR", "pt"}, {"es-MX", "es"}, {"en-GB", "en"}, {"fr-CA", "fr"}, {"ar-EG", "ar"},
@@ -109,18 +118,18 @@ func TestMatching(t *testing.T) {
 	assert.Equal(t, "en", cat.Match().Tag.String())
 
 	// Legacy codes: with a Hebrew catalogue, iw finds it.
-	he, err := locale.ParseCatalog([]byte(`{"default":"en","languages":{"en":{"field.name":"Company Name"},"he":{"field.name":"שם החברה"}}}`))
+	he, err := parseCatalog(t, []byte(`{"default":"en","languages":{"en":{"field.name":"Company Name"},"he":{"field.name":"שם החברה"}}}`))
 	require.NoError(t, err)
 	assert.Equal(t, "שם החברה", he.MatchStrings("iw").Label("field.name"))
 }
 
 func TestFallback(t *testing.T) {
-	host, err := locale.ParseCatalog([]byte(`{"default":"en","languages":{
+	host, err := parseCatalog(t, []byte(`{"default":"en","languages":{
 		"en":{"field.credit_days":"Credit Days","tier.platinum":"Platinum"},
 		"de":{"field.credit_days":"Zahlungsziel"},
 		"de-CH":{"tier.platinum":"Platin (CH)"}}}`))
 	require.NoError(t, err)
-	cat := locale.Builtin().Merge(host)
+	cat := locale.BuiltinCatalog().Merge(host)
 	ch := cat.MatchStrings("de-CH")
 	assert.Equal(t, "de-CH", ch.Tag.String())
 	assert.Equal(t, "Platin (CH)", ch.Label("tier.platinum"), "its own label")
@@ -137,15 +146,15 @@ func TestFallback(t *testing.T) {
 }
 
 func TestCatalogJSON(t *testing.T) {
-	cat := locale.Builtin()
+	cat := locale.BuiltinCatalog()
 	b, err := json.Marshal(cat)
 	require.NoError(t, err)
-	back, err := locale.ParseCatalog(b)
+	back, err := parseCatalog(t, b)
 	require.NoError(t, err)
 	assert.Equal(t, cat.Keys(), back.Keys())
 	assert.Equal(t, cat.Languages(), back.Languages())
 	for _, bad := range []string{`{`, `{"default":""}`, `{"default":"en","languages":{}}`, `{"default":"en","languages":{"en":{},"!!":{}}}`} {
-		_, err := locale.ParseCatalog([]byte(bad))
+		_, err := parseCatalog(t, []byte(bad))
 		assert.Error(t, err, bad)
 	}
 }
@@ -166,7 +175,7 @@ func TestFormatMoney(t *testing.T) {
 		{"en", "-1234.5", "USD", "-$1,234.50"},
 		{"en", "1234.5", "CNY", "CN¥1,234.50"},
 		{"en", "1500", "JPY", "¥1,500"},
-		{"en", "1.2345", "BHD", "BHD\u00a01.234"}, // currency spacing
+		{"en", "1.2345", "BHD", "BHD\u00a01.235"}, // currency spacing; half away from zero
 		{"en", "123456789012.34", "EUR", "€123,456,789,012.34"},
 		{"de", "1234.5", "EUR", "1.234,50\u00a0€"},
 		{"de", "-1234.5", "EUR", "-1.234,50\u00a0€"},
@@ -178,9 +187,10 @@ func TestFormatMoney(t *testing.T) {
 		{"ar", "1234.5", "SAR", "\u200f1,234.50\u00a0ر.س.\u200f"},
 		{"ko", "1234", "KRW", "₩1,234"},
 		{"pt", "1234.5", "BRL", "R$\u00a01.234,50"},
-		{"en", "0.125", "USD", "$0.12"}, // half to even
+		{"en", "0.125", "USD", "$0.13"}, // half away from zero, as Intl and Money.Round do
 		{"en", "0.135", "USD", "$0.14"},
-		{"en", "-0.005", "USD", "$0.00"},                                            // rounds to zero: no minus
+		{"en", "-0.125", "USD", "-$0.13"},
+		{"en", "-0.004", "USD", "$0.00"},                                            // rounds to zero: no minus
 		{"de", "-0.004", "EUR", "0,00\u00a0€"},                                      // likewise
 		{"en", "-98765432109876543210.5", "USD", "-$98,765,432,109,876,543,210.50"}, // beyond int64
 		{"hi", "-100000", "INR", "-₹1,00,000.00"},
@@ -261,11 +271,13 @@ func TestChannelsAndPreferredLanguage(t *testing.T) {
 	p["CN"] = []strata.ChannelKind{strata.ChannelEmail}
 	assert.Equal(t, strata.ChannelEmail, p.For("CN")[0], "overridable")
 	c := strata.Customer{Country: "VN", Channels: []strata.Channel{{Kind: strata.ChannelEmail, Value: "a@b.vn"}, {Kind: strata.ChannelZalo, Value: "z"}}}
-	best, ok := locale.DefaultChannelPrefs().Best(c)
+	best, ok := locale.DefaultChannelPrefs().Best(&c)
 	assert.True(t, ok)
 	assert.Equal(t, strata.ChannelZalo, best)
-	_, ok = p.Best(strata.Customer{Country: "VN"})
+	_, ok = p.Best(&strata.Customer{Country: "VN"})
 	assert.False(t, ok)
+	_, ok = p.Best(nil)
+	assert.False(t, ok, "a nil customer has no channel")
 
 	supported := []language.Tag{language.English, language.SimplifiedChinese, language.TraditionalChinese, language.German, language.Portuguese, language.Japanese}
 	for _, tt := range []struct {
@@ -279,11 +291,14 @@ func TestChannelsAndPreferredLanguage(t *testing.T) {
 		{strata.Customer{Country: "AT"}, "de"},
 		{strata.Customer{Country: "KE"}, "en"}, // Swahili is not supported: the first supported
 	} {
-		got, _ := locale.PreferredLanguage(tt.c, supported)
+		got, _ := locale.PreferredLanguage(&tt.c, supported)
 		assert.Equal(t, tt.want, got.String(), "%+v", tt.c)
 	}
-	got, conf := locale.PreferredLanguage(strata.Customer{}, nil)
+	got, conf := locale.PreferredLanguage(&strata.Customer{}, nil)
 	assert.Equal(t, language.Und, got)
+	assert.Equal(t, language.No, conf)
+	got, conf = locale.PreferredLanguage(nil, supported)
+	assert.Equal(t, language.English, got)
 	assert.Equal(t, language.No, conf)
 }
 
@@ -293,8 +308,8 @@ func FuzzLanguageTags(f *testing.F) {
 	}
 	f.Add("en", `{"default":"zz","languages":{"zz":{"":""}}}`)
 	f.Fuzz(func(t *testing.T, tag, catalog string) {
-		cat := locale.Builtin()
-		if c, err := locale.ParseCatalog([]byte(catalog)); err == nil {
+		cat := locale.BuiltinCatalog()
+		if c, err := parseCatalog(t, []byte(catalog)); err == nil {
 			cat = cat.Merge(c)
 			_, _ = json.Marshal(c)
 		}
@@ -308,6 +323,6 @@ func FuzzLanguageTags(f *testing.F) {
 			_ = locale.CountryName("DE", tg)
 			_ = locale.IsRTL(tg)
 		}
-		_, _ = locale.PreferredLanguage(strata.Customer{Country: "BR", Languages: []string{tag}}, []language.Tag{language.English})
+		_, _ = locale.PreferredLanguage(&strata.Customer{Country: "BR", Languages: []string{tag}}, []language.Tag{language.English})
 	})
 }

@@ -15,6 +15,9 @@ import (
 // DE in Chinese, "Allemagne" in French), in English when x/text has no
 // names in that language, or the code when unknown.
 func CountryName(code string, viewer language.Tag) string {
+	if len(code) > 3 {
+		return code
+	}
 	r, err := language.ParseRegion(code)
 	if err != nil {
 		return code
@@ -32,6 +35,9 @@ func CountryName(code string, viewer language.Tag) string {
 // LanguageName returns a language's name in the viewer's language ("德语"
 // for de in Chinese), or the tag when unknown.
 func LanguageName(tag string, viewer language.Tag) string {
+	if len(tag) > maxTag {
+		return tag
+	}
 	t, err := language.Parse(tag)
 	if err != nil {
 		return tag
@@ -142,8 +148,11 @@ func (p ChannelPrefs) For(country string) []strata.ChannelKind {
 
 // Best returns the first preferred channel the customer has: whom to
 // message first, and how. It falls back to the customer's own preferred
-// channel, then its first; false when it has none.
-func (p ChannelPrefs) Best(c strata.Customer) (strata.ChannelKind, bool) {
+// channel, then its first; false when it has none or c is nil.
+func (p ChannelPrefs) Best(c *strata.Customer) (strata.ChannelKind, bool) {
+	if c == nil {
+		return "", false
+	}
 	for _, k := range p.For(c.Country) {
 		if c.HasChannel(k) {
 			return k, true
@@ -164,14 +173,21 @@ func (p ChannelPrefs) Best(c strata.Customer) (strata.ChannelKind, bool) {
 // supported: the best match for its stated languages, else for its
 // country's main language (from CLDR's likely subtags: Brazil → pt, Japan →
 // ja, Switzerland → de), else the first supported. The confidence says how
-// good the match is.
-func PreferredLanguage(c strata.Customer, supported []language.Tag) (language.Tag, language.Confidence) {
+// good the match is. A nil customer, or no supported languages, gives the
+// first supported (language.Und when none) with language.No.
+func PreferredLanguage(c *strata.Customer, supported []language.Tag) (language.Tag, language.Confidence) {
 	if len(supported) == 0 {
 		return language.Und, language.No
 	}
+	if c == nil {
+		return supported[0], language.No
+	}
 	m := language.NewMatcher(supported)
 	var prefs []language.Tag
-	for _, l := range c.Languages {
+	for _, l := range c.Languages[:min(len(c.Languages), maxPrefs)] {
+		if len(l) > maxTag {
+			continue
+		}
 		if t, err := language.Parse(l); err == nil {
 			prefs = append(prefs, t)
 		}

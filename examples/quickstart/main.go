@@ -43,7 +43,7 @@ func main() {
 }
 
 func run(ctx context.Context, out io.Writer, lang string) error {
-	l := locale.Builtin().MatchStrings(lang)
+	l := locale.BuiltinCatalog().MatchStrings(lang)
 	money := locale.NewFormatter(l.Tag)
 	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC) // Monday: 16:00 in Shanghai, 09:00 in Berlin
 	book := sample.Book(now)

@@ -23,6 +23,7 @@ import (
 	"github.com/strata-go/strata/compliance"
 	"github.com/strata-go/strata/compliance/law"
 	"github.com/strata-go/strata/internal/schema"
+	"github.com/strata-go/strata/locale"
 	"github.com/strata-go/strata/routing"
 	"github.com/strata-go/strata/scoring"
 	"github.com/strata-go/strata/tiering"
@@ -43,6 +44,7 @@ var targets = []target{
 	{reflect.TypeFor[routing.Config](), "routing/config.schema.json", "Strata routing configuration"},
 	{reflect.TypeFor[timezone.CalendarConfig](), "timezone/calendar.schema.json", "Strata working calendar"},
 	{reflect.TypeFor[timezone.HolidayYear](), "timezone/holidays.schema.json", "Strata public holidays of one year"},
+	{reflect.TypeFor[locale.CatalogConfig](), "locale/catalog.schema.json", "Strata label catalogue"},
 	{reflect.TypeFor[compliance.Config](), "compliance/config.schema.json", "Strata access policy"},
 	{reflect.TypeFor[law.Config](), "compliance/law/config.schema.json", "Strata privacy-law reference data"},
 }
@@ -51,7 +53,7 @@ var targets = []target{
 // suffix and package name.
 var packages = []struct{ dir, name string }{
 	{".", "strata"}, {"tiering", "tiering"}, {"scoring", "scoring"}, {"routing", "routing"},
-	{"timezone", "timezone"}, {"compliance", "compliance"}, {"compliance/law", "law"},
+	{"timezone", "timezone"}, {"locale", "locale"}, {"compliance", "compliance"}, {"compliance/law", "law"},
 }
 
 // special gives the schema of types that read and write themselves.
