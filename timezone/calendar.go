@@ -304,8 +304,14 @@ func (c *Calendar) IsWorkingDay(d strata.Date) (bool, error) {
 // knowing better, for a day whose public holidays the calendar does not
 // know and for a nil Calendar; Open says why.
 func (c *Calendar) IsOpen(t time.Time) bool {
-	open, _ := c.Open(t)
-	return open
+	if !c.ok() {
+		return false
+	}
+	n, m := c.localMinute(t)
+	if c.cover != nil && (!c.covers(n) || c.overnight && !c.covers(n-1)) {
+		return false
+	}
+	return c.openAt(n, m)
 }
 
 // Open reports whether t falls in working hours, or fails with an error
@@ -315,27 +321,44 @@ func (c *Calendar) Open(t time.Time) (bool, error) {
 	if !c.ok() {
 		return false, ErrNilCalendar
 	}
-	local := t.In(c.loc)
-	y, mo, d := local.Date()
-	n := dayNumber(strata.Date{Year: y, Month: mo, Day: d})
-	m := local.Hour()*60 + local.Minute()
+	n, m := c.localMinute(t)
 	if err := c.check(n); err != nil {
 		return false, err
-	}
-	for _, x := range c.hoursOn(n) {
-		if m >= x.a && m < x.b {
-			return true, nil
-		}
 	}
 	if c.overnight {
 		if err := c.check(n - 1); err != nil {
 			return false, err
 		}
+	}
+	return c.openAt(n, m), nil
+}
+
+// localMinute returns the local day number of t and the minute of that day
+// its wall clock shows.
+func (c *Calendar) localMinute(t time.Time) (day, minute int) {
+	_, off := t.In(c.loc).Zone()
+	s := t.Unix() + int64(off)
+	d := s / 86400
+	if s%86400 < 0 {
+		d--
+	}
+	return int(d), int(s-d*86400) / 60
+}
+
+// openAt reports whether minute m of day n is in working hours, counting
+// the overnight shift of day n-1.
+func (c *Calendar) openAt(n, m int) bool {
+	for _, x := range c.hoursOn(n) {
+		if m >= x.a && m < x.b {
+			return true
+		}
+	}
+	if c.overnight {
 		for _, x := range c.hoursOn(n - 1) {
 			if m+1440 >= x.a && m+1440 < x.b {
-				return true, nil
+				return true
 			}
 		}
 	}
-	return false, nil
+	return false
 }

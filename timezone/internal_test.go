@@ -1,10 +1,13 @@
 package timezone
 
 import (
+	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/strata-go/strata"
 )
@@ -22,5 +25,23 @@ func TestSubdivisionTable(t *testing.T) {
 	}
 	for country, zone := range primaryZones {
 		assert.Contains(t, byCountry[country], zone, country)
+	}
+}
+
+// TestLocalMinute: the day number and minute IsOpen computes from the
+// zone offset agree with time's own calendar fields, before 1970 too.
+func TestLocalMinute(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, zone := range []string{"UTC", "Asia/Kathmandu", "America/St_Johns", "Pacific/Chatham", "Europe/Berlin", "America/Sao_Paulo"} {
+		c, err := NewCalendar(CalendarConfig{Zone: zone})
+		require.NoError(t, err)
+		for range 2000 {
+			at := time.Unix(r.Int64N(8e9)-4e9, 0)
+			n, m := c.localMinute(at)
+			local := at.In(c.loc)
+			y, mo, d := local.Date()
+			require.Equal(t, dayNumber(strata.Date{Year: y, Month: mo, Day: d}), n, "%s %s", zone, at)
+			require.Equal(t, local.Hour()*60+local.Minute(), m, "%s %s", zone, at)
+		}
 	}
 }
