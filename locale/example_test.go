@@ -103,3 +103,26 @@ func ExampleSources() {
 	// Output:
 	// Unicode CLDR (npm cldr-numbers-full and cldr-core) 48.2.0
 }
+
+func ExampleNumberLocales() {
+	tags := locale.NumberLocales()
+	fmt.Println(len(tags) >= 40, tags[0], locale.NewFormatter(language.MustParse("en-NZ")).Tag())
+	// Output:
+	// true en en-NZ
+}
+
+// A catalogue's configuration is the file a translator edits.
+func ExampleCatalog_Config() {
+	cfg := locale.BuiltinCatalog().Config()
+	fmt.Println(cfg.Default, len(cfg.Languages), cfg.Languages["zh-Hant"]["tier.vip"])
+	// Output:
+	// en 11 VIP客戶
+}
+
+func ExamplePreferredLanguage() {
+	supported := []language.Tag{language.English, language.SimplifiedChinese, language.German}
+	tag, _ := locale.PreferredLanguage(&strata.Customer{Country: "AT"}, supported)
+	fmt.Println(tag)
+	// Output:
+	// de
+}

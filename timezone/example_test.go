@@ -3,6 +3,7 @@ package timezone_test
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -187,4 +188,40 @@ func ExampleSources() {
 	// time zones by country, and zone links — IANA tz database (zone.tab, tzdata.zi) 2025b
 	// time zones by subdivision (US, CA, MX, BR, RU, AU, ID, KZ) — Strata, each zone checked against IANA zone.tab 2025b
 	// weekend days by country — Unicode CLDR supplemental weekData (npm cldr-core) 48.2.0
+}
+
+// Which zone to call a customer in, by country and subdivision.
+func ExampleForCountry() {
+	z, _ := timezone.ForCountry("US", "US-CA")
+	fmt.Println(z.Primary, z.FromSubdivision, len(z.Candidates) > 20)
+	z, _ = timezone.ForCountry("CN", "")
+	fmt.Println(z.Primary)
+	// Output:
+	// America/Los_Angeles true true
+	// Asia/Shanghai
+}
+
+func ExampleWeekend() {
+	fmt.Println(timezone.Weekend("SA"), timezone.Weekend("IN"), timezone.Weekend("NP"))
+	// Output:
+	// [Friday Saturday] [Sunday] [Saturday]
+}
+
+// Open says why a calendar cannot answer; IsOpen answers false.
+func ExampleCalendar_Open() {
+	sh, _ := timezone.NewCalendar(timezone.CalendarConfig{Zone: "Asia/Shanghai", Country: "CN"})
+	at := time.Date(2027, 3, 1, 10, 0, 0, 0, sh.Location())
+	open, err := sh.Open(at)
+	fmt.Println(open, err)
+	fmt.Println(sh.IsOpen(at))
+	// Output:
+	// false timezone: no public holiday data for CN in 2027 (known: 2025–2026; give the year in holiday_years)
+	// false
+}
+
+func ExampleBuiltinHolidayRegions() {
+	regions := timezone.BuiltinHolidayRegions()
+	fmt.Println(len(regions) > 200, slices.Contains(regions, "DE-BY"), slices.Contains(regions, "GB-SCT"))
+	// Output:
+	// true true true
 }
