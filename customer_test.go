@@ -66,7 +66,7 @@ func TestValidateBad(t *testing.T) {
 		{"bad zone", func(c *strata.Customer) { c.TimeZone = "Asia/Beijing" }, "time_zone", "unknown IANA"},
 		{"bad email", func(c *strata.Customer) { c.Channels[1].Value = "buyer at jinlun" }, "channels[1].value", "not an email address"},
 		{"email with name", func(c *strata.Customer) { c.Channels[1].Value = "Li <li@x.cn>" }, "channels[1].value", "not an email address"},
-		{"bad phone", func(c *strata.Customer) { c.Channels[0].Value = "138-0013" }, "channels[0].value", "not a phone number"},
+		{"bad phone", func(c *strata.Customer) { c.Channels[0].Value = "138-0013" }, "channels[0].value", "not a valid phone number: not a number of CN (+86)"},
 		{"empty wechat", func(c *strata.Customer) { c.Channels[2].Value = "" }, "channels[2].value", "empty"},
 		{"unknown channel", func(c *strata.Customer) { c.Channels[2].Kind = "fax" }, "channels[2].kind", "unknown channel kind"},
 		{"bad source", func(c *strata.Customer) { c.Source = "Trade Show" }, "source", "lower-case token"},

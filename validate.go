@@ -174,7 +174,7 @@ func (c *Customer) Validate() error {
 		bad("time_zone", "unknown IANA time zone %q", c.TimeZone)
 	}
 	for i, ch := range c.Channels {
-		if msg := checkChannel(ch); msg != "" {
+		if msg := checkChannel(ch, c.Country); msg != "" {
 			field := "value"
 			if !ch.Kind.Valid() {
 				field = "kind"
@@ -234,7 +234,7 @@ func (c *Customer) Validate() error {
 	return errors.Join(errs...)
 }
 
-func checkChannel(ch Channel) string {
+func checkChannel(ch Channel, country string) string {
 	if !ch.Kind.Valid() {
 		return fmt.Sprintf("unknown channel kind %q", ch.Kind)
 	}
@@ -249,30 +249,17 @@ func checkChannel(ch Channel) string {
 			return "not an email address"
 		}
 	case ChannelPhone, ChannelMobile, ChannelWhatsApp:
-		if !isPhone(v) {
-			return "not a phone number (want +country code and 7 to 15 digits)"
+		// The numbering plan of the number's country (phone.go); a
+		// national format is read in the customer's country.
+		if _, err := ParsePhone(v, country); err != nil {
+			var pe *PhoneError
+			if errors.As(err, &pe) {
+				return "not a valid phone number: " + pe.Detail
+			}
+			return "not a valid phone number"
 		}
 	}
 	return ""
-}
-
-// isPhone accepts an international number: '+', then 7–15 digits, with
-// spaces, dashes, dots or brackets between them.
-func isPhone(s string) bool {
-	if !strings.HasPrefix(s, "+") {
-		return false
-	}
-	digits := 0
-	for _, r := range s[1:] {
-		switch {
-		case r >= '0' && r <= '9':
-			digits++
-		case r == ' ' || r == '-' || r == '.' || r == '(' || r == ')':
-		default:
-			return false
-		}
-	}
-	return digits >= 7 && digits <= 15
 }
 
 func isToken(s string) bool {

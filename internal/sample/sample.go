@@ -141,7 +141,9 @@ func customer(r *rand.Rand, co cohort, i int, now time.Time) strata.Customer {
 		case "US", "DE", "FR", "NL", "IT", "PL", "ES":
 			c.Channels = append(c.Channels, strata.Channel{Kind: strata.ChannelLinkedIn, Value: "linkedin.com/company/" + id})
 		default:
-			c.Channels = append(c.Channels, strata.Channel{Kind: strata.ChannelWhatsApp, Value: fmt.Sprintf("+%d %09d", dialCode[p.country], r.IntN(1_000_000_000))})
+			m := mobilePlan[p.country]
+			digits := fmt.Sprintf("%09d", r.IntN(1_000_000_000))
+			c.Channels = append(c.Channels, strata.Channel{Kind: strata.ChannelWhatsApp, Value: m.prefix + digits[9-m.digits:]})
 		}
 	}
 	if co.noOrders {
@@ -174,7 +176,16 @@ func customer(r *rand.Rand, co cohort, i int, now time.Time) strata.Customer {
 	return c
 }
 
-var dialCode = map[string]int{"VN": 84, "TH": 66, "MY": 60, "ID": 62, "PH": 63, "SG": 65, "AE": 971, "SA": 966, "BR": 55, "MX": 52, "CL": 56}
+// mobilePlan gives, per country, a mobile range (calling code and leading
+// digits) and how many random digits complete a valid number in it.
+var mobilePlan = map[string]struct {
+	prefix string
+	digits int
+}{
+	"VN": {"+84 91", 7}, "TH": {"+66 81", 7}, "MY": {"+60 12", 7}, "ID": {"+62 812", 8},
+	"PH": {"+63 917", 7}, "SG": {"+65 81", 6}, "AE": {"+971 50", 7}, "SA": {"+966 50", 7},
+	"BR": {"+55 11 99", 7}, "MX": {"+52 55", 8}, "CL": {"+56 9 61", 6},
+}
 
 // Touch is one engagement event in the sample: a kind, how many days
 // before now, and a weight. Package scoring's Event has the same shape.
