@@ -144,7 +144,7 @@ func phoneErr(r PhoneReason, format string, args ...any) error {
 	return &PhoneError{Reason: r, Detail: fmt.Sprintf(format, args...)}
 }
 
-// ParsePhone reads a phone number written in any usual way and validates it
+// NormalizePhone reads a phone number written in any usual way and validates it
 // against the numbering plan of its country (libphonenumber's metadata,
 // version in PhoneSources): "+86 138 0013 5678", "+8613800135678",
 // "0086-138-0013-5678" and, for country "CN", "138 0013 5678" are all
@@ -158,7 +158,7 @@ func phoneErr(r PhoneReason, format string, args ...any) error {
 // without quoting the number. It costs a few microseconds, plus the
 // compilation of a country's patterns the first time a number of that
 // country is read; it is safe for concurrent use.
-func ParsePhone(s, country string) (Phone, error) {
+func NormalizePhone(s, country string) (Phone, error) {
 	if len(s) > 250 {
 		return Phone{}, phoneErr(PhoneTooLong, "longer than 250 characters")
 	}
@@ -598,6 +598,6 @@ func mainRegionFor(cc int) *phoneRegion {
 // ('+' and the calling code) when country is empty, or in any form the
 // country's people write when it is given.
 func IsPhone(s, country string) bool {
-	_, err := ParsePhone(s, country)
+	_, err := NormalizePhone(s, country)
 	return err == nil
 }

@@ -80,7 +80,7 @@ func TestParsePhoneAgreesWithLibphonenumber(t *testing.T) {
 	mismatches := 0
 	for _, c := range corpus {
 		want, wantCountry, wantType, wantOK := lib(c[0], c[1])
-		got, err := ParsePhone(c[0], c[1])
+		got, err := NormalizePhone(c[0], c[1])
 		if (err == nil) != wantOK || got.E164 != want || got.Country != wantCountry || got.Type != wantType {
 			mismatches++
 			if mismatches <= 20 {
@@ -104,14 +104,14 @@ func FuzzParsePhone(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, s, country string) {
-		p, err := ParsePhone(s, country)
+		p, err := NormalizePhone(s, country)
 		if err != nil {
 			return
 		}
 		if p.E164 == "" || p.E164[0] != '+' || strings.Trim(p.E164[1:], "0123456789") != "" || len(p.E164) > 21 {
 			t.Fatalf("ParsePhone(%q, %q).E164 = %q", s, country, p.E164)
 		}
-		again, err := ParsePhone(p.E164, "")
+		again, err := NormalizePhone(p.E164, "")
 		if err != nil || again.E164 != p.E164 || again.Type != p.Type || again.Country != p.Country {
 			t.Fatalf("%q does not read back: %v %v", p.E164, again, err)
 		}

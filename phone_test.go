@@ -67,7 +67,7 @@ func TestParsePhoneCountries(t *testing.T) {
 				{c.e164, ""},            // E.164
 				{c.e164[:len(c.e164)-4] + " " + c.e164[len(c.e164)-4:], "DE"}, // '+' wins over the country
 			} {
-				p, err := strata.ParsePhone(in.s, in.country)
+				p, err := strata.NormalizePhone(in.s, in.country)
 				require.NoError(t, err, in.s)
 				assert.Equal(t, c.e164, p.E164, in.s)
 				assert.Equal(t, c.typ, p.Type, in.s)
@@ -86,7 +86,7 @@ func TestParsePhoneOneNumber(t *testing.T) {
 		{"＋８６ １３８ ００１３ ５６７８", ""}, {"tel:+86-138-0013-5678", ""}, {"+86 (0)138 0013 5678", ""},
 		{"00 86 138 0013 5678", "DE"}, {"011 86 138 0013 5678", "US"},
 	} {
-		p, err := strata.ParsePhone(in.s, in.country)
+		p, err := strata.NormalizePhone(in.s, in.country)
 		require.NoError(t, err, in.s)
 		assert.Equal(t, "+8613800135678", p.E164, in.s)
 		assert.Equal(t, strata.PhoneMobile, p.Type, in.s)
@@ -115,7 +115,7 @@ func TestParsePhoneRefused(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(string(c.reason), func(t *testing.T) {
-			_, err := strata.ParsePhone(c.s, c.country)
+			_, err := strata.NormalizePhone(c.s, c.country)
 			require.Error(t, err)
 			require.ErrorIs(t, err, strata.ErrInvalidPhone)
 			pe, ok := errors.AsType[*strata.PhoneError](err)
@@ -131,12 +131,12 @@ func TestParsePhoneRefused(t *testing.T) {
 
 func TestPhoneExtensionAndMask(t *testing.T) {
 	for _, s := range []string{"+49 89 1234567 ext. 204", "+49 89 1234567 x204", "+49 89 1234567 转204", "+49 89 1234567;ext=204", "+49 89 1234567 分机 204"} {
-		p, err := strata.ParsePhone(s, "")
+		p, err := strata.NormalizePhone(s, "")
 		require.NoError(t, err, s)
 		assert.Equal(t, "+49891234567", p.E164, s)
 		assert.Equal(t, "204", p.Extension, s)
 	}
-	p, err := strata.ParsePhone("+86 138 0013 5678", "")
+	p, err := strata.NormalizePhone("+86 138 0013 5678", "")
 	require.NoError(t, err)
 	assert.Equal(t, "+86 138****5678", p.Masked())
 	assert.Equal(t, "13800135678", p.National())

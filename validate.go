@@ -251,7 +251,7 @@ func checkChannel(ch Channel, country string) string {
 	case ChannelPhone, ChannelMobile, ChannelWhatsApp:
 		// The numbering plan of the number's country (phone.go); a
 		// national format is read in the customer's country.
-		if _, err := ParsePhone(v, country); err != nil {
+		if _, err := NormalizePhone(v, country); err != nil {
 			var pe *PhoneError
 			if errors.As(err, &pe) {
 				return "not a valid phone number: " + pe.Detail
