@@ -19,7 +19,7 @@ var libType = map[phonenumbers.PhoneNumberType]PhoneType{
 }
 
 // lib parses with libphonenumber (the Go port our tables come from) and
-// returns what ParsePhone should: the E.164 form, region and type of a
+// returns what NormalizePhone should: the E.164 form, region and type of a
 // valid number, or ok false.
 func lib(s, region string) (e164, country string, typ PhoneType, ok bool) {
 	n, err := phonenumbers.Parse(s, region)
@@ -71,11 +71,11 @@ func phoneCorpus() [][2]string {
 	return out
 }
 
-// TestParsePhoneAgreesWithLibphonenumber is a differential test: over every
+// TestNormalizePhoneAgreesWithLibphonenumber is a differential test: over every
 // example number of every region and type, written the usual ways and
-// mutated, ParsePhone accepts what libphonenumber calls valid, with the
+// mutated, NormalizePhone accepts what libphonenumber calls valid, with the
 // same E.164 form, region and type, and refuses the rest.
-func TestParsePhoneAgreesWithLibphonenumber(t *testing.T) {
+func TestNormalizePhoneAgreesWithLibphonenumber(t *testing.T) {
 	corpus := phoneCorpus()
 	mismatches := 0
 	for _, c := range corpus {
@@ -84,7 +84,7 @@ func TestParsePhoneAgreesWithLibphonenumber(t *testing.T) {
 		if (err == nil) != wantOK || got.E164 != want || got.Country != wantCountry || got.Type != wantType {
 			mismatches++
 			if mismatches <= 20 {
-				t.Errorf("ParsePhone(%q, %q) = %s %s %s, %v; libphonenumber: %s %s %s valid=%v",
+				t.Errorf("NormalizePhone(%q, %q) = %s %s %s, %v; libphonenumber: %s %s %s valid=%v",
 					c[0], c[1], got.E164, got.Country, got.Type, err, want, wantCountry, wantType, wantOK)
 			}
 		}
@@ -93,10 +93,10 @@ func TestParsePhoneAgreesWithLibphonenumber(t *testing.T) {
 	t.Logf("%d inputs agree", len(corpus)-mismatches)
 }
 
-// FuzzParsePhone: ParsePhone never panics; a number it accepts is written
+// FuzzNormalizePhone: NormalizePhone never panics; a number it accepts is written
 // in E.164, reads back as itself, and libphonenumber calls it valid with
 // the same type.
-func FuzzParsePhone(f *testing.F) {
+func FuzzNormalizePhone(f *testing.F) {
 	for _, s := range []string{"+86 138 0013 5678", "0086-138-0013-5678", "138 0013 5678", "＋８６ １３８", "+1 (201) 555-0123 ext. 7",
 		"8 (912) 345-67-89", "011 15-2345-6789", "tel:+49-30-123456", "+", "00", "+0", "٠١٢٣٤٥٦٧٨٩", "+44 (0) 20 7946 0018"} {
 		for _, c := range []string{"", "CN", "US", "AR", "RU", "GB"} {
@@ -109,7 +109,7 @@ func FuzzParsePhone(f *testing.F) {
 			return
 		}
 		if p.E164 == "" || p.E164[0] != '+' || strings.Trim(p.E164[1:], "0123456789") != "" || len(p.E164) > 21 {
-			t.Fatalf("ParsePhone(%q, %q).E164 = %q", s, country, p.E164)
+			t.Fatalf("NormalizePhone(%q, %q).E164 = %q", s, country, p.E164)
 		}
 		again, err := NormalizePhone(p.E164, "")
 		if err != nil || again.E164 != p.E164 || again.Type != p.Type || again.Country != p.Country {

@@ -11,10 +11,10 @@ import (
 	"github.com/strata-go/strata"
 )
 
-// TestParsePhoneCountries reads numbers from 34 countries the way people
+// TestNormalizePhoneCountries reads numbers from 34 countries the way people
 // there write them (national format, with the trunk prefix where there is
 // one) and in international forms, and writes each in E.164 with its type.
-func TestParsePhoneCountries(t *testing.T) {
+func TestNormalizePhoneCountries(t *testing.T) {
 	cases := []struct {
 		country, national, e164 string
 		typ                     strata.PhoneType
@@ -77,9 +77,9 @@ func TestParsePhoneCountries(t *testing.T) {
 	}
 }
 
-// TestParsePhoneOneNumber: the three spellings of one number (and
+// TestNormalizePhoneOneNumber: the three spellings of one number (and
 // more) are one E.164 value.
-func TestParsePhoneOneNumber(t *testing.T) {
+func TestNormalizePhoneOneNumber(t *testing.T) {
 	for _, in := range []struct{ s, country string }{
 		{"+86 138 0013 5678", ""}, {"+8613800135678", ""}, {"0086-138-0013-5678", "CN"},
 		{"138 0013 5678", "CN"}, {"8613800135678", "CN"}, {"(+86) 138-0013-5678", ""},
@@ -93,9 +93,9 @@ func TestParsePhoneOneNumber(t *testing.T) {
 	}
 }
 
-// TestParsePhoneRefused: invalid numbers are refused with the reason, and
+// TestNormalizePhoneRefused: invalid numbers are refused with the reason, and
 // the error never quotes the number.
-func TestParsePhoneRefused(t *testing.T) {
+func TestNormalizePhoneRefused(t *testing.T) {
 	cases := []struct {
 		s, country string
 		reason     strata.PhoneReason
