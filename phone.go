@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -253,6 +254,9 @@ var extRE = regexp.MustCompile(`(?i)(?:;ext=|[\s,]*(?:e?xt(?:ension|n)?\.?|x|#|è
 
 // splitExtension separates an extension at the end of s.
 func splitExtension(s string) (string, string) {
+	if strings.IndexFunc(s, func(r rune) bool { return r == '#' || r == ';' || unicode.IsLetter(r) }) < 0 {
+		return s, "" // no marker: skip the regular expression
+	}
 	m := extRE.FindStringSubmatchIndex(s)
 	if m == nil || m[0] == 0 {
 		return s, ""
@@ -556,10 +560,9 @@ func phoneRegionByID(id string) *phoneRegion {
 	if id == "001" || id == "" {
 		return nil
 	}
-	i, ok := slices.BinarySearchFunc(phoneRegions[:], id, func(r phoneRegion, id string) int {
-		return strings.Compare(r.id, id)
-	})
-	if !ok {
+	// sort.Search over indexes: a phoneRegion is too large to copy per probe.
+	i := sort.Search(len(phoneRegions), func(i int) bool { return phoneRegions[i].id >= id })
+	if i == len(phoneRegions) || phoneRegions[i].id != id {
 		return nil
 	}
 	return &phoneRegions[i]
