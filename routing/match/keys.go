@@ -1,0 +1,286 @@
+package match
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/strata-go/strata"
+)
+
+// Keys are a record's blocking keys: the values a host indexes its records
+// by, to fetch the candidates a new lead may match. They are personal data
+// (phone numbers, mailboxes): store them as the host stores contact
+// details, and never log them; String prints only how many there are.
+type Keys struct {
+	// Phones are the record's phone, mobile and WhatsApp numbers in E.164.
+	Phones []string `json:"phones,omitempty"`
+	// Emails are mailbox keys (strata.Email.Key).
+	Emails []string `json:"emails,omitempty"`
+	// Domains are the registrable domains of the record's company email
+	// addresses and website, free-mail domains left out.
+	Domains []string `json:"domains,omitempty"`
+	// Name is the record's country and company-name key,
+	// "CN|深圳华信电子" (strata.CompanyKey); empty without a name.
+	Name string `json:"name,omitempty"`
+}
+
+// All returns every key as one string with its kind: "phone:+8613800135678",
+// "email:li@huaxin-elec.com", "domain:huaxin-elec.com",
+// "name:CN|深圳华信电子", for a host that keeps one index of keys.
+func (k Keys) All() []string {
+	out := make([]string, 0, len(k.Phones)+len(k.Emails)+len(k.Domains)+1)
+	for _, p := range k.Phones {
+		out = append(out, "phone:"+p)
+	}
+	for _, e := range k.Emails {
+		out = append(out, "email:"+e)
+	}
+	for _, d := range k.Domains {
+		out = append(out, "domain:"+d)
+	}
+	if k.Name != "" {
+		out = append(out, "name:"+k.Name)
+	}
+	return out
+}
+
+// String says how many keys of each kind there are, never their values.
+func (k Keys) String() string {
+	return fmt.Sprintf("%d phones, %d emails, %d domains, name %v", len(k.Phones), len(k.Emails), len(k.Domains), k.Name != "")
+}
+
+// GoString is String, for %#v.
+func (k Keys) GoString() string { return "match.Keys(" + k.String() + ")" }
+
+// script is the writing system of a company-name key.
+type script uint8
+
+const (
+	scriptNone  script = iota
+	scriptLatin        // Latin letters and digits only
+	scriptCJK          // Han, kana or Hangul, no Latin letters
+	scriptOther        // Cyrillic, Arabic … or a mix
+)
+
+// Profile is a record prepared for matching: its keys and name features.
+// Matcher.Profile builds one; a host matching many leads against the same
+// records may keep profiles instead of records. It holds personal data and
+// prints nothing but its ID.
+type Profile struct {
+	// ID and Owner are the record's.
+	ID    string
+	Owner string
+
+	country  string
+	city     string
+	phones   []string
+	emails   []string
+	domains  []string
+	freeMail bool
+	name     string
+	script   script
+	grams    []uint64
+	updated  time.Time
+}
+
+// String prints the profile's ID only.
+func (p Profile) String() string { return "match.Profile(" + p.ID + ")" }
+
+// GoString is String, for %#v.
+func (p Profile) GoString() string { return p.String() }
+
+// Keys returns the profile's blocking keys.
+func (p Profile) Keys() Keys {
+	k := Keys{Phones: slices.Clone(p.phones), Emails: slices.Clone(p.emails), Domains: slices.Clone(p.domains)}
+	if p.name != "" {
+		k.Name = p.country + "|" + p.name
+	}
+	return k
+}
+
+// Keys returns the blocking keys of a record (see Keys). A nil record has
+// none.
+func (m *Matcher) Keys(c *strata.Customer) Keys {
+	if m == nil || c == nil {
+		return Keys{}
+	}
+	p := m.Profile(c)
+	return p.Keys()
+}
+
+// Profile prepares a record for matching. Values that cannot be read (an
+// invalid phone number, a malformed address) give no key; Validate and
+// strata.Normalize report them. A nil record gives an empty profile.
+func (m *Matcher) Profile(c *strata.Customer) Profile {
+	if m == nil || c == nil {
+		return Profile{}
+	}
+	p := Profile{ID: c.ID, Owner: c.Owner, country: c.Country, city: strings.ToLower(strings.TrimSpace(c.City)), updated: c.UpdatedAt}
+	for _, ch := range c.Channels {
+		switch ch.Kind {
+		case strata.ChannelPhone, strata.ChannelMobile, strata.ChannelWhatsApp:
+			if e := e164(ch.Value, c.Country); e != "" {
+				p.phones = appendUnique(p.phones, e)
+			}
+		case strata.ChannelEmail:
+			e, err := strata.NormalizeEmail(ch.Value)
+			if err != nil {
+				continue
+			}
+			p.emails = appendUnique(p.emails, e.Key)
+			d, err := strata.RegistrableDomain(e.Domain)
+			switch {
+			case err != nil:
+			case m.isFreeMailReg(d):
+				p.freeMail = true
+			default:
+				p.domains = appendUnique(p.domains, d)
+			}
+		}
+	}
+	for _, attr := range m.eff.WebsiteAttrs {
+		if s, ok := c.Attrs[attr].(string); ok {
+			if d := m.companyDomain(s); d != "" {
+				p.domains = appendUnique(p.domains, d)
+			}
+		}
+	}
+	slices.Sort(p.phones)
+	slices.Sort(p.emails)
+	slices.Sort(p.domains)
+	p.name = strata.CompanyKey(c.Name)
+	p.script, p.grams = nameFeatures(p.name, nil)
+	return p
+}
+
+// e164 returns a phone number's E.164 form: as it is when it already is
+// one (what strata.Normalize writes), else read in the record's country.
+func e164(v, country string) string {
+	v, _, _ = strings.Cut(v, ";ext=")
+	if n := len(v); n >= 8 && n <= 16 && v[0] == '+' && strings.Trim(v[1:], "0123456789") == "" {
+		return v
+	}
+	p, err := strata.NormalizePhone(v, country)
+	if err != nil {
+		return ""
+	}
+	return p.E164
+}
+
+// companyDomain returns the registrable domain of s when it is not a
+// free-mail provider's, else "".
+func (m *Matcher) companyDomain(s string) string {
+	d, err := strata.RegistrableDomain(s)
+	if err != nil || m.isFreeMailReg(d) {
+		return ""
+	}
+	return d
+}
+
+func appendUnique(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// nameFeatures returns the script of a company-name key and its character
+// bigrams (within words; a one-character word counts itself), sorted, for
+// the Dice similarity. grams is reused.
+func nameFeatures(key string, grams []uint64) (script, []uint64) {
+	grams = grams[:0]
+	if key == "" {
+		return scriptNone, grams
+	}
+	latin, cjk, other := false, false, false
+	for word := range strings.SplitSeq(key, " ") {
+		prev := rune(-1)
+		n := 0
+		for _, r := range word {
+			switch {
+			case r < 0x80:
+				latin = true
+			case r >= 0x2E80 && r < 0xD7B0:
+				cjk = true
+			default:
+				other = true
+			}
+			if prev >= 0 {
+				grams = append(grams, uint64(prev)<<21|uint64(r))
+			}
+			prev = r
+			n++
+		}
+		if n == 1 {
+			grams = append(grams, uint64(prev)<<21|0x1FFFFF)
+		}
+	}
+	slices.Sort(grams)
+	switch {
+	case other || latin && cjk:
+		return scriptOther, grams
+	case cjk:
+		return scriptCJK, grams
+	}
+	return scriptLatin, grams
+}
+
+// dice is the Dice coefficient of two sorted multisets of bigrams.
+func dice(a, b []uint64) float64 {
+	if len(a)+len(b) == 0 {
+		return 0
+	}
+	common := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] == b[j]:
+			common++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return 2 * float64(common) / float64(len(a)+len(b))
+}
+
+// freeMailDomains are public mail providers, by registrable domain: their
+// addresses say nothing about the company a person works for.
+var freeMailDomains = []string{
+	"126.com", "139.com", "163.com", "189.cn", "21cn.com", "263.net", "aliyun.com", "aol.com", "daum.net",
+	"foxmail.com", "free.fr", "gmail.com", "gmx.com", "gmx.de", "gmx.net", "googlemail.com", "hanmail.net",
+	"hotmail.com", "icloud.com", "laposte.net", "libero.it", "live.com", "mac.com", "mail.com", "mail.ru",
+	"me.com", "msn.com", "naver.com", "orange.fr", "outlook.com", "pm.me", "proton.me", "protonmail.com",
+	"qq.com", "rediffmail.com", "rocketmail.com", "sina.cn", "sina.com", "sohu.com", "t-online.de",
+	"tom.com", "vip.163.com", "vip.qq.com", "web.de", "wo.cn", "yahoo.com", "yandex.com", "yandex.ru",
+	"yeah.net", "ymail.com", "zoho.com",
+}
+
+// freeMailBrands are providers whose every national domain is free mail
+// (yahoo.co.jp, hotmail.co.uk, outlook.fr …), by the first label of the
+// registrable domain.
+var freeMailBrands = []string{"aol", "gmail", "gmx", "hotmail", "live", "outlook", "yahoo", "yandex"}
+
+// FreeMailDomains returns the built-in list of free-mail domains (by
+// registrable domain), sorted. Addresses at these domains, and at any
+// national domain of Yahoo, Hotmail, Outlook, Live, Gmail, GMX, AOL or
+// Yandex, never connect a lead to a company by domain.
+func FreeMailDomains() []string { return slices.Clone(freeMailDomains) }
+
+// isFreeMailReg reports whether a registrable domain is a free-mail
+// provider's.
+func (m *Matcher) isFreeMailReg(domain string) bool {
+	if _, ok := slices.BinarySearch(freeMailDomains, domain); ok {
+		return true
+	}
+	if _, ok := slices.BinarySearch(m.freeMail, domain); ok {
+		return true
+	}
+	brand, _, _ := strings.Cut(domain, ".")
+	_, ok := slices.BinarySearch(freeMailBrands, brand)
+	return ok
+}

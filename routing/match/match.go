@@ -1,0 +1,302 @@
+package match
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/strata-go/strata"
+)
+
+// Matcher scores leads against candidate records and finds duplicates,
+// by a Config. It is immutable and safe for concurrent use.
+type Matcher struct {
+	cfg      Config // as given
+	eff      Config // with defaults
+	freeMail []string
+	holdTags []string
+}
+
+// New checks a configuration, reports every problem at once (each a
+// *strata.ConfigError), and returns a Matcher.
+func New(cfg Config) (*Matcher, error) {
+	if errs := cfg.check(); len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	m := &Matcher{cfg: cloneConfig(cfg), eff: cfg.withDefaults()}
+	for _, d := range cfg.FreeMail {
+		m.freeMail = append(m.freeMail, strings.ToLower(strings.TrimSpace(d)))
+	}
+	slices.Sort(m.freeMail)
+	m.holdTags = slices.Clone(m.eff.HoldTags)
+	m.eff.WebsiteAttrs = slices.Clone(m.eff.WebsiteAttrs)
+	m.cfg.WebsiteAttrs = slices.Clone(cfg.WebsiteAttrs)
+	return m, nil
+}
+
+func cloneConfig(c Config) Config {
+	c.FreeMail = slices.Clone(c.FreeMail)
+	c.WebsiteAttrs = slices.Clone(c.WebsiteAttrs)
+	c.HoldTags = slices.Clone(c.HoldTags)
+	return c
+}
+
+// Config returns a copy of the configuration the Matcher was built from.
+func (m *Matcher) Config() Config { return cloneConfig(m.cfg) }
+
+// Outcome is what matching concluded.
+type Outcome string
+
+// The outcomes.
+const (
+	Matched  Outcome = "match"    // the lead belongs to Result.Customer
+	Possible Outcome = "possible" // one or more candidates may be the lead's customer: a person decides
+	NoMatch  Outcome = "none"     // no candidate is the lead's customer
+)
+
+// Kind names a piece of evidence.
+type Kind string
+
+// The kinds of evidence. Those ending in "not_…" or "unlike" count
+// against a match.
+const (
+	EvidencePhone      Kind = "phone"         // a phone number in common (E.164)
+	EvidenceEmail      Kind = "email"         // a mailbox in common
+	EvidenceDomain     Kind = "domain"        // a company domain in common
+	EvidenceName       Kind = "name"          // the same company-name key
+	EvidenceSimilar    Kind = "similar_name"  // similar company names
+	EvidenceCountry    Kind = "country"       // the same country
+	EvidenceCity       Kind = "city"          // the same city
+	EvidenceNotCountry Kind = "not_country"   // different countries
+	EvidenceNotDomain  Kind = "not_domain"    // company domains, none in common
+	EvidenceUnlike     Kind = "unlike_name"   // names in one script that are not alike
+	EvidenceScripts    Kind = "other_script"  // names in different scripts: not compared (0 points)
+	EvidenceFreeMail   Kind = "free_mail"     // a free-mail address: its domain says nothing (0 points)
+	EvidenceAmbiguous  Kind = "ambiguous"     // another candidate scores as high (0 points)
+	EvidenceHold       Kind = "legal_hold"    // in Merge: a record under legal hold
+	EvidenceConsent    Kind = "consent"       // in Merge: consent records that differ
+	EvidenceOwner      Kind = "owner"         // in Merge: different owners
+	evidenceNone       Kind = ""
+)
+
+// Evidence is one reason a candidate scored as it did. Detail never shows
+// more personal data than a masked phone number or mailbox.
+type Evidence struct {
+	Kind   Kind   `json:"kind"`
+	Points int    `json:"points"`
+	Detail string `json:"detail"`
+}
+
+// String implements fmt.Stringer as "+60 same phone +86 755****1234".
+func (e Evidence) String() string { return fmt.Sprintf("%+d %s", e.Points, e.Detail) }
+
+// Scored is one candidate, its score and the evidence for it.
+type Scored struct {
+	ID       string     `json:"id"`
+	Owner    string     `json:"owner,omitempty"`
+	Score    int        `json:"score"`
+	Evidence []Evidence `json:"evidence"`
+}
+
+// Result is the outcome of matching one lead.
+type Result struct {
+	Outcome Outcome `json:"outcome"`
+	// Customer and Owner are the matched candidate's ID and owner (Outcome
+	// Matched); Score is its score.
+	Customer string `json:"customer,omitempty"`
+	Owner    string `json:"owner,omitempty"`
+	Score    int    `json:"score"`
+	// Candidates are every candidate, best first (ties by ID), each with
+	// its evidence.
+	Candidates []Scored `json:"candidates,omitempty"`
+}
+
+// Possible returns the candidates at or above the review threshold that a
+// person should look at (for Outcome Possible), best first.
+func (r Result) Possible(review int) []Scored {
+	var out []Scored
+	for _, c := range r.Candidates {
+		if c.Score >= review {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Why explains the result for people, evidence by evidence.
+func (r Result) Why() string {
+	var b strings.Builder
+	switch r.Outcome {
+	case Matched:
+		fmt.Fprintf(&b, "match: %s (score %d)", r.Customer, r.Score)
+	case Possible:
+		fmt.Fprintf(&b, "possible match (best score %d): a person should confirm", r.Score)
+	default:
+		fmt.Fprintf(&b, "no match (best score %d)", r.Score)
+	}
+	for _, c := range r.Candidates {
+		fmt.Fprintf(&b, "\n  %s %d:", c.ID, c.Score)
+		for _, e := range c.Evidence {
+			b.WriteString(" [")
+			b.WriteString(e.String())
+			b.WriteString("]")
+		}
+	}
+	return b.String()
+}
+
+// Match scores every candidate against the lead and decides: the best
+// candidate is the match when it reaches Config.Match and no other comes
+// within Config.Margin of it; candidates reaching Config.Review are
+// otherwise possible matches; else there is no match. Candidates are the
+// records the host fetched by the lead's Keys; their order does not
+// matter (ties are broken by ID), and a candidate with the lead's own ID is
+// skipped. A nil lead is an error.
+func (m *Matcher) Match(lead *strata.Customer, candidates []strata.Customer) (Result, error) {
+	if m == nil {
+		return Result{}, errors.New("match: nil Matcher")
+	}
+	if lead == nil {
+		return Result{}, errors.New("match: nil lead")
+	}
+	profiles := make([]Profile, len(candidates))
+	for i := range candidates {
+		profiles[i] = m.Profile(&candidates[i])
+	}
+	return m.MatchProfiles(m.Profile(lead), profiles), nil
+}
+
+// MatchProfiles is Match over prepared profiles (see Profile), for a host
+// that keeps them.
+func (m *Matcher) MatchProfiles(lead Profile, candidates []Profile) Result {
+	if m == nil {
+		return Result{Outcome: NoMatch}
+	}
+	res := Result{Outcome: NoMatch, Candidates: make([]Scored, 0, len(candidates))}
+	for i := range candidates {
+		c := &candidates[i]
+		if c.ID == lead.ID && c.ID != "" {
+			continue
+		}
+		score, ev := m.score(&lead, c, true)
+		res.Candidates = append(res.Candidates, Scored{ID: c.ID, Owner: c.Owner, Score: score, Evidence: ev})
+	}
+	slices.SortFunc(res.Candidates, func(a, b Scored) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.ID, b.ID))
+	})
+	if len(res.Candidates) == 0 {
+		return res
+	}
+	best := res.Candidates[0]
+	res.Score = best.Score
+	cfg := &m.eff
+	switch {
+	case best.Score >= cfg.Match && (len(res.Candidates) == 1 || res.Candidates[1].Score < cfg.Match ||
+		best.Score-res.Candidates[1].Score > cfg.Margin):
+		res.Outcome, res.Customer, res.Owner = Matched, best.ID, best.Owner
+	case best.Score >= cfg.Match:
+		res.Outcome = Possible
+		for i := range res.Candidates {
+			if res.Candidates[i].Score >= cfg.Match && best.Score-res.Candidates[i].Score <= cfg.Margin {
+				res.Candidates[i].Evidence = append(res.Candidates[i].Evidence,
+					Evidence{Kind: EvidenceAmbiguous, Detail: "another candidate scores within the margin: a person decides"})
+			}
+		}
+	case best.Score >= cfg.Review:
+		res.Outcome = Possible
+	}
+	return res
+}
+
+// score weighs the evidence between a and b; with detail it explains it.
+func (m *Matcher) score(a, b *Profile, detail bool) (int, []Evidence) {
+	pts := &m.eff.Points
+	var ev []Evidence
+	total := 0
+	add := func(k Kind, p int, format string, args ...any) {
+		total += p
+		if detail {
+			ev = append(ev, Evidence{Kind: k, Points: p, Detail: fmt.Sprintf(format, args...)})
+		}
+	}
+	if s, ok := common(a.phones, b.phones); ok {
+		add(EvidencePhone, pts.Phone, "same phone %s", maskPhone(s))
+	}
+	if s, ok := common(a.emails, b.emails); ok {
+		add(EvidenceEmail, pts.Email, "same mailbox %s", maskEmail(s))
+	}
+	if s, ok := common(a.domains, b.domains); ok {
+		add(EvidenceDomain, pts.Domain, "same company domain %s", s)
+	} else if len(a.domains) > 0 && len(b.domains) > 0 {
+		add(EvidenceNotDomain, -pts.NotDomain, "company domains, none in common")
+	}
+	if a.freeMail && len(a.domains) == 0 && detail {
+		add(EvidenceFreeMail, 0, "free-mail address: its domain connects to no company")
+	}
+	m.scoreNames(a, b, add)
+	if a.country != "" && b.country != "" {
+		if a.country == b.country {
+			add(EvidenceCountry, pts.Country, "same country %s", a.country)
+			if a.city != "" && a.city == b.city {
+				add(EvidenceCity, pts.City, "same city")
+			}
+		} else {
+			add(EvidenceNotCountry, -pts.NotCountry, "different countries %s and %s", a.country, b.country)
+		}
+	}
+	return min(100, max(0, total)), ev
+}
+
+func (m *Matcher) scoreNames(a, b *Profile, add func(Kind, int, string, ...any)) {
+	pts := &m.eff.Points
+	switch {
+	case a.name == "" || b.name == "":
+	case a.script != b.script && a.script != scriptOther && b.script != scriptOther:
+		add(EvidenceScripts, 0, "names in different scripts: not compared")
+	case a.name == b.name:
+		add(EvidenceName, pts.Name, "same company name")
+	default:
+		sim := dice(a.grams, b.grams)
+		switch {
+		case sim >= 0.5:
+			add(EvidenceSimilar, int(math.Round(float64(pts.Similar)*sim)), "similar company names (%.2f)", sim)
+		case sim < 0.25:
+			add(EvidenceUnlike, -pts.NotName, "unlike company names (%.2f)", sim)
+		default:
+			add(evidenceNone, 0, "company names somewhat alike (%.2f)", sim)
+		}
+	}
+}
+
+// common returns the first value two sorted lists share.
+func common(a, b []string) (string, bool) {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch c := strings.Compare(a[i], b[j]); {
+		case c == 0:
+			return a[i], true
+		case c < 0:
+			i++
+		default:
+			j++
+		}
+	}
+	return "", false
+}
+
+func maskPhone(e string) string {
+	if p, err := strata.NormalizePhone(e, ""); err == nil {
+		return p.Masked()
+	}
+	return "(masked)"
+}
+
+func maskEmail(key string) string {
+	local, domain, ok := strings.Cut(key, "@")
+	if !ok || local == "" {
+		return "(masked)"
+	}
+	return local[:1] + "***@" + domain
+}
