@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/strata-go/strata"
 )
@@ -73,17 +72,30 @@ type Profile struct {
 	ID    string
 	Owner string
 
-	country  string
-	city     string
-	phones   []string
-	emails   []string
-	domains  []string
-	freeMail bool
-	name     string
-	script   script
-	grams    []uint64
-	updated  time.Time
+	feat
+	phones  []string
+	emails  []string
+	domains []string
 }
+
+// feat is what scoring reads of a record: hashed keys, so that Duplicates
+// can keep a million of them.
+type feat struct {
+	keys     []uint64 // sorted; the kind in the top two bits
+	name     string   // strata.CompanyKey
+	country  [2]byte
+	city     uint64 // hash of the lower-case city; 0 when unknown
+	freeMail bool   // has a free-mail address
+	domains  bool   // has a company domain
+}
+
+// The kinds of key, in the top two bits of a key hash.
+const (
+	keyPhone  uint64 = 1 << 62
+	keyEmail  uint64 = 2 << 62
+	keyDomain uint64 = 3 << 62
+	keyMask   uint64 = 3 << 62
+)
 
 // String prints the profile's ID only.
 func (p Profile) String() string { return "match.Profile(" + p.ID + ")" }
@@ -95,7 +107,7 @@ func (p Profile) GoString() string { return p.String() }
 func (p Profile) Keys() Keys {
 	k := Keys{Phones: slices.Clone(p.phones), Emails: slices.Clone(p.emails), Domains: slices.Clone(p.domains)}
 	if p.name != "" {
-		k.Name = p.country + "|" + p.name
+		k.Name = countryString(p.country) + "|" + p.name
 	}
 	return k
 }
@@ -117,42 +129,89 @@ func (m *Matcher) Profile(c *strata.Customer) Profile {
 	if m == nil || c == nil {
 		return Profile{}
 	}
-	p := Profile{ID: c.ID, Owner: c.Owner, country: c.Country, city: strings.ToLower(strings.TrimSpace(c.City)), updated: c.UpdatedAt}
+	p := Profile{ID: c.ID, Owner: c.Owner}
+	p.phones, p.emails, p.domains, p.freeMail = m.contacts(c)
+	p.feat = m.features(c, p.phones, p.emails, p.domains, p.freeMail)
+	return p
+}
+
+// contacts reads a record's phone numbers, mailboxes and company domains,
+// each list sorted and without repeats.
+func (m *Matcher) contacts(c *strata.Customer) (phones, emails, domains []string, freeMail bool) {
 	for _, ch := range c.Channels {
 		switch ch.Kind {
 		case strata.ChannelPhone, strata.ChannelMobile, strata.ChannelWhatsApp:
 			if e := e164(ch.Value, c.Country); e != "" {
-				p.phones = appendUnique(p.phones, e)
+				phones = appendUnique(phones, e)
 			}
 		case strata.ChannelEmail:
 			e, err := strata.NormalizeEmail(ch.Value)
 			if err != nil {
 				continue
 			}
-			p.emails = appendUnique(p.emails, e.Key)
+			emails = appendUnique(emails, e.Key)
 			d, err := strata.RegistrableDomain(e.Domain)
 			switch {
 			case err != nil:
 			case m.isFreeMailReg(d):
-				p.freeMail = true
+				freeMail = true
 			default:
-				p.domains = appendUnique(p.domains, d)
+				domains = appendUnique(domains, d)
 			}
 		}
 	}
 	for _, attr := range m.eff.WebsiteAttrs {
 		if s, ok := c.Attrs[attr].(string); ok {
 			if d := m.companyDomain(s); d != "" {
-				p.domains = appendUnique(p.domains, d)
+				domains = appendUnique(domains, d)
 			}
 		}
 	}
-	slices.Sort(p.phones)
-	slices.Sort(p.emails)
-	slices.Sort(p.domains)
-	p.name = strata.CompanyKey(c.Name)
-	p.script, p.grams = nameFeatures(p.name, nil)
-	return p
+	slices.Sort(phones)
+	slices.Sort(emails)
+	slices.Sort(domains)
+	return phones, emails, domains, freeMail
+}
+
+// features builds what scoring reads.
+func (m *Matcher) features(c *strata.Customer, phones, emails, domains []string, freeMail bool) feat {
+	f := feat{name: strata.CompanyKey(c.Name), freeMail: freeMail, domains: len(domains) > 0}
+	if len(c.Country) == 2 {
+		f.country = [2]byte{c.Country[0], c.Country[1]}
+	}
+	if city := strings.TrimSpace(c.City); city != "" {
+		f.city = hash64(strings.ToLower(city)) | 1
+	}
+	f.keys = make([]uint64, 0, len(phones)+len(emails)+len(domains))
+	for _, s := range phones {
+		f.keys = append(f.keys, keyPhone|hash64(s)&^keyMask)
+	}
+	for _, s := range emails {
+		f.keys = append(f.keys, keyEmail|hash64(s)&^keyMask)
+	}
+	for _, s := range domains {
+		f.keys = append(f.keys, keyDomain|hash64(s)&^keyMask)
+	}
+	slices.Sort(f.keys)
+	return f
+}
+
+func countryString(c [2]byte) string {
+	if c == [2]byte{} {
+		return ""
+	}
+	return string(c[:])
+}
+
+// hash64 is 64-bit FNV-1a: stable across runs, so blocking is the same
+// every time.
+func hash64(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 // e164 returns a phone number's E.164 form: as it is when it already is

@@ -176,12 +176,13 @@ func (m *Matcher) MatchProfiles(lead Profile, candidates []Profile) Result {
 		return Result{Outcome: NoMatch}
 	}
 	res := Result{Outcome: NoMatch, Candidates: make([]Scored, 0, len(candidates))}
+	sc := scorer{m: m, detail: true}
 	for i := range candidates {
 		c := &candidates[i]
 		if c.ID == lead.ID && c.ID != "" {
 			continue
 		}
-		score, ev := m.score(&lead, c, true)
+		score, ev := sc.score(&lead.feat, &c.feat, &lead)
 		res.Candidates = append(res.Candidates, Scored{ID: c.ID, Owner: c.Owner, Score: score, Evidence: ev})
 	}
 	slices.SortFunc(res.Candidates, func(a, b Scored) int {
@@ -211,82 +212,127 @@ func (m *Matcher) MatchProfiles(lead Profile, candidates []Profile) Result {
 	return res
 }
 
-// score weighs the evidence between a and b; with detail it explains it.
-func (m *Matcher) score(a, b *Profile, detail bool) (int, []Evidence) {
-	pts := &m.eff.Points
-	var ev []Evidence
-	total := 0
-	add := func(k Kind, p int, format string, args ...any) {
-		total += p
-		if detail {
-			ev = append(ev, Evidence{Kind: k, Points: p, Detail: fmt.Sprintf(format, args...)})
-		}
+// scorer weighs the evidence between two records. Its buffers make it
+// single-goroutine; make one per call.
+type scorer struct {
+	m      *Matcher
+	detail bool
+	ga, gb []uint64
+	ev     []Evidence
+	total  int
+}
+
+func (s *scorer) add(k Kind, p int, format string, args ...any) {
+	s.total += p
+	if s.detail {
+		s.ev = append(s.ev, Evidence{Kind: k, Points: p, Detail: fmt.Sprintf(format, args...)})
 	}
-	if s, ok := common(a.phones, b.phones); ok {
-		add(EvidencePhone, pts.Phone, "same phone %s", maskPhone(s))
+}
+
+// score weighs the evidence between a and b; da, when not nil, is a's
+// profile, for the details of the evidence.
+func (s *scorer) score(a, b *feat, da *Profile) (int, []Evidence) {
+	pts := &s.m.eff.Points
+	s.total, s.ev = 0, nil
+	if k, ok := commonKey(a.keys, b.keys, keyPhone); ok {
+		s.add(EvidencePhone, pts.Phone, "same phone %s", maskPhone(da.lookup(k)))
 	}
-	if s, ok := common(a.emails, b.emails); ok {
-		add(EvidenceEmail, pts.Email, "same mailbox %s", maskEmail(s))
+	if k, ok := commonKey(a.keys, b.keys, keyEmail); ok {
+		s.add(EvidenceEmail, pts.Email, "same mailbox %s", maskEmail(da.lookup(k)))
 	}
-	if s, ok := common(a.domains, b.domains); ok {
-		add(EvidenceDomain, pts.Domain, "same company domain %s", s)
-	} else if len(a.domains) > 0 && len(b.domains) > 0 {
-		add(EvidenceNotDomain, -pts.NotDomain, "company domains, none in common")
+	if k, ok := commonKey(a.keys, b.keys, keyDomain); ok {
+		s.add(EvidenceDomain, pts.Domain, "same company domain %s", cmp.Or(da.lookup(k), "(in both records)"))
+	} else if a.domains && b.domains {
+		s.add(EvidenceNotDomain, -pts.NotDomain, "company domains, none in common")
 	}
-	if a.freeMail && len(a.domains) == 0 && detail {
-		add(EvidenceFreeMail, 0, "free-mail address: its domain connects to no company")
+	if a.freeMail && !a.domains {
+		s.add(EvidenceFreeMail, 0, "free-mail address: its domain connects to no company")
 	}
-	m.scoreNames(a, b, add)
-	if a.country != "" && b.country != "" {
+	s.scoreNames(a, b)
+	if a.country != [2]byte{} && b.country != [2]byte{} {
 		if a.country == b.country {
-			add(EvidenceCountry, pts.Country, "same country %s", a.country)
-			if a.city != "" && a.city == b.city {
-				add(EvidenceCity, pts.City, "same city")
+			s.add(EvidenceCountry, pts.Country, "same country %s", countryString(a.country))
+			if a.city != 0 && a.city == b.city {
+				s.add(EvidenceCity, pts.City, "same city")
 			}
 		} else {
-			add(EvidenceNotCountry, -pts.NotCountry, "different countries %s and %s", a.country, b.country)
+			s.add(EvidenceNotCountry, -pts.NotCountry, "different countries %s and %s", countryString(a.country), countryString(b.country))
 		}
 	}
-	return min(100, max(0, total)), ev
+	return min(100, max(0, s.total)), s.ev
 }
 
-func (m *Matcher) scoreNames(a, b *Profile, add func(Kind, int, string, ...any)) {
-	pts := &m.eff.Points
+func (s *scorer) scoreNames(a, b *feat) {
+	if a.name == "" || b.name == "" {
+		return
+	}
+	pts := &s.m.eff.Points
+	var sa, sb script
+	sa, s.ga = nameFeatures(a.name, s.ga)
+	sb, s.gb = nameFeatures(b.name, s.gb)
 	switch {
-	case a.name == "" || b.name == "":
-	case a.script != b.script && a.script != scriptOther && b.script != scriptOther:
-		add(EvidenceScripts, 0, "names in different scripts: not compared")
+	case sa != sb && sa != scriptOther && sb != scriptOther:
+		s.add(EvidenceScripts, 0, "names in different scripts: not compared")
 	case a.name == b.name:
-		add(EvidenceName, pts.Name, "same company name")
+		s.add(EvidenceName, pts.Name, "same company name")
 	default:
-		sim := dice(a.grams, b.grams)
+		sim := dice(s.ga, s.gb)
 		switch {
 		case sim >= 0.5:
-			add(EvidenceSimilar, int(math.Round(float64(pts.Similar)*sim)), "similar company names (%.2f)", sim)
+			s.add(EvidenceSimilar, int(math.Round(float64(pts.Similar)*sim)), "similar company names (%.2f)", sim)
 		case sim < 0.25:
-			add(EvidenceUnlike, -pts.NotName, "unlike company names (%.2f)", sim)
+			s.add(EvidenceUnlike, -pts.NotName, "unlike company names (%.2f)", sim)
 		default:
-			add(evidenceNone, 0, "company names somewhat alike (%.2f)", sim)
+			s.add(evidenceNone, 0, "company names somewhat alike (%.2f)", sim)
 		}
 	}
 }
 
-// common returns the first value two sorted lists share.
-func common(a, b []string) (string, bool) {
+// commonKey returns the first key of the given kind two sorted key lists
+// share.
+func commonKey(a, b []uint64, kind uint64) (uint64, bool) {
 	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch c := strings.Compare(a[i], b[j]); {
-		case c == 0:
-			return a[i], true
-		case c < 0:
+		switch {
+		case a[i] == b[j]:
+			if a[i]&keyMask == kind {
+				return a[i], true
+			}
+			i++
+			j++
+		case a[i] < b[j]:
 			i++
 		default:
 			j++
 		}
 	}
-	return "", false
+	return 0, false
+}
+
+// lookup returns the value behind a key hash, or "" when p is nil (as in
+// Duplicates, which keeps hashes only).
+func (p *Profile) lookup(k uint64) string {
+	if p == nil {
+		return ""
+	}
+	list := p.phones
+	switch k & keyMask {
+	case keyEmail:
+		list = p.emails
+	case keyDomain:
+		list = p.domains
+	}
+	for _, s := range list {
+		if hash64(s)&^keyMask == k&^keyMask {
+			return s
+		}
+	}
+	return ""
 }
 
 func maskPhone(e string) string {
+	if e == "" {
+		return "(in both records)"
+	}
 	if p, err := strata.NormalizePhone(e, ""); err == nil {
 		return p.Masked()
 	}
@@ -296,7 +342,7 @@ func maskPhone(e string) string {
 func maskEmail(key string) string {
 	local, domain, ok := strings.Cut(key, "@")
 	if !ok || local == "" {
-		return "(masked)"
+		return "(in both records)"
 	}
 	return local[:1] + "***@" + domain
 }
