@@ -66,13 +66,14 @@ type Points struct {
 	Phone      int `json:"phone,omitempty"`       // same phone number (E.164); default 60
 	Email      int `json:"email,omitempty"`       // same mailbox; default 70
 	Domain     int `json:"domain,omitempty"`      // same company domain; default 60
-	Name       int `json:"name,omitempty"`        // same company name key; default 45
+	Name       int `json:"name,omitempty"`        // same company name key; default 50
 	Similar    int `json:"similar,omitempty"`     // similar name, times the similarity; default 35
 	Country    int `json:"country,omitempty"`     // same country; default 10
 	City       int `json:"city,omitempty"`        // same city; default 5
 	NotCountry int `json:"not_country,omitempty"` // taken off for another country; default 25
 	NotDomain  int `json:"not_domain,omitempty"`  // taken off when both have company domains and share none; default 25
 	NotName    int `json:"not_name,omitempty"`    // taken off for unlike names in one script; default 30
+	NotCity    int `json:"not_city,omitempty"`    // taken off for another city in the same country; default 10
 }
 
 func (p Points) withDefaults() Points {
@@ -84,13 +85,14 @@ func (p Points) withDefaults() Points {
 	def(&p.Phone, 60)
 	def(&p.Email, 70)
 	def(&p.Domain, 60)
-	def(&p.Name, 45)
+	def(&p.Name, 50)
 	def(&p.Similar, 35)
 	def(&p.Country, 10)
 	def(&p.City, 5)
 	def(&p.NotCountry, 25)
 	def(&p.NotDomain, 25)
 	def(&p.NotName, 30)
+	def(&p.NotCity, 10)
 	return p
 }
 
@@ -136,7 +138,8 @@ func (c *Config) check() []error {
 		v    int
 	}{{"phone", c.Points.Phone}, {"email", c.Points.Email}, {"domain", c.Points.Domain}, {"name", c.Points.Name},
 		{"similar", c.Points.Similar}, {"country", c.Points.Country}, {"city", c.Points.City},
-		{"not_country", c.Points.NotCountry}, {"not_domain", c.Points.NotDomain}, {"not_name", c.Points.NotName}}
+		{"not_country", c.Points.NotCountry}, {"not_domain", c.Points.NotDomain}, {"not_name", c.Points.NotName},
+		{"not_city", c.Points.NotCity}}
 	for _, p := range pts {
 		if p.v < 0 || p.v > 100 {
 			bad("points."+p.name, "%d is outside 0–100", p.v)

@@ -63,22 +63,23 @@ type Kind string
 // The kinds of evidence. Those ending in "not_…" or "unlike" count
 // against a match.
 const (
-	EvidencePhone      Kind = "phone"         // a phone number in common (E.164)
-	EvidenceEmail      Kind = "email"         // a mailbox in common
-	EvidenceDomain     Kind = "domain"        // a company domain in common
-	EvidenceName       Kind = "name"          // the same company-name key
-	EvidenceSimilar    Kind = "similar_name"  // similar company names
-	EvidenceCountry    Kind = "country"       // the same country
-	EvidenceCity       Kind = "city"          // the same city
-	EvidenceNotCountry Kind = "not_country"   // different countries
-	EvidenceNotDomain  Kind = "not_domain"    // company domains, none in common
-	EvidenceUnlike     Kind = "unlike_name"   // names in one script that are not alike
-	EvidenceScripts    Kind = "other_script"  // names in different scripts: not compared (0 points)
-	EvidenceFreeMail   Kind = "free_mail"     // a free-mail address: its domain says nothing (0 points)
-	EvidenceAmbiguous  Kind = "ambiguous"     // another candidate scores as high (0 points)
-	EvidenceHold       Kind = "legal_hold"    // in Merge: a record under legal hold
-	EvidenceConsent    Kind = "consent"       // in Merge: consent records that differ
-	EvidenceOwner      Kind = "owner"         // in Merge: different owners
+	EvidencePhone      Kind = "phone"        // a phone number in common (E.164)
+	EvidenceEmail      Kind = "email"        // a mailbox in common
+	EvidenceDomain     Kind = "domain"       // a company domain in common
+	EvidenceName       Kind = "name"         // the same company-name key
+	EvidenceSimilar    Kind = "similar_name" // similar company names
+	EvidenceCountry    Kind = "country"      // the same country
+	EvidenceCity       Kind = "city"         // the same city
+	EvidenceNotCountry Kind = "not_country"  // different countries
+	EvidenceNotCity    Kind = "not_city"     // different cities in one country
+	EvidenceNotDomain  Kind = "not_domain"   // company domains, none in common
+	EvidenceUnlike     Kind = "unlike_name"  // names in one script that are not alike
+	EvidenceScripts    Kind = "other_script" // names in different scripts: not compared (0 points)
+	EvidenceFreeMail   Kind = "free_mail"    // a free-mail address: its domain says nothing (0 points)
+	EvidenceAmbiguous  Kind = "ambiguous"    // another candidate scores as high (0 points)
+	EvidenceHold       Kind = "legal_hold"   // in Merge: a record under legal hold
+	EvidenceConsent    Kind = "consent"      // in Merge: consent records that differ
+	EvidenceOwner      Kind = "owner"        // in Merge: different owners
 	evidenceNone       Kind = ""
 )
 
@@ -252,8 +253,12 @@ func (s *scorer) score(a, b *feat, da *Profile) (int, []Evidence) {
 	if a.country != [2]byte{} && b.country != [2]byte{} {
 		if a.country == b.country {
 			s.add(EvidenceCountry, pts.Country, "same country %s", countryString(a.country))
-			if a.city != 0 && a.city == b.city {
+			switch {
+			case a.city == 0 || b.city == 0:
+			case a.city == b.city:
 				s.add(EvidenceCity, pts.City, "same city")
+			default:
+				s.add(EvidenceNotCity, -pts.NotCity, "different cities")
 			}
 		} else {
 			s.add(EvidenceNotCountry, -pts.NotCountry, "different countries %s and %s", countryString(a.country), countryString(b.country))
@@ -336,7 +341,10 @@ func maskPhone(e string) string {
 	if p, err := strata.NormalizePhone(e, ""); err == nil {
 		return p.Masked()
 	}
-	return "(masked)"
+	if len(e) < 8 {
+		return "(masked)"
+	}
+	return e[:4] + strings.Repeat("*", len(e)-6) + e[len(e)-2:]
 }
 
 func maskEmail(key string) string {

@@ -17,7 +17,9 @@ func newMatcher(t testing.TB) *match.Matcher {
 	return m
 }
 
-func ch(kind strata.ChannelKind, v string) strata.Channel { return strata.Channel{Kind: kind, Value: v} }
+func ch(kind strata.ChannelKind, v string) strata.Channel {
+	return strata.Channel{Kind: kind, Value: v}
+}
 
 // huaxinBook is a book where the Shenzhen buyer is known once, to the
 // domestic team, in Chinese, beside look-alikes.
