@@ -47,7 +47,7 @@ func TestNormalizeEmail(t *testing.T) {
 		{" Wang.Xiao+crm@GoogleMail.com ", "wang.xiao+crm@googlemail.com", "wangxiao@gmail.com"},
 		{"wangxiao@gmail.com", "wangxiao@gmail.com", "wangxiao@gmail.com"},
 		{"Li+news@Outlook.com", "li+news@outlook.com", "li@outlook.com"},
-		{"li.ming@hotmail.com", "li.ming@hotmail.com", "li.ming@hotmail.com"}, // dots matter outside Gmail
+		{"li.ming@hotmail.com", "li.ming@hotmail.com", "li.ming@hotmail.com"},                // dots matter outside Gmail
 		{"sales+cn@huaxin-elec.com", "sales+cn@huaxin-elec.com", "sales+cn@huaxin-elec.com"}, // unknown server: kept
 		{"12345+a@qq.com", "12345+a@qq.com", "12345+a@qq.com"},
 		{"li@例子.中国", "li@例子.中国", "li@xn--fsqu00a.xn--fiqs8s"},
