@@ -24,7 +24,7 @@ func chinaRouter(t testing.TB) *routing.Router {
 			{Name: "china", Members: []string{"wang", "zhao"}, Strategy: routing.LeastLoaded, Sticky: true},
 			{Name: "review", Members: []string{"reviewer"}, Strategy: routing.LeastLoaded},
 		},
-		Rules: []routing.Rule{{Name: "possible-duplicates", When: `"match" in lead.attrs && lead.attrs.match == "possible"`, Pool: "review"}},
+		Rules:       []routing.Rule{{Name: "possible-duplicates", When: `"match" in lead.attrs && lead.attrs.match == "possible"`, Pool: "review"}},
 		DefaultPool: "china",
 	}
 	r, err := routing.New(cfg, routing.NewMemoryStore())
