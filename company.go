@@ -20,7 +20,7 @@ import (
 // The key is lower case; full-width forms are folded to their usual width
 // (Unicode East Asian Width, golang.org/x/text/width) and Latin letters
 // lose their accents; traditional Chinese characters are folded to
-// simplified ones (OpenCC's table, see HanFoldSource); punctuation goes;
+// simplified ones (OpenCC's table, see Sources); punctuation goes;
 // legal-form words are dropped wherever they stand in Chinese (有限公司,
 // 股份有限公司, 有限责任公司), Japanese (株式会社, ㈱, 有限会社, 合同会社),
 // Korean (주식회사, ㈜, 유한회사), English (Co., Ltd., Inc., LLC, Corp., PLC,
@@ -145,13 +145,6 @@ func hanSimplified(r rune) rune {
 		return hanFold[i][1]
 	}
 	return r
-}
-
-// HanFoldSource says where the traditional-to-simplified table of
-// CompanyKey comes from.
-func HanFoldSource() DataSource {
-	return DataSource{Table: "traditional to simplified Chinese characters", Source: "OpenCC TSCharacters.txt",
-		Version: "1.4.2", License: "Apache-2.0", URL: "https://github.com/BYVoid/OpenCC"}
 }
 
 func isCJK(r rune) bool {

@@ -3,8 +3,10 @@ package strata
 // Sources returns where this package's built-in tables come from: the ISO
 // 3166 country and subdivision codes, the ISO 4217 currencies in use with
 // their minor units and display digits, and the BCP 47 language subtags that
-// Customer.Validate checks records against. A host logs them to audit the
-// reference data its decisions rest on.
+// Customer.Validate checks records against; the telephone numbering plans
+// of NormalizePhone; and the traditional-to-simplified Chinese table of
+// CompanyKey. A host logs them to audit the reference data its decisions
+// rest on. (The Public Suffix List is package match's.)
 func Sources() []DataSource {
 	cldr := func(table string) DataSource {
 		return DataSource{Table: table, Source: "Unicode CLDR (npm cldr-core)", Version: cldrVersion,
@@ -21,6 +23,10 @@ func Sources() []DataSource {
 			"currency-codes: MIT", URL: "https://www.six-group.com/en/products-services/financial-information/data-standards.html",
 			Checked: checked},
 		cldr("BCP 47 primary language subtags"),
+		{Table: "telephone numbering plans", Source: "Google libphonenumber metadata, via github.com/nyaruka/phonenumbers v1.8.1",
+			Version: "9.0.32", License: "Apache-2.0", URL: "https://github.com/google/libphonenumber", Checked: checked},
+		{Table: "traditional to simplified Chinese characters", Source: "OpenCC TSCharacters.txt (npm opencc)",
+			Version: "1.4.2", License: "Apache-2.0", URL: "https://github.com/BYVoid/OpenCC", Checked: checked},
 	}
 }
 

@@ -42,7 +42,8 @@ type Config struct {
 	// MaxBlock bounds how many records sharing one blocking key
 	// Duplicates compares with each other (a switchboard number shared by
 	// a business park, a common name); default 100. Larger blocks are
-	// compared within windows of this size, and counted in Stats.
+	// compared within windows of this size, and counted in
+	// Report.LargeBlocks.
 	MaxBlock int `json:"max_block,omitempty"`
 }
 

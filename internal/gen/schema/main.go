@@ -25,6 +25,7 @@ import (
 	"github.com/strata-go/strata/internal/schema"
 	"github.com/strata-go/strata/locale"
 	"github.com/strata-go/strata/routing"
+	"github.com/strata-go/strata/routing/match"
 	"github.com/strata-go/strata/scoring"
 	"github.com/strata-go/strata/tiering"
 	"github.com/strata-go/strata/timezone"
@@ -47,6 +48,7 @@ var targets = []target{
 	{reflect.TypeFor[locale.CatalogConfig](), "locale/catalog.schema.json", "Strata label catalogue"},
 	{reflect.TypeFor[compliance.Config](), "compliance/config.schema.json", "Strata access policy"},
 	{reflect.TypeFor[law.Config](), "compliance/law/config.schema.json", "Strata privacy-law reference data"},
+	{reflect.TypeFor[match.Config](), "routing/match/config.schema.json", "Strata lead-to-customer matching"},
 }
 
 // packages whose doc comments describe the types above, by import path
@@ -54,6 +56,7 @@ var targets = []target{
 var packages = []struct{ dir, name string }{
 	{".", "strata"}, {"tiering", "tiering"}, {"scoring", "scoring"}, {"routing", "routing"},
 	{"timezone", "timezone"}, {"locale", "locale"}, {"compliance", "compliance"}, {"compliance/law", "law"},
+	{"routing/match", "match"},
 }
 
 // special gives the schema of types that read and write themselves.
