@@ -3,6 +3,8 @@ package strata
 import (
 	"errors"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
@@ -77,6 +79,9 @@ func NormalizeEmail(s string) (Email, error) {
 	if len(s) > 254 {
 		return Email{}, emailErr("longer than 254 characters")
 	}
+	if !utf8.ValidString(s) || strings.ContainsFunc(s, unicode.IsControl) {
+		return Email{}, emailErr("not valid UTF-8 text, or has control characters")
+	}
 	at := strings.LastIndexByte(s, '@')
 	if at <= 0 || at == len(s)-1 {
 		return Email{}, emailErr("want one local part, '@' and a domain")
@@ -133,8 +138,10 @@ func domainForms(host string) (ascii, unicode string, err error) {
 			return "", "", errors.New("is not a valid (internationalised) domain name")
 		}
 	}
-	if !strings.Contains(ascii, ".") || strings.Contains(ascii, "..") || strings.HasPrefix(ascii, ".") {
-		return "", "", errors.New("needs at least two labels")
+	for _, form := range []string{ascii, unicode} {
+		if !strings.Contains(form, ".") || strings.Contains(form, "..") || strings.HasPrefix(form, ".") || strings.HasSuffix(form, ".") {
+			return "", "", errors.New("needs at least two labels, none empty")
+		}
 	}
 	return ascii, unicode, nil
 }
