@@ -225,6 +225,9 @@ func stripCJKForms(t string) string {
 // characters, and writes full-width Latin letters and digits ("ＡＢＣ１２３")
 // in their usual width. Chinese punctuation stays as it is.
 func NormalizeName(name string) string {
+	if tidyName(name) {
+		return name
+	}
 	var b strings.Builder
 	b.Grow(len(name))
 	space := false
@@ -245,4 +248,28 @@ func NormalizeName(name string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// tidyName reports whether NormalizeName would leave name as it is: ASCII
+// or not, no leading, trailing or repeated space, no control characters,
+// no full-width letters or digits.
+func tidyName(name string) bool {
+	prevSpace := true
+	for _, r := range name {
+		switch {
+		case r == ' ':
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+			continue
+		case r < 0x20 || r == 0x7f:
+			return false
+		case r >= 0x80 && (unicode.IsSpace(r) || unicode.IsControl(r) || r == utf8.RuneError ||
+			r == '\u200b' || r == '\ufeff' || r >= '！' && r <= '～'):
+			return false
+		}
+		prevSpace = false
+	}
+	return !prevSpace || name == ""
 }

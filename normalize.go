@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -128,40 +129,51 @@ func Normalize(c *Customer) (Normalization, error) {
 		n.Changes = append(n.Changes, Change{Path: "subdivision", What: "ISO 3166-2 code in upper case", From: c.Subdivision, To: up, op: opSubdivision})
 	}
 	country := strings.ToUpper(strings.TrimSpace(c.Country))
-	type seenAt struct{ index int }
-	seen := make(map[[2]string]seenAt, len(c.Channels))
+	values := make([]string, len(c.Channels)) // normalised, for finding repeats
 	for i, ch := range c.Channels {
-		path := fmt.Sprintf("channels[%d]", i)
-		v := normalizeChannel(&n, path, ch, country)
-		key := [2]string{string(ch.Kind), v}
-		if first, dup := seen[key]; dup {
-			n.Changes = append(n.Changes, Change{Path: path, What: fmt.Sprintf("repeats channels[%d]: removed", first.index), From: ch.Value, op: opChannelRemove, index: i})
-			if ch.Preferred && !c.Channels[first.index].Preferred {
-				n.Changes = append(n.Changes, Change{Path: fmt.Sprintf("channels[%d].preferred", first.index), What: "preferred, as the removed repeat was", From: "false", To: "true", op: opChannelPreferred, index: first.index})
+		v := normalizeChannel(&n, i, ch, country)
+		values[i] = v
+		first := firstRepeat(c.Channels[:i], values[:i], ch.Kind, v)
+		if first >= 0 {
+			n.Changes = append(n.Changes, Change{Path: channelPath(i, ""), What: "repeats " + channelPath(first, "") + ": removed", From: ch.Value, op: opChannelRemove, index: i})
+			if ch.Preferred && !c.Channels[first].Preferred {
+				n.Changes = append(n.Changes, Change{Path: channelPath(first, ".preferred"), What: "preferred, as the removed repeat was", From: "false", To: "true", op: opChannelPreferred, index: first})
 			}
 			continue
 		}
-		seen[key] = seenAt{i}
 		if v != ch.Value {
-			n.Changes = append(n.Changes, Change{Path: path + ".value", What: channelWhat(ch.Kind), From: ch.Value, To: v, op: opChannelValue, index: i})
+			n.Changes = append(n.Changes, Change{Path: channelPath(i, ".value"), What: channelWhat(ch.Kind), From: ch.Value, To: v, op: opChannelValue, index: i})
 		}
 	}
 	return n, nil
 }
 
+// firstRepeat returns the index of the first earlier channel of the same
+// kind and normalised value, or -1.
+func firstRepeat(chs []Channel, values []string, kind ChannelKind, v string) int {
+	for j := range chs {
+		if chs[j].Kind == kind && values[j] == v {
+			return j
+		}
+	}
+	return -1
+}
+
+func channelPath(i int, field string) string { return "channels[" + strconv.Itoa(i) + "]" + field }
+
 // normalizeChannel returns a channel's normalised value, or its value as it
 // is with a problem recorded.
-func normalizeChannel(n *Normalization, path string, ch Channel, country string) string {
+func normalizeChannel(n *Normalization, i int, ch Channel, country string) string {
 	v := strings.TrimSpace(ch.Value)
 	switch ch.Kind {
 	case ChannelPhone, ChannelMobile, ChannelWhatsApp:
 		p, err := NormalizePhone(v, country)
 		if err != nil {
-			n.Problems = append(n.Problems, &FieldError{Path: path + ".value", Msg: strings.TrimPrefix(err.Error(), "invalid phone number: ")})
+			n.Problems = append(n.Problems, &FieldError{Path: channelPath(i, ".value"), Msg: strings.TrimPrefix(err.Error(), "invalid phone number: ")})
 			return ch.Value
 		}
 		if ch.Kind == ChannelMobile && p.Type == PhoneFixedLine {
-			n.Notes = append(n.Notes, Note{Path: path + ".kind", Msg: "the number is a fixed line by its country's numbering plan; the channel says mobile"})
+			n.Notes = append(n.Notes, Note{Path: channelPath(i, ".kind"), Msg: "the number is a fixed line by its country's numbering plan; the channel says mobile"})
 		}
 		if p.Extension != "" {
 			return p.E164 + ";ext=" + p.Extension
@@ -170,7 +182,7 @@ func normalizeChannel(n *Normalization, path string, ch Channel, country string)
 	case ChannelEmail:
 		e, err := NormalizeEmail(v)
 		if err != nil {
-			n.Problems = append(n.Problems, &FieldError{Path: path + ".value", Msg: err.Error()})
+			n.Problems = append(n.Problems, &FieldError{Path: channelPath(i, ".value"), Msg: err.Error()})
 			return ch.Value
 		}
 		return e.Address

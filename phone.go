@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"sort"
 	"strconv"
@@ -302,8 +303,8 @@ func splitCallingCode(digits string, plus bool, home *phoneRegion) (int, string,
 	cc := int(home.cc)
 	if code := strconv.Itoa(cc); strings.HasPrefix(digits, code) {
 		rest, _ := nationalPrefix(digits[len(code):], home)
-		gen := home.compiled().desc[descGeneral]
-		if (!gen.MatchString(digits) && gen.MatchString(rest)) || home.lengthCheck(digits) == PhoneTooLong {
+		rx := home.compiled()
+		if (!rx.fullMatch(descGeneral, digits) && rx.fullMatch(descGeneral, rest)) || home.lengthCheck(digits) == PhoneTooLong {
 			return cc, rest, nil
 		}
 	}
@@ -346,17 +347,17 @@ func nationalPrefix(n string, meta *phoneRegion) (string, bool) {
 	if m == nil {
 		return n, false
 	}
-	gen := rx.desc[descGeneral]
-	viable := gen.MatchString(n)
+	gen := func(s string) bool { return rx.fullMatch(descGeneral, s) }
+	viable := gen(n)
 	groups := len(m)/2 - 1
 	if meta.npt == "" || m[groups*2] < 0 {
-		if viable && !gen.MatchString(n[m[1]:]) {
+		if viable && !gen(n[m[1]:]) {
 			return n, false
 		}
 		return n[m[1]:], true
 	}
 	t := string(rx.npp.ExpandString(nil, meta.npt, n, m)) + n[m[1]:]
-	if viable && !gen.MatchString(t) {
+	if viable && !gen(t) {
 		return n, false
 	}
 	return t, true
@@ -450,7 +451,7 @@ func (r *phoneRegion) matches(i int, nsn string) bool {
 	if d.lengths != "" && strings.IndexByte(d.lengths, byte(len(nsn))) < 0 {
 		return false
 	}
-	return r.compiled().desc[i].MatchString(nsn)
+	return r.compiled().fullMatch(i, nsn)
 }
 
 // lengthCheck is libphonenumber's test of a national number's length against
@@ -524,6 +525,17 @@ type phoneCode struct {
 type phoneRegexps struct {
 	idd, npp, lead *regexp.Regexp
 	desc           [descCount]*regexp.Regexp
+	// dfa[i] matches description i's pattern without backtracking; nil
+	// where the pattern could not be turned into one (desc[i] is used).
+	dfa [descCount]*digitDFA
+}
+
+// fullMatch reports whether nsn matches description i's pattern in full.
+func (rx *phoneRegexps) fullMatch(i int, nsn string) bool {
+	if d := rx.dfa[i]; d != nil {
+		return d.match(nsn)
+	}
+	return rx.desc[i].MatchString(nsn)
 }
 
 // phoneCompiled holds each region's patterns, compiled on first use.
@@ -547,6 +559,9 @@ func (r *phoneRegion) compiled() *phoneRegexps {
 		c.rx.lead = anchored(r.lead, "")
 		for j, d := range r.desc {
 			c.rx.desc[j] = anchored(d.pattern, "$")
+			if d.pattern != "" {
+				c.rx.dfa[j] = newDigitDFA(d.pattern)
+			}
 		}
 		if c.rx.desc[descGeneral] == nil {
 			c.rx.desc[descGeneral] = regexp.MustCompile(`^$`)
@@ -603,4 +618,129 @@ func mainRegionFor(cc int) *phoneRegion {
 func IsPhone(s, country string) bool {
 	_, err := NormalizePhone(s, country)
 	return err == nil
+}
+
+// digitDFA is a deterministic automaton over the digits 0–9 that accepts
+// exactly the strings a numbering-plan pattern matches in full. The
+// patterns are regular, over ten symbols and at most 17 characters long,
+// so a DFA is small and a match is one table lookup a digit, where the
+// regexp package backtracks through long alternations.
+type digitDFA struct {
+	next   [][10]int32 // -1: dead
+	accept []bool
+}
+
+// maxDFAStates bounds a DFA's size; a pattern needing more keeps its
+// regular expression.
+const maxDFAStates = 20000
+
+// match reports whether the DFA accepts s, a string of ASCII digits.
+func (d *digitDFA) match(s string) bool {
+	st := int32(0)
+	for i := 0; i < len(s); i++ {
+		c := s[i] - '0'
+		if c > 9 {
+			return false
+		}
+		if st = d.next[st][c]; st < 0 {
+			return false
+		}
+	}
+	return d.accept[st]
+}
+
+// newDigitDFA builds the DFA of pattern by subset construction over the
+// compiled program, or returns nil when the pattern uses anything but
+// digits, alternation and repetition, or needs too many states.
+func newDigitDFA(pattern string) *digitDFA {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	prog, err := syntax.Compile(re.Simplify())
+	if err != nil {
+		return nil
+	}
+	d := &digitDFA{}
+	ids := map[string]int32{}
+	var sets [][]uint32
+	add := func(set []uint32) int32 {
+		key := fmt.Sprint(set)
+		if id, ok := ids[key]; ok {
+			return id
+		}
+		id := int32(len(sets))
+		ids[key] = id
+		sets = append(sets, set)
+		d.next = append(d.next, [10]int32{})
+		d.accept = append(d.accept, false)
+		return id
+	}
+	start, ok := closure(prog, []uint32{uint32(prog.Start)})
+	if !ok {
+		return nil
+	}
+	add(start)
+	for st := 0; st < len(sets); st++ {
+		if len(sets) > maxDFAStates {
+			return nil
+		}
+		for c := range 10 {
+			var moved []uint32
+			for _, pc := range sets[st] {
+				in := &prog.Inst[pc]
+				if in.Op == syntax.InstMatch {
+					d.accept[st] = true
+					continue
+				}
+				if in.MatchRune(rune('0' + c)) {
+					moved = append(moved, in.Out)
+				}
+			}
+			if len(moved) == 0 {
+				d.next[st][c] = -1
+				continue
+			}
+			set, ok := closure(prog, moved)
+			if !ok {
+				return nil
+			}
+			d.next[st][c] = add(set)
+		}
+	}
+	return d
+}
+
+// closure returns the sorted rune-consuming and match instructions
+// reachable from pcs without consuming input; false for instructions the
+// DFA does not model (anchors, word boundaries).
+func closure(prog *syntax.Prog, pcs []uint32) ([]uint32, bool) {
+	seen := map[uint32]bool{}
+	var out []uint32
+	ok := true
+	var walk func(pc uint32)
+	walk = func(pc uint32) {
+		if seen[pc] {
+			return
+		}
+		seen[pc] = true
+		in := &prog.Inst[pc]
+		switch in.Op {
+		case syntax.InstAlt, syntax.InstAltMatch:
+			walk(in.Out)
+			walk(in.Arg)
+		case syntax.InstNop, syntax.InstCapture:
+			walk(in.Out)
+		case syntax.InstFail:
+		case syntax.InstEmptyWidth:
+			ok = false
+		default:
+			out = append(out, pc)
+		}
+	}
+	for _, pc := range pcs {
+		walk(pc)
+	}
+	slices.Sort(out)
+	return out, ok
 }
