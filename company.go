@@ -55,18 +55,18 @@ var companyAbbrev = strings.NewReplacer(
 )
 
 // companyTokens folds name and splits it into words: runs of letters and
-// digits, a run of CJK characters being one word.
+// digits, a run of CJK characters being one word. The words share one
+// allocation.
 func companyTokens(name string) []string {
 	if strings.ContainsAny(name, "㈱(（㍿㈲㈜") {
 		name = companyAbbrev.Replace(name)
 	}
-	var tokens []string
-	var b strings.Builder
-	cjk := false
-	flush := func() {
-		if b.Len() > 0 {
-			tokens = append(tokens, b.String())
-			b.Reset()
+	buf := make([]byte, 0, len(name)+8)
+	cjk, inWord := false, false
+	sep := func() {
+		if inWord {
+			buf = append(buf, ' ')
+			inWord = false
 		}
 	}
 	for _, r := range name {
@@ -76,24 +76,27 @@ func companyTokens(name string) []string {
 			// O'Brien, S.A., K.K.: joined, not split
 		case isCJK(r):
 			if !cjk {
-				flush()
+				sep()
 			}
-			cjk = true
-			b.WriteRune(r)
+			cjk, inWord = true, true
+			buf = utf8.AppendRune(buf, r)
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if cjk {
-				flush()
+				sep()
 			}
-			cjk = false
-			b.WriteRune(r)
+			cjk, inWord = false, true
+			buf = utf8.AppendRune(buf, r)
 		case unicode.Is(unicode.Mn, r):
 		default:
-			flush()
+			sep()
 			cjk = false
 		}
 	}
-	flush()
-	return tokens
+	folded := strings.TrimSuffix(string(buf), " ")
+	if folded == "" {
+		return nil
+	}
+	return strings.Split(folded, " ")
 }
 
 // foldRune folds width, case, Latin accents and traditional Chinese.
@@ -177,13 +180,22 @@ var latinForms = [][]string{
 var latinLeading = map[string]bool{"pt": true, "cv": true, "ooo": true, "оао": true, "ооо": true,
 	"зао": true, "пао": true, "ао": true, "the": true}
 
+// latinFormEnds holds the last word of every Latin legal form.
+var latinFormEnds = func() map[string]bool {
+	m := map[string]bool{}
+	for _, f := range latinForms {
+		m[f[len(f)-1]] = true
+	}
+	return m
+}()
+
 // stripLegalForms drops legal-form words and joining words ("and", "und").
 func stripLegalForms(tokens []string) []string {
 	tokens = slices.DeleteFunc(tokens, func(t string) bool { return t == "and" || t == "und" })
 	for len(tokens) > 0 && latinLeading[tokens[0]] {
 		tokens = tokens[1:]
 	}
-	for changed := true; changed && len(tokens) > 0; {
+	for changed := true; changed && len(tokens) > 0 && latinFormEnds[tokens[len(tokens)-1]]; {
 		changed = false
 		for _, f := range latinForms {
 			if len(f) <= len(tokens) && slices.Equal(tokens[len(tokens)-len(f):], f) {

@@ -76,6 +76,8 @@ type Profile struct {
 	phones  []string
 	emails  []string
 	domains []string
+	script  script   // of the name key
+	grams   []uint64 // the name key's bigrams, sorted
 }
 
 // feat is what scoring reads of a record: hashed keys, so that Duplicates
@@ -132,6 +134,7 @@ func (m *Matcher) Profile(c *strata.Customer) Profile {
 	p := Profile{ID: c.ID, Owner: c.Owner}
 	p.phones, p.emails, p.domains, p.freeMail = m.contacts(c)
 	p.feat = m.features(c, p.phones, p.emails, p.domains, p.freeMail)
+	p.script, p.grams = nameFeatures(p.name, nil)
 	return p
 }
 

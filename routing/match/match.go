@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/strata-go/strata"
@@ -176,19 +177,30 @@ func (m *Matcher) MatchProfiles(lead Profile, candidates []Profile) Result {
 	if m == nil {
 		return Result{Outcome: NoMatch}
 	}
-	res := Result{Outcome: NoMatch, Candidates: make([]Scored, 0, len(candidates))}
-	sc := scorer{m: m, detail: true}
+	scored := make([]Scored, 0, len(candidates))
+	sc := scorer{m: m, detail: true, sa: lead.script, ga: lead.grams, cached: true}
 	for i := range candidates {
 		c := &candidates[i]
 		if c.ID == lead.ID && c.ID != "" {
 			continue
 		}
+		sc.sb, sc.gb = c.script, c.grams
 		score, ev := sc.score(&lead.feat, &c.feat, &lead)
-		res.Candidates = append(res.Candidates, Scored{ID: c.ID, Owner: c.Owner, Score: score, Evidence: ev})
+		scored = append(scored, Scored{ID: c.ID, Owner: c.Owner, Score: score, Evidence: ev})
 	}
-	slices.SortFunc(res.Candidates, func(a, b Scored) int {
+	// Sort indexes, not 64-byte values: best first, ties by ID.
+	order := make([]int32, len(scored))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(x, y int32) int {
+		a, b := &scored[x], &scored[y]
 		return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.ID, b.ID))
 	})
+	res := Result{Outcome: NoMatch, Candidates: make([]Scored, len(scored))}
+	for i, j := range order {
+		res.Candidates[i] = scored[j]
+	}
 	if len(res.Candidates) == 0 {
 		return res
 	}
@@ -218,15 +230,24 @@ func (m *Matcher) MatchProfiles(lead Profile, candidates []Profile) Result {
 type scorer struct {
 	m      *Matcher
 	detail bool
+	// cached: sa, ga, sb, gb hold the names' scripts and bigrams (from
+	// profiles); otherwise they are computed into ga and gb.
+	cached bool
+	sa, sb script
 	ga, gb []uint64
 	ev     []Evidence
 	total  int
 }
 
-func (s *scorer) add(k Kind, p int, format string, args ...any) {
+// add counts evidence; with detail it records it, the detail being the
+// concatenation of parts.
+func (s *scorer) add(k Kind, p int, parts ...string) {
 	s.total += p
 	if s.detail {
-		s.ev = append(s.ev, Evidence{Kind: k, Points: p, Detail: fmt.Sprintf(format, args...)})
+		if s.ev == nil {
+			s.ev = make([]Evidence, 0, 6)
+		}
+		s.ev = append(s.ev, Evidence{Kind: k, Points: p, Detail: strings.Join(parts, "")})
 	}
 }
 
@@ -236,13 +257,13 @@ func (s *scorer) score(a, b *feat, da *Profile) (int, []Evidence) {
 	pts := &s.m.eff.Points
 	s.total, s.ev = 0, nil
 	if k, ok := commonKey(a.keys, b.keys, keyPhone); ok {
-		s.add(EvidencePhone, pts.Phone, "same phone %s", maskPhone(da.lookup(k)))
+		s.add(EvidencePhone, pts.Phone, "same phone ", maskPhone(da.lookup(k)))
 	}
 	if k, ok := commonKey(a.keys, b.keys, keyEmail); ok {
-		s.add(EvidenceEmail, pts.Email, "same mailbox %s", maskEmail(da.lookup(k)))
+		s.add(EvidenceEmail, pts.Email, "same mailbox ", maskEmail(da.lookup(k)))
 	}
 	if k, ok := commonKey(a.keys, b.keys, keyDomain); ok {
-		s.add(EvidenceDomain, pts.Domain, "same company domain %s", cmp.Or(da.lookup(k), "(in both records)"))
+		s.add(EvidenceDomain, pts.Domain, "same company domain ", cmp.Or(da.lookup(k), "(in both records)"))
 	} else if a.domains && b.domains {
 		s.add(EvidenceNotDomain, -pts.NotDomain, "company domains, none in common")
 	}
@@ -252,7 +273,7 @@ func (s *scorer) score(a, b *feat, da *Profile) (int, []Evidence) {
 	s.scoreNames(a, b)
 	if a.country != [2]byte{} && b.country != [2]byte{} {
 		if a.country == b.country {
-			s.add(EvidenceCountry, pts.Country, "same country %s", countryString(a.country))
+			s.add(EvidenceCountry, pts.Country, "same country ", countryString(a.country))
 			switch {
 			case a.city == 0 || b.city == 0:
 			case a.city == b.city:
@@ -261,7 +282,7 @@ func (s *scorer) score(a, b *feat, da *Profile) (int, []Evidence) {
 				s.add(EvidenceNotCity, -pts.NotCity, "different cities")
 			}
 		} else {
-			s.add(EvidenceNotCountry, -pts.NotCountry, "different countries %s and %s", countryString(a.country), countryString(b.country))
+			s.add(EvidenceNotCountry, -pts.NotCountry, "different countries ", countryString(a.country), " and ", countryString(b.country))
 		}
 	}
 	return min(100, max(0, s.total)), s.ev
@@ -272,9 +293,11 @@ func (s *scorer) scoreNames(a, b *feat) {
 		return
 	}
 	pts := &s.m.eff.Points
-	var sa, sb script
-	sa, s.ga = nameFeatures(a.name, s.ga)
-	sb, s.gb = nameFeatures(b.name, s.gb)
+	if !s.cached {
+		s.sa, s.ga = nameFeatures(a.name, s.ga)
+		s.sb, s.gb = nameFeatures(b.name, s.gb)
+	}
+	sa, sb := s.sa, s.sb
 	switch {
 	case sa != sb && sa != scriptOther && sb != scriptOther:
 		s.add(EvidenceScripts, 0, "names in different scripts: not compared")
@@ -284,14 +307,17 @@ func (s *scorer) scoreNames(a, b *feat) {
 		sim := dice(s.ga, s.gb)
 		switch {
 		case sim >= 0.5:
-			s.add(EvidenceSimilar, int(math.Round(float64(pts.Similar)*sim)), "similar company names (%.2f)", sim)
+			s.add(EvidenceSimilar, int(math.Round(float64(pts.Similar)*sim)), "similar company names (", two(sim), ")")
 		case sim < 0.25:
-			s.add(EvidenceUnlike, -pts.NotName, "unlike company names (%.2f)", sim)
+			s.add(EvidenceUnlike, -pts.NotName, "unlike company names (", two(sim), ")")
 		default:
-			s.add(evidenceNone, 0, "company names somewhat alike (%.2f)", sim)
+			s.add(evidenceNone, 0, "company names somewhat alike (", two(sim), ")")
 		}
 	}
 }
+
+// two formats a similarity with two decimals.
+func two(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) }
 
 // commonKey returns the first key of the given kind two sorted key lists
 // share.
