@@ -80,24 +80,27 @@ func (p Phone) National() string {
 	return p.E164[1+len(cc):]
 }
 
-// Masked returns the number with its middle digits hidden: the calling
-// code, the first three and the last four digits of the national number
-// ("+86 138****5678"); numbers of seven digits or fewer keep only their
-// last two.
+// Masked returns the number with its middle digits hidden, so that at
+// least four and at least half of the national digits are hidden: the
+// calling code, then the first three and last four digits of a national
+// number of eleven digits or more ("+86 138****5678"), the first and last
+// two of one of eight to ten ("+49 30****56"), the last two of a shorter one.
 func (p Phone) Masked() string {
 	if p.E164 == "" {
 		return ""
 	}
 	nsn := p.National()
-	keepHead, keepTail := 3, 4
-	if len(nsn) <= 7 {
-		keepHead, keepTail = 0, 2
+	head, tail := 0, 2
+	switch {
+	case len(nsn) >= 11:
+		head, tail = 3, 4
+	case len(nsn) >= 8:
+		head = 2
+	case len(nsn) < 6:
+		tail = 0
 	}
-	if len(nsn) <= keepHead+keepTail {
-		keepHead, keepTail = 0, min(2, len(nsn)/2)
-	}
-	return fmt.Sprintf("+%d %s%s%s", p.CallingCode, nsn[:keepHead],
-		strings.Repeat("*", len(nsn)-keepHead-keepTail), nsn[len(nsn)-keepTail:])
+	return fmt.Sprintf("+%d %s%s%s", p.CallingCode, nsn[:head],
+		strings.Repeat("*", len(nsn)-head-tail), nsn[len(nsn)-tail:])
 }
 
 // String implements fmt.Stringer with the masked number, so %v never shows

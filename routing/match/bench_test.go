@@ -67,7 +67,7 @@ func syntheticBook(n int) iter.Seq[strata.Customer] {
 			if j%7 == 3 {
 				company = j / 2
 			}
-			c := synth.NewCompany(rand.New(rand.NewPCG(1, uint64(company))), company)
+			c := synth.BookCompany(rand.New(rand.NewPCG(1, uint64(company))), company)
 			rec := synth.Record(rand.New(rand.NewPCG(2, uint64(j))), c, fmt.Sprintf("C-%07d", j), false)
 			if !yield(rec) {
 				return

@@ -79,15 +79,18 @@ func (m *Matcher) Duplicates(ctx context.Context, book iter.Seq[strata.Customer]
 	if err != nil {
 		return Report{}, err
 	}
-	rep := Report{Records: len(recs)}
+	rep := Report{Records: recs.len()}
+	if rep.Records >= 1<<idxBits {
+		return Report{}, errors.New("match: Duplicates reads at most 268,435,455 records")
+	}
 	entries := blockEntries(recs)
 	rep.Keys = len(entries)
-	uf := newUnionFind(len(recs))
+	uf := newUnionFind(recs.len())
 	var links []link
 	sc := scorer{m: m}
 	for start := 0; start < len(entries); {
 		end := start + 1
-		for end < len(entries) && entries[end].h == entries[start].h {
+		for end < len(entries) && entries[end]>>idxBits == entries[start]>>idxBits {
 			end++
 		}
 		if end-start > m.eff.MaxBlock {
@@ -98,12 +101,12 @@ func (m *Matcher) Duplicates(ctx context.Context, book iter.Seq[strata.Customer]
 				return Report{}, ctx.Err()
 			}
 			for j := i + 1; j < end && j <= i+m.eff.MaxBlock; j++ {
-				a, b := entries[i].i, entries[j].i
+				a, b := int32(entries[i]&idxMask), int32(entries[j]&idxMask)
 				if uf.find(a) == uf.find(b) {
 					continue
 				}
 				rep.Compared++
-				if score, _ := sc.score(&recs[a].f, &recs[b].f, nil); score >= m.eff.Match {
+				if score, _ := sc.score(&recs.at(a).f, &recs.at(b).f, nil); score >= m.eff.Match {
 					uf.union(a, b)
 					links = append(links, link{a, b, score})
 				}
@@ -120,9 +123,25 @@ type link struct {
 	score int
 }
 
+// batchSize is how many records readBook profiles at a time; a power of
+// two, so that book.at finds a record with a shift and a mask.
+const batchSize = 2048
+
+// book holds the compact profiles in the batches they were built in, so
+// that no step copies them all.
+type book [][]drec
+
+func (b book) at(i int32) *drec { return &b[i/batchSize][i%batchSize] }
+
+func (b book) len() int {
+	if len(b) == 0 {
+		return 0
+	}
+	return (len(b)-1)*batchSize + len(b[len(b)-1])
+}
+
 // readBook builds the compact profiles, a batch at a time on every CPU.
-func (m *Matcher) readBook(ctx context.Context, book iter.Seq[strata.Customer]) ([]drec, error) {
-	const batchSize = 2048
+func (m *Matcher) readBook(ctx context.Context, seq iter.Seq[strata.Customer]) (book, error) {
 	workers := max(1, runtime.GOMAXPROCS(0))
 	type batch struct {
 		in  []strata.Customer
@@ -143,7 +162,7 @@ func (m *Matcher) readBook(ctx context.Context, book iter.Seq[strata.Customer]) 
 	var batches []*batch
 	cur := &batch{in: make([]strata.Customer, 0, batchSize)}
 	var err error
-	for c := range book {
+	for c := range seq {
 		cur.in = append(cur.in, c)
 		if len(cur.in) == batchSize {
 			if err = ctx.Err(); err != nil {
@@ -165,14 +184,9 @@ func (m *Matcher) readBook(ctx context.Context, book iter.Seq[strata.Customer]) 
 	if err != nil {
 		return nil, err
 	}
-	n := 0
-	for _, b := range batches {
-		n += len(b.out)
-	}
-	recs := make([]drec, 0, n)
+	recs := make(book, len(batches))
 	for i, b := range batches {
-		recs = append(recs, b.out...)
-		batches[i] = nil
+		recs[i] = b.out
 	}
 	return recs, nil
 }
@@ -212,34 +226,57 @@ func consentSig(c *strata.Customer) uint64 {
 	return hash64(b.String())
 }
 
-type entry struct {
-	h uint64
-	i int32
+// nameHash hashes a record's country and name key without building the
+// string.
+func nameHash(f *feat) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range []byte{f.country[0], f.country[1], '|'} {
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	for i := 0; i < len(f.name); i++ {
+		h ^= uint64(f.name[i])
+		h *= 1099511628211
+	}
+	return h
 }
+
+// An entry is one blocking key of one record, packed into a word: the
+// key's hash in the high bits, the record's index in the low idxBits, so
+// that sorting the words groups records by key, in book order. The 36 bits
+// of hash left can put two keys in one block by chance, which costs a
+// comparison and changes no verdict: pairs are scored on full hashes.
+const (
+	idxBits = 28
+	idxMask = 1<<idxBits - 1
+)
 
 // blockEntries lists every record's blocking keys, sorted by key then by
 // book order.
-func blockEntries(recs []drec) []entry {
+func blockEntries(recs book) []uint64 {
 	n := 0
-	for i := range recs {
-		n += len(recs[i].f.keys) + 1
-	}
-	out := make([]entry, 0, n)
-	for i := range recs {
-		for _, k := range recs[i].f.keys {
-			out = append(out, entry{k, int32(i)})
+	for _, chunk := range recs {
+		for i := range chunk {
+			n += len(chunk[i].f.keys) + 1
 		}
-		if f := &recs[i].f; f.name != "" {
+	}
+	out := make([]uint64, 0, n)
+	for i := range int32(recs.len()) {
+		f := &recs.at(i).f
+		for _, k := range f.keys {
+			out = append(out, k&^idxMask|uint64(i))
+		}
+		if f.name != "" {
 			// the name key within its country; top bits 00: no other kind
-			out = append(out, entry{hash64(countryString(f.country)+"|"+f.name) &^ keyMask, int32(i)})
+			out = append(out, nameHash(f)&^keyMask&^idxMask|uint64(i))
 		}
 	}
-	slices.SortFunc(out, func(a, b entry) int { return cmp.Or(cmp.Compare(a.h, b.h), cmp.Compare(a.i, b.i)) })
+	slices.Sort(out)
 	return out
 }
 
 // clusters gathers the joined records, with their links and flags.
-func (m *Matcher) clusters(recs []drec, uf *unionFind, links []link) []Cluster {
+func (m *Matcher) clusters(recs book, uf *unionFind, links []link) []Cluster {
 	byRoot := map[int32]*Cluster{}
 	members := map[int32][]int32{}
 	for _, l := range links {
@@ -249,12 +286,12 @@ func (m *Matcher) clusters(recs []drec, uf *unionFind, links []link) []Cluster {
 			c = &Cluster{}
 			byRoot[r] = c
 		}
-		a, b := recs[l.a].id, recs[l.b].id
+		a, b := recs.at(l.a).id, recs.at(l.b).id
 		if b < a {
 			a, b = b, a
 		}
 		sc := scorer{m: m, detail: true}
-		_, ev := sc.score(&recs[l.a].f, &recs[l.b].f, nil)
+		_, ev := sc.score(&recs.at(l.a).f, &recs.at(l.b).f, nil)
 		var kinds []Kind
 		for _, e := range ev {
 			if e.Points > 0 {
@@ -263,21 +300,22 @@ func (m *Matcher) clusters(recs []drec, uf *unionFind, links []link) []Cluster {
 		}
 		c.Links = append(c.Links, Link{A: a, B: b, Score: l.score, Evidence: kinds})
 	}
-	for i := range recs {
-		r := uf.find(int32(i))
+	for i := range int32(recs.len()) {
+		r := uf.find(i)
 		if byRoot[r] != nil {
-			members[r] = append(members[r], int32(i))
+			members[r] = append(members[r], i)
 		}
 	}
 	out := make([]Cluster, 0, len(byRoot))
 	for r, c := range byRoot {
-		sig := recs[members[r][0]].consent
+		sig := recs.at(members[r][0]).consent
 		for _, i := range members[r] {
-			c.IDs = append(c.IDs, recs[i].id)
-			if recs[i].hold {
-				c.Holds = append(c.Holds, recs[i].id)
+			d := recs.at(i)
+			c.IDs = append(c.IDs, d.id)
+			if d.hold {
+				c.Holds = append(c.Holds, d.id)
 			}
-			c.ConsentDiffers = c.ConsentDiffers || recs[i].consent != sig
+			c.ConsentDiffers = c.ConsentDiffers || d.consent != sig
 		}
 		slices.Sort(c.IDs)
 		slices.Sort(c.Holds)

@@ -300,3 +300,41 @@ func lookAlike(r *rand.Rand, c Company, serial int) Company {
 		return d
 	}
 }
+
+// syllables spell the unique brands of BookCompany.
+var syllables = [40][2]string{
+	{"安", "an"}, {"宝", "bao"}, {"昌", "chang"}, {"达", "da"}, {"东", "dong"}, {"丰", "feng"}, {"福", "fu"}, {"光", "guang"},
+	{"海", "hai"}, {"恒", "heng"}, {"宏", "hong"}, {"华", "hua"}, {"汇", "hui"}, {"佳", "jia"}, {"金", "jin"}, {"凯", "kai"},
+	{"康", "kang"}, {"立", "li"}, {"联", "lian"}, {"龙", "long"}, {"美", "mei"}, {"明", "ming"}, {"鹏", "peng"}, {"荣", "rong"},
+	{"瑞", "rui"}, {"胜", "sheng"}, {"盛", "sheng"}, {"泰", "tai"}, {"天", "tian"}, {"通", "tong"}, {"伟", "wei"}, {"祥", "xiang"},
+	{"新", "xin"}, {"鑫", "xin"}, {"兴", "xing"}, {"业", "ye"}, {"益", "yi"}, {"永", "yong"}, {"源", "yuan"}, {"卓", "zhuo"},
+}
+
+// BookCompany is NewCompany with a brand of four syllables spelt from
+// serial, so that the companies of a synthetic book of up to 2.56 million
+// have distinct names, as companies registered in one place do.
+func BookCompany(r *rand.Rand, serial int) Company {
+	c := NewCompany(r, serial)
+	var zh, en strings.Builder
+	n := serial
+	for i := range 4 {
+		s := syllables[n%40]
+		n /= 40
+		zh.WriteString(s[0])
+		if i == 0 {
+			en.WriteString(strings.ToUpper(s[1][:1]) + s[1][1:])
+		} else {
+			en.WriteString(s[1])
+		}
+	}
+	if c.Country == "CN" {
+		// city (2 characters) + brand (2) + …: put the unique brand in.
+		c.NameLocal = c.NameLocal[:len("深圳")] + zh.String() + c.NameLocal[len("深圳华信"):]
+		words := strings.SplitN(c.NameEN, " ", 3)
+		c.NameEN = words[0] + " " + en.String() + " " + words[2]
+		return c
+	}
+	c.NameLocal = en.String() + " " + c.NameLocal
+	c.NameEN = c.NameLocal
+	return c
+}

@@ -1,0 +1,136 @@
+package match_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/strata-go/strata"
+	"github.com/strata-go/strata/routing"
+	"github.com/strata-go/strata/routing/match"
+)
+
+func exampleBook() []strata.Customer {
+	return []strata.Customer{
+		{ID: "C-100", Name: "深圳华信电子有限公司", Country: "CN", City: "Shenzhen", Owner: "wang",
+			Channels: []strata.Channel{{Kind: strata.ChannelPhone, Value: "+8675588881234"}},
+			Attrs:    map[string]any{"website": "huaxin-elec.com"}},
+		{ID: "C-101", Name: "深圳华信科技有限公司", Country: "CN", City: "Shenzhen", Owner: "zhao"},
+	}
+}
+
+func ExampleMatcher_Match() {
+	m, _ := match.New(match.StarterConfig())
+	lead := strata.Customer{ID: "L-1", Name: "Shenzhen Huaxin Electronics Co., Ltd.", Country: "CN", City: "Shenzhen",
+		Channels: []strata.Channel{{Kind: strata.ChannelPhone, Value: "+86 755 8888 1234"}}}
+	res, _ := m.Match(&lead, exampleBook())
+	fmt.Println(res.Why())
+	// Output:
+	// match: C-100 (score 75)
+	//   C-100 75: [+60 same phone +86 755****1234] [+0 names in different scripts: not compared] [+10 same country CN] [+5 same city]
+	//   C-101 15: [+0 names in different scripts: not compared] [+10 same country CN] [+5 same city]
+}
+
+func ExampleMatcher_Keys() {
+	m, _ := match.New(match.StarterConfig())
+	lead := strata.Customer{ID: "L-3", Name: "Huaxin Electronics", Country: "CN", Channels: []strata.Channel{
+		{Kind: strata.ChannelEmail, Value: "Purchasing@Huaxin-Elec.com"},
+		{Kind: strata.ChannelEmail, Value: "hx.buyer@gmail.com"}, // a free-mail domain is no company key
+		{Kind: strata.ChannelMobile, Value: "139 2222 3333"},
+	}}
+	for _, k := range m.Keys(&lead).All() {
+		fmt.Println(k) // personal data: for the host's index, not for logs
+	}
+	fmt.Println(m.Keys(&lead)) // %v says only how many
+	// Output:
+	// phone:+8613922223333
+	// email:hxbuyer@gmail.com
+	// email:purchasing@huaxin-elec.com
+	// domain:huaxin-elec.com
+	// name:CN|electronics huaxin
+	// 1 phones, 2 emails, 1 domains, name true
+}
+
+func ExampleMatcher_Duplicates() {
+	m, _ := match.New(match.StarterConfig())
+	book := append(exampleBook(),
+		strata.Customer{ID: "C-200", Name: "Shenzhen Huaxin Electronics", Country: "CN",
+			Channels: []strata.Channel{{Kind: strata.ChannelPhone, Value: "0755 8888 1234"}}},
+		strata.Customer{ID: "C-201", Country: "CN", Tags: []string{"legal_hold"},
+			Channels: []strata.Channel{{Kind: strata.ChannelEmail, Value: "sales@huaxin-elec.com"}}},
+	)
+	rep, _ := m.Duplicates(context.Background(), slices.Values(book))
+	for _, c := range rep.Clusters {
+		fmt.Println(c.IDs, "held:", c.Holds)
+		for _, l := range c.Links {
+			fmt.Println(" ", l.A, l.B, l.Score, l.Evidence)
+		}
+	}
+	fmt.Println(rep.Records, "records,", rep.Compared, "pairs scored")
+	// Output:
+	// [C-100 C-200 C-201] held: [C-201]
+	//   C-100 C-200 70 [phone country]
+	//   C-100 C-201 70 [domain country]
+	// 4 records, 2 pairs scored
+}
+
+func ExampleMatcher_Merge() {
+	m, _ := match.New(match.StarterConfig())
+	a := strata.Customer{ID: "C-100", Name: "深圳华信电子有限公司", Country: "CN", City: "Shenzhen", Owner: "wang", Orders: 12,
+		UpdatedAt: time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC)}
+	b := strata.Customer{ID: "C-200", Name: "深圳华信电子有限公司", Country: "CN", Subdivision: "CN-GD", Owner: "li",
+		UpdatedAt: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)}
+	p, _ := m.Merge([]strata.Customer{a, b})
+	fmt.Println("survivor:", p.Survivor, "absorbed:", p.Absorbed, "blocked:", p.Blocked)
+	fmt.Println(p.Merged.Subdivision, p.Merged.City, p.Merged.Owner)
+	for _, c := range p.Conflicts {
+		fmt.Println(c.Kind, c.IDs, c.Msg)
+	}
+	// Output:
+	// survivor: C-100 absorbed: [C-200] blocked: false
+	// CN-GD Shenzhen li
+	// owner [C-100 C-200] different owners: one customer, one owner; the proposal keeps the most recent record's
+}
+
+func ExampleMatcher_Route() {
+	r, _ := routing.New(routing.Config{
+		Home:        "CN",
+		Agents:      []routing.Agent{{ID: "wang", Capacity: 10, Country: "CN"}, {ID: "zhao", Capacity: 10, Country: "CN"}},
+		Pools:       []routing.Pool{{Name: "china", Members: []string{"zhao", "wang"}, Strategy: routing.RoundRobin, Sticky: true}},
+		DefaultPool: "china",
+	}, routing.NewMemoryStore())
+	m, _ := match.New(match.StarterConfig())
+	lead := strata.Customer{ID: "L-1", Name: "Shenzhen Huaxin Electronics Co., Ltd.", Country: "CN",
+		Channels: []strata.Channel{{Kind: strata.ChannelPhone, Value: "+86 755 8888 1234"}}}
+	d, _ := m.Route(context.Background(), r, routing.Request{Customer: lead, Lead: routing.Lead{ID: "L-1"},
+		Now: time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)}, exampleBook())
+	fmt.Println(d.Outcome, d.Agent, d.Sticky, d.Match.Customer)
+	// Output:
+	// assigned wang true C-100
+}
+
+func ExampleParseConfig() {
+	cfg, err := match.ParseConfig([]byte(`
+match: 60
+review: 35
+on_possible: route
+free_mail: [example-isp.cn]
+`))
+	if err != nil {
+		panic(err)
+	}
+	m, err := match.New(cfg)
+	fmt.Println(m != nil, err)
+	_, err = match.ParseConfig([]byte("match: 60\nreview: 35\nmax_blok: 10\n"))
+	fmt.Println(err)
+	// Output:
+	// true <nil>
+	// 3:1: max_blok: unknown field (did you mean "max_block"?)
+}
+
+func ExampleFreeMailDomains() {
+	fmt.Println(len(match.FreeMailDomains()) > 40, slices.Contains(match.FreeMailDomains(), "qq.com"))
+	// Output:
+	// true true
+}
