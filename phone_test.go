@@ -148,3 +148,30 @@ func TestPhoneExtensionAndMask(t *testing.T) {
 	assert.True(t, strata.IsPhone("138 0013 5678", "CN"))
 	assert.False(t, strata.IsPhone("138 0013 5678", ""))
 }
+
+// TestNormalizePhoneConcurrent: the first numbers of many countries read
+// at once, each country's patterns compiled once (run with -race).
+func TestNormalizePhoneConcurrent(t *testing.T) {
+	numbers := []string{"+8613123456789", "+819012345678", "+4915123456789", "+33612345678", "+12015550123",
+		"+5511961234567", "+61412345678", "+27711234567", "+971501234567", "+905012345678"}
+	done := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			for i := range numbers {
+				n := numbers[(i+g)%len(numbers)]
+				p, err := strata.NormalizePhone(n, "")
+				if err == nil && p.E164 != n {
+					err = fmt.Errorf("%s became %s", n, p.E164)
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 8 {
+		require.NoError(t, <-done)
+	}
+}

@@ -106,3 +106,24 @@ func TestFreeMailNeverMatchesACompany(t *testing.T) {
 		})
 	}
 }
+
+// TestMatchConcurrent: one Matcher serves many goroutines (run with -race)
+// and gives each the same answer.
+func TestMatchConcurrent(t *testing.T) {
+	m := newMatcher(t)
+	book := huaxinBook()
+	lead := strata.Customer{ID: "L", Name: "Shenzhen Huaxin Electronics", Country: "CN",
+		Channels: []strata.Channel{ch(strata.ChannelEmail, "x@huaxin-elec.com")}}
+	want, err := m.Match(&lead, book)
+	require.NoError(t, err)
+	done := make(chan match.Result, 8)
+	for range 8 {
+		go func() {
+			res, _ := m.Match(&lead, book)
+			done <- res
+		}()
+	}
+	for range 8 {
+		assert.Equal(t, want, <-done)
+	}
+}
