@@ -7,13 +7,13 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
-	"golang.org/x/net/publicsuffix"
 )
 
 // ErrInvalidEmail is the condition every error of NormalizeEmail matches.
 var ErrInvalidEmail = errors.New("invalid email address")
 
-// ErrInvalidDomain is the condition every error of RegistrableDomain matches.
+// ErrInvalidDomain is the condition every error of NormalizeHost (and of
+// match.RegistrableDomain) matches.
 var ErrInvalidDomain = errors.New("invalid domain")
 
 // Email is an email address normalised for storing and for comparing.
@@ -167,15 +167,15 @@ func isLowerASCIIHost(s string) bool {
 	return true
 }
 
-// RegistrableDomain returns the domain an organisation registers, by the
-// Public Suffix List (the snapshot in golang.org/x/net/publicsuffix): for
-// "https://www.Huaxin-Elec.com/contact", "sales.huaxin-elec.com.cn" or an
-// email address's domain it returns "huaxin-elec.com" and
-// "huaxin-elec.com.cn". It accepts a bare host, a URL or an email address,
-// and returns the ASCII (punycode) form. A public suffix itself ("com.cn",
-// "github.io"), an IP address or a single label is an error matching
-// ErrInvalidDomain.
-func RegistrableDomain(s string) (string, error) {
+// NormalizeHost returns the host name in a bare host, a URL or an email
+// address, in lower-case ASCII (punycode for internationalised names):
+// "https://www.Huaxin-Elec.com/contact" gives "www.huaxin-elec.com",
+// "li@例子.中国" gives "xn--fsqu00a.xn--fiqs8s". It needs at least two
+// labels; an IP address is an error. Errors match ErrInvalidDomain and never
+// quote the input. (match.RegistrableDomain takes it to the domain an
+// organisation registers, by the Public Suffix List; that list lives in
+// package match so that programs that do not match records do not link it.)
+func NormalizeHost(s string) (string, error) {
 	host := strings.TrimSpace(s)
 	if i := strings.Index(host, "://"); i >= 0 {
 		host = host[i+3:]
@@ -196,11 +196,7 @@ func RegistrableDomain(s string) (string, error) {
 	if err != nil {
 		return "", domainErr(err.Error())
 	}
-	reg, err := publicsuffix.EffectiveTLDPlusOne(ascii)
-	if err != nil {
-		return "", domainErr("is a public suffix, not a registrable domain")
-	}
-	return reg, nil
+	return ascii, nil
 }
 
 func domainErr(msg string) error { return &domainError{msg} }

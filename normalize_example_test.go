@@ -40,14 +40,13 @@ func ExampleNormalizeEmail() {
 	// w***@googlemail.com
 }
 
-func ExampleRegistrableDomain() {
-	for _, s := range []string{"https://www.Huaxin-Elec.com/contact", "sales.huaxin-elec.com.cn", "li@例子.中国"} {
-		d, _ := strata.RegistrableDomain(s)
-		fmt.Println(d)
+func ExampleNormalizeHost() {
+	for _, s := range []string{"https://www.Huaxin-Elec.com/contact", "li@例子.中国"} {
+		h, _ := strata.NormalizeHost(s)
+		fmt.Println(h)
 	}
 	// Output:
-	// huaxin-elec.com
-	// huaxin-elec.com.cn
+	// www.huaxin-elec.com
 	// xn--fsqu00a.xn--fiqs8s
 }
 
@@ -105,6 +104,5 @@ func ExampleSources() {
 	// Output:
 	// ISO 3166, ISO 4217 and BCP 47 code tables — Unicode License v3
 	// telephone numbering plans — Apache-2.0
-	// public suffix list — MPL-2.0
 	// traditional to simplified Chinese characters — Apache-2.0
 }

@@ -42,18 +42,18 @@ func FuzzNormalizeEmail(f *testing.F) {
 	})
 }
 
-func FuzzRegistrableDomain(f *testing.F) {
+func FuzzNormalizeHost(f *testing.F) {
 	for _, s := range []string{"https://www.Huaxin-Elec.com/x", "例子.中国", "a.b.c.co.uk", "com.cn", "[::1]", "x@y.cn:80"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		d, err := strata.RegistrableDomain(s)
+		h, err := strata.NormalizeHost(s)
 		if err != nil {
 			return
 		}
-		again, err := strata.RegistrableDomain(d)
-		if err != nil || again != d {
-			t.Fatalf("RegistrableDomain(%q) = %q, then %q, %v", s, d, again, err)
+		again, err := strata.NormalizeHost(h)
+		if err != nil || again != h {
+			t.Fatalf("NormalizeHost(%q) = %q, then %q, %v", s, h, again, err)
 		}
 	})
 }

@@ -147,7 +147,7 @@ func (c *Config) check() []error {
 		}
 	}
 	for i, d := range c.FreeMail {
-		if reg, err := strata.RegistrableDomain(d); err != nil || reg != strings.ToLower(strings.TrimSpace(d)) {
+		if reg, err := RegistrableDomain(d); err != nil || reg != strings.ToLower(strings.TrimSpace(d)) {
 			bad(fmt.Sprintf("free_mail[%d]", i), "%q is not a registrable domain", d)
 		}
 	}

@@ -153,7 +153,7 @@ func (m *Matcher) contacts(c *strata.Customer) (phones, emails, domains []string
 				continue
 			}
 			emails = appendUnique(emails, e.Key)
-			d, err := strata.RegistrableDomain(e.Domain)
+			d, err := RegistrableDomain(e.Domain)
 			switch {
 			case err != nil:
 			case m.isFreeMailReg(d):
@@ -234,7 +234,7 @@ func e164(v, country string) string {
 // companyDomain returns the registrable domain of s when it is not a
 // free-mail provider's, else "".
 func (m *Matcher) companyDomain(s string) string {
-	d, err := strata.RegistrableDomain(s)
+	d, err := RegistrableDomain(s)
 	if err != nil || m.isFreeMailReg(d) {
 		return ""
 	}
