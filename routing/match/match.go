@@ -157,6 +157,12 @@ func (r Result) Why() string {
 // records the host fetched by the lead's Keys; their order does not
 // matter (ties are broken by ID), and a candidate with the lead's own ID is
 // skipped. A nil lead is an error.
+//
+// Match prepares a Profile of every candidate, which is most of its cost
+// (a few microseconds a record: phone numbers, addresses and the name key
+// are normalised); a host that matches many leads against the same
+// records keeps their profiles and calls MatchProfiles, which scores 50
+// candidates in about 30 µs.
 func (m *Matcher) Match(lead *strata.Customer, candidates []strata.Customer) (Result, error) {
 	if m == nil {
 		return Result{}, errors.New("match: nil Matcher")
