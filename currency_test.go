@@ -67,5 +67,5 @@ func TestSources(t *testing.T) {
 		assert.NotEmpty(t, s.License, s.Table)
 		assert.False(t, s.Checked.IsZero(), s.Table)
 	}
-	assert.Len(t, strata.Sources(), 6)
+	assert.Len(t, strata.Sources(), 8) // 6 code tables, the numbering plans, the OpenCC table
 }

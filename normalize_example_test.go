@@ -96,13 +96,3 @@ func ExamplePhone_Masked() {
 	// Output:
 	// +86 755****1234 fixed_line
 }
-
-func ExampleSources() {
-	for _, s := range strata.Sources() {
-		fmt.Println(s.Table, "—", s.License)
-	}
-	// Output:
-	// ISO 3166, ISO 4217 and BCP 47 code tables — Unicode License v3
-	// telephone numbering plans — Apache-2.0
-	// traditional to simplified Chinese characters — Apache-2.0
-}

@@ -175,3 +175,13 @@ func TestNormalizePhoneConcurrent(t *testing.T) {
 		require.NoError(t, <-done)
 	}
 }
+
+func TestSourcesNameTheNewTables(t *testing.T) {
+	var tables []string
+	for _, s := range strata.Sources() {
+		tables = append(tables, s.Table)
+		assert.NotEmpty(t, s.License, s.Table)
+	}
+	assert.Contains(t, tables, "telephone numbering plans")
+	assert.Contains(t, tables, "traditional to simplified Chinese characters")
+}
