@@ -1,27 +1,27 @@
-package routingtest_test
+package sim_test
 
 import (
 	"context"
 	"fmt"
 
 	"github.com/strata-go/strata/routing"
-	"github.com/strata-go/strata/routing/routingtest"
+	"github.com/strata-go/strata/routing/sim"
 )
 
 // A week of 200 leads a day on three reps: round robin against least
 // loaded, on the same seed.
-func ExampleSimulate() {
+func ExampleRun() {
 	cfg := simConfig(7, 200)
-	var reports []routingtest.Report
+	var reports []sim.Report
 	for _, s := range []routing.Strategy{routing.RoundRobin, routing.LeastLoaded} {
 		cfg.Name = string(s)
-		rep, err := routingtest.Simulate(context.Background(), simTeam(3, s), cfg)
+		rep, err := sim.Run(context.Background(), simTeam(3, s), cfg)
 		if err != nil {
 			panic(err)
 		}
 		reports = append(reports, rep)
 	}
-	fmt.Print(routingtest.Compare(reports...))
+	fmt.Print(sim.Compare(reports...))
 	// Output:
 	// round_robin     least_loaded
 	// leads                              1400             1400
