@@ -17,7 +17,7 @@ func benchConfig(n, pools int) routing.Config {
 	countries := []string{"CN", "US", "DE", "FR", "BR", "JP", "VN", "TH", "AE", "MX", "GB", "IT", "ES", "NL", "PL", "SA", "IN", "ID", "KR", "AU"}
 	cfg := routing.Config{Home: "CN", DefaultPool: "p00"}
 	for i := range n {
-		cfg.Agents = append(cfg.Agents, routing.Agent{ID: fmt.Sprintf("a%05d", i), Capacity: 1 << 30,
+		cfg.Agents = append(cfg.Agents, routing.Agent{ID: fmt.Sprintf("a%05d", i), Capacity: routing.MaxCapacity,
 			Languages: []string{"en"}, Regions: []string{countries[i%pools%len(countries)]}, Seniority: 1 + i%5})
 	}
 	for p := range pools {

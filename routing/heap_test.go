@@ -3,6 +3,7 @@ package routing
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -33,7 +34,7 @@ func TestLineMatchesSort(t *testing.T) {
 	for _, order := range []Order{ByLoad, ByFreeShare, ByIdle} {
 		t.Run(order.String(), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(1, uint64(order)))
-			k := rankingOf(t, order, 40, func(i int) int { return []int{0, 5, 8, 20}[i%4] })
+			k := rankingOf(t, order, 40, func(i int) int { return []int{NoLimit, 5, 8, 20}[i%4] })
 			s := NewMemoryStore()
 			ctx := t.Context()
 			held := []string{}
@@ -43,7 +44,7 @@ func TestLineMatchesSort(t *testing.T) {
 				case op < 6 || len(held) == 0:
 					item := "i" + strconv.Itoa(step)
 					agent := k.Agent(rng.IntN(k.Len()))
-					if _, _, err := s.Reserve(ctx, Reservation{Item: item, Agent: agent, Units: 1 + rng.IntN(2), At: at}); err == nil {
+					if _, _, err := s.Reserve(ctx, Reservation{Item: item, Agent: agent, Units: 1 + rng.IntN(2), Capacity: NoLimit, At: at}); err == nil {
 						held = append(held, item)
 					}
 				case op < 8:
@@ -52,13 +53,13 @@ func TestLineMatchesSort(t *testing.T) {
 					require.NoError(t, err)
 					held = slices.Delete(held, j, j+1)
 				default:
-					_, err := s.Move(ctx, held[rng.IntN(len(held))], k.Agent(rng.IntN(k.Len())), 0, at)
+					_, err := s.Move(ctx, held[rng.IntN(len(held))], k.Agent(rng.IntN(k.Len())), NoLimit, at)
 					require.NoError(t, err)
 				}
 				if step%7 != 0 {
 					continue
 				}
-				want, err := RankByStats(ctx, s, k, 0, k.Len(), nil)
+				want, err := RankByStats(s).Rank(ctx, k, 0, k.Len(), nil)
 				require.NoError(t, err)
 				got, err := s.Rank(ctx, k, 0, k.Len(), nil)
 				require.NoError(t, err)
@@ -75,13 +76,16 @@ func TestCompareFreeIsExact(t *testing.T) {
 	for _, tt := range []struct {
 		capA, loadA, capB, loadB, want int
 	}{
-		{10, 5, 20, 10, 0},  // both half free
-		{10, 4, 20, 10, -1}, // 60% ahead of 50%
-		{0, 100, 10, 0, 0},  // no limit and empty are both all free
-		{0, 100, 10, 1, -1}, // no limit ahead of 90%
-		{3, 1, 0, 0, 1},
-		{0, 0, 0, 50, 0},
+		{10, 5, 20, 10, 0},        // both half free
+		{10, 4, 20, 10, -1},       // 60% ahead of 50%
+		{NoLimit, 100, 10, 0, 0},  // no limit and empty are both all free
+		{NoLimit, 100, 10, 1, -1}, // no limit ahead of 90%
+		{3, 1, NoLimit, 0, 1},
+		{NoLimit, 0, NoLimit, 50, 0},
 		{1 << 40, 1, 1 << 40, 2, -1}, // no overflow
+		{math.MaxInt, 1, math.MaxInt - 1, 1, -1},
+		{math.MaxInt, math.MaxInt, 3, 9, -1}, // over capacity: negative shares
+		{5, 10, 3, 9, -1},                    // -100% free ahead of -200%
 	} {
 		assert.Equal(t, tt.want, compareFree(tt.capA, tt.loadA, tt.capB, tt.loadB), "%+v", tt)
 		assert.Equal(t, -tt.want, compareFree(tt.capB, tt.loadB, tt.capA, tt.loadA), "%+v reversed", tt)
@@ -94,7 +98,7 @@ func TestNewRankingRefusesBadInput(t *testing.T) {
 		"lengths":   func() (*Ranking, error) { return NewRanking(ByLoad, 0, []string{"a"}, nil) },
 		"empty id":  func() (*Ranking, error) { return NewRanking(ByLoad, 0, []string{""}, []int{1}) },
 		"duplicate": func() (*Ranking, error) { return NewRanking(ByLoad, 0, []string{"a", "a"}, []int{1, 1}) },
-		"capacity":  func() (*Ranking, error) { return NewRanking(ByLoad, 0, []string{"a"}, []int{-1}) },
+		"capacity":  func() (*Ranking, error) { return NewRanking(ByLoad, 0, []string{"a"}, []int{0}) },
 	} {
 		_, err := f()
 		assert.Error(t, err, name)
@@ -114,8 +118,8 @@ func TestNewRankingRefusesBadInput(t *testing.T) {
 func TestUnusedLinesAreDropped(t *testing.T) {
 	s := NewMemoryStore()
 	ctx := t.Context()
-	old := rankingOf(t, ByLoad, 10, func(int) int { return 0 })
-	cur := rankingOf(t, ByIdle, 10, func(int) int { return 0 })
+	old := rankingOf(t, ByLoad, 10, func(int) int { return NoLimit })
+	cur := rankingOf(t, ByIdle, 10, func(int) int { return NoLimit })
 	_, err := s.Rank(ctx, old, 0, 1, nil)
 	require.NoError(t, err)
 	for range 2*sweepEvery + 2 { // a sweep comes every sweepEvery calls
@@ -128,7 +132,7 @@ func TestUnusedLinesAreDropped(t *testing.T) {
 		assert.Len(t, a.lines, 1, "the dropped line is unlinked from its agents")
 	}
 	s.mu.Unlock()
-	_, _, err = s.Reserve(ctx, Reservation{Item: "x", Agent: "a00000", Units: 1, At: heapT0})
+	_, _, err = s.Reserve(ctx, Reservation{Item: "x", Agent: "a00000", Units: 1, Capacity: NoLimit, At: heapT0})
 	require.NoError(t, err)
 	got, err := s.Rank(ctx, old, 0, 10, nil)
 	require.NoError(t, err)
@@ -137,9 +141,9 @@ func TestUnusedLinesAreDropped(t *testing.T) {
 
 func benchLine(b *testing.B, n int) (*MemoryStore, *Ranking) {
 	s := NewMemoryStore()
-	k := rankingOf(b, ByLoad, n, func(int) int { return 0 })
+	k := rankingOf(b, ByLoad, n, func(int) int { return NoLimit })
 	for i := range n { // everyone holds something, as in a working day
-		if _, _, err := s.Reserve(b.Context(), Reservation{Item: "seed" + strconv.Itoa(i), Agent: k.Agent(i), Units: 1 + i%3, At: heapT0}); err != nil {
+		if _, _, err := s.Reserve(b.Context(), Reservation{Item: "seed" + strconv.Itoa(i), Agent: k.Agent(i), Units: 1 + i%3, Capacity: NoLimit, At: heapT0}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -186,7 +190,7 @@ func BenchmarkPick10000(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		if _, _, err := s.Reserve(ctx, Reservation{Item: item, Agent: dst[0].Agent, Units: 1, At: heapT0}); err != nil {
+		if _, _, err := s.Reserve(ctx, Reservation{Item: item, Agent: dst[0].Agent, Units: 1, Capacity: NoLimit, At: heapT0}); err != nil {
 			b.Fatal(err)
 		}
 		i++

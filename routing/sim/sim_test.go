@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -101,8 +102,9 @@ func TestRunRefusesBadConfigs(t *testing.T) {
 	for _, want := range []string{"days: 3661", "markets[1].zone", "markets[2].weight", "urgent_share", "tier_mix.vip"} {
 		assert.ErrorContains(t, err, want)
 	}
-	_, err = sim.Run(nil, simTeam(3, routing.LeastLoaded), simConfig(1, 1)) //nolint:staticcheck // a nil context is refused
-	assert.Error(t, err)
+	var noCtx context.Context
+	_, err = sim.Run(noCtx, simTeam(3, routing.LeastLoaded), simConfig(1, 1))
+	assert.Error(t, err, "a nil context is refused")
 }
 
 // BenchmarkRunMonth is the load: a month of 100,000 leads over
