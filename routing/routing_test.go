@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -471,21 +472,6 @@ func TestConcurrentRoutingProperties(t *testing.T) {
 	}
 }
 
-func TestDeterminism(t *testing.T) {
-	run := func() []string {
-		r, _ := newRouter(t, config())
-		var out []string
-		for i := range 60 {
-			c := customer(fmt.Sprint("c", i), []string{"CN", "DE", "BR"}[i%3], "", []string{"zh", "de", "pt"}[i%3])
-			d := route(t, r, routing.Request{Customer: c, Lead: routing.Lead{ID: fmt.Sprint("L", i)}, Now: now.Add(time.Duration(i) * time.Second)})
-			b, _ := json.Marshal(d)
-			out = append(out, string(b))
-		}
-		return out
-	}
-	assert.Equal(t, run(), run())
-}
-
 func TestReassign(t *testing.T) {
 	r, _ := newRouter(t, config())
 	d := route(t, r, routing.Request{Customer: customer("c1", "CN", "CN-SH", "zh"), Lead: routing.Lead{ID: "L1"}})
@@ -583,4 +569,59 @@ func TestQuietDecidesTheSame(t *testing.T) {
 		a.Trace = nil
 		assert.Equal(t, a, b, "request %d", i)
 	}
+}
+
+// TestShiftErrorsKeepTheirPaths: a problem inside an agent's shift names
+// the agent and the field, and comes with every other problem.
+func TestShiftErrorsKeepTheirPaths(t *testing.T) {
+	cfg := config()
+	cfg.Agents[3].Shift = &timezone.CalendarConfig{Zone: "Mars/Olympus_Mons", Week: map[string][]timezone.Interval{"mon": {{From: 600, To: 600}}}}
+	cfg.Agents[5].Capacity = 0
+	_, err := routing.New(cfg, routing.NewMemoryStore())
+	require.Error(t, err)
+	var shift []string
+	for _, p := range strata.Problems(err) {
+		ce, ok := errors.AsType[*strata.ConfigError](p)
+		require.True(t, ok, "%v", p)
+		if strings.HasPrefix(ce.Path, "agents[3].shift") {
+			shift = append(shift, ce.Error())
+		}
+	}
+	require.Len(t, shift, 2, "both shift problems, under the agent's path: %v", shift)
+	assert.Contains(t, strings.Join(shift, "\n"), "zone")
+	assert.Contains(t, strings.Join(shift, "\n"), "mon[0]")
+	assert.ErrorContains(t, err, "agents[5].capacity: required")
+}
+
+// TestConfigurationIsCopied: changing the configuration after New changes
+// nothing in the Router, and what the Router hands out is a copy.
+func TestConfigurationIsCopied(t *testing.T) {
+	cfg := config()
+	r, _ := newRouter(t, cfg)
+	cfg.Agents[3].Skills["textiles"] = 1
+	cfg.Pools[1].Skills["textiles"] = 5
+	cfg.Agents[0].Languages[0] = "ja"
+	got, ok := r.Agent("be-anna")
+	require.True(t, ok)
+	assert.Equal(t, 5, got.Skills["textiles"])
+	got.Skills["textiles"] = 0
+	again, _ := r.Agent("be-anna")
+	assert.Equal(t, 5, again.Skills["textiles"], "Agent returns a copy")
+	c := r.Config()
+	c.Pools[1].Skills["textiles"] = 1
+	assert.Equal(t, 4, r.Config().Pools[1].Skills["textiles"], "Config returns a copy")
+	assert.Equal(t, config(), r.Config())
+}
+
+func TestReassignToInactiveAgent(t *testing.T) {
+	cfg := config()
+	cfg.Agents[1].Inactive = true
+	r, _ := newRouter(t, cfg)
+	route(t, r, routing.Request{Customer: customer("c1", "CN", "CN-SH", "zh"), Lead: routing.Lead{ID: "L1"}})
+	_, err := r.Reassign(t.Context(), "L1", "sh-wang", "x", now)
+	assert.ErrorIs(t, err, routing.ErrAgentUnavailable)
+	assert.ErrorContains(t, err, "inactive")
+	d, err := r.Reassign(t.Context(), "L1", "sh-li", "already hers", now)
+	require.NoError(t, err, "a move to the holder is a no-op, even when she is full")
+	assert.Equal(t, "sh-li", d.Agent)
 }

@@ -196,6 +196,7 @@ type Store interface {
 //     window order.
 //   - ErrOverCapacity, with nothing recorded, only when no candidate had
 //     room. An empty window is ErrOverCapacity too.
+//   - o.Window belongs to the caller: do not keep it after returning.
 type WindowReserver interface {
 	ReserveFirst(ctx context.Context, o Offer) (a Assignment, created bool, err error)
 }
