@@ -35,3 +35,22 @@ func ExampleRun() {
 	// Gini (assignments)                0.100            0.112
 	// busiest rep (max load)        rep000 40        rep000 40
 }
+
+func ExampleParseConfig() {
+	cfg, err := sim.ParseConfig([]byte(`
+name: a quiet week
+seed: 1
+start: 2026-11-02T00:00:00Z
+days: 7
+leads_per_day: 20
+markets: [{country: DE, languages: [de], zone: Europe/Berlin, weight: 1}]
+service: 1d
+sla: 4h
+`))
+	fmt.Println(cfg.Name, cfg.Days*cfg.LeadsPerDay, cfg.Service, cfg.SLA, err)
+	_, err = sim.ParseConfig([]byte("days: 7\nleads_per_dya: 20\n"))
+	fmt.Println(err != nil)
+	// Output:
+	// a quiet week 140 1d 4h0m0s <nil>
+	// true
+}
