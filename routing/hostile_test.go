@@ -220,3 +220,43 @@ func TestLanguageCacheIsBounded(t *testing.T) {
 	after := heap()
 	assert.Less(t, int64(after)-int64(before), int64(1<<20), "the heap grew by %d bytes", int64(after)-int64(before))
 }
+
+// FuzzRouteRequest routes hostile requests through the example team: any
+// strings, any time. Route returns an error or exactly one outcome, and
+// never panics; an assignment names the holder, within capacity.
+func FuzzRouteRequest(f *testing.F) {
+	f.Add("L1", "CN", "CN-SH", "zh", "sh-wang", "textiles", "vip", "urgent", int64(1_795_000_000))
+	f.Add("", "", "", "", "", "", "", "", int64(0))
+	f.Add(strings.Repeat("x", 5000), "ZZ", "ZZ-99", "!!", strings.Repeat("o", 300), "\x00", "key", "low", int64(-1<<40))
+	f.Add("L2", "DE", "DE-BY", "de-u-co-phonebk-x-"+strings.Repeat("a", 8), "be-anna", "", "", "high", int64(253402300799))
+	f.Add("L3", "BR", "BR-SP", "pt-BR", "nobody", "yarn", "customer", "normal", int64(1_795_030_000))
+	f.Add("L4", "TW", "", "zh-Hant-TW-u-nu-hanidec", "", "", "", "", int64(math.MaxInt32))
+	r, store := newRouter(f, config())
+	capacity := map[string]int{}
+	for _, a := range config().Agents {
+		capacity[a.ID] = a.Capacity
+	}
+	f.Fuzz(func(t *testing.T, item, country, sub, lang, owner, product, kind, urgency string, unix int64) {
+		req := routing.Request{Item: item, Now: time.Unix(unix, 0),
+			Customer: strata.Customer{ID: "c", Country: country, Subdivision: sub, Languages: []string{lang, lang + "-x"}, Owner: owner},
+			Lead:     routing.Lead{Product: product, Kind: kind, Urgency: routing.Urgency(urgency), ReceivedAt: time.Unix(unix/2, 0)}}
+		d, err := r.Route(t.Context(), req)
+		if err != nil {
+			return
+		}
+		require.Contains(t, []routing.Outcome{routing.Assigned, routing.Deferred, routing.Unassigned}, d.Outcome)
+		if d.Outcome == routing.Assigned {
+			a, ok, err := store.Lookup(t.Context(), d.Item)
+			require.NoError(t, err)
+			require.True(t, ok)
+			require.Equal(t, a.Agent, d.Agent)
+			loads := map[string]int{}
+			for _, a := range store.Items() {
+				loads[a.Agent] += a.Units
+			}
+			require.LessOrEqual(t, loads[d.Agent], capacity[d.Agent])
+			_, err = r.Release(t.Context(), d.Item)
+			require.NoError(t, err)
+		}
+	})
+}
