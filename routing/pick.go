@@ -108,16 +108,18 @@ func (r *Router) fillWindow(c *call) {
 	}
 	base := len(c.win)
 	for k := range c.cands {
-		x := &c.cands[k]
-		if k == owner || len(c.win) == size && !r.before(x, &c.win[size-1], c.p) {
+		if k == owner {
 			continue
 		}
-		j := len(c.win)
-		if j < size {
-			c.win = append(c.win, *x)
-		} else {
-			j-- // the last one drops out
+		x := &c.cands[k]
+		if len(c.win) == size {
+			if size == base || !r.before(x, &c.win[size-1], c.p) {
+				continue
+			}
+			c.win = c.win[:size-1] // the last one drops out
 		}
+		j := len(c.win)
+		c.win = append(c.win, *x)
 		for ; j > base && r.before(x, &c.win[j-1], c.p); j-- {
 			c.win[j] = c.win[j-1]
 		}

@@ -101,6 +101,11 @@ func TestWindowIsOwnerThenLine(t *testing.T) {
 			require.NoError(t, err)
 			route(t, r1, routing.Request{Item: "L2", Customer: customer("c", "CN", "")})
 			assert.Len(t, store.offers[1].Window, 1, "WithWindow(1) offers one agent at a time")
+			c.Owner = "w00" // the busiest
+			d = route(t, r1, routing.Request{Item: "L3", Customer: c})
+			assert.Equal(t, []routing.Candidate{{Agent: "w00", Capacity: 100}}, store.offers[2].Window, "a window of one holds the owner")
+			assert.Equal(t, "w00", d.Agent)
+			assert.True(t, d.Sticky)
 		})
 	}
 }
