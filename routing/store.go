@@ -197,6 +197,23 @@ type Store interface {
 //   - ErrOverCapacity, with nothing recorded, only when no candidate had
 //     room. An empty window is ErrOverCapacity too.
 //   - o.Window belongs to the caller: do not keep it after returning.
+//
+// In PostgreSQL, for instance, one function call does it under READ
+// COMMITTED: return the item's row if it exists; else lock the first
+// candidate with room,
+//
+//	SELECT a.id FROM agents a
+//	JOIN unnest($agents::text[], $caps::bigint[]) WITH ORDINALITY AS w(agent, cap, ord) ON a.id = w.agent
+//	WHERE w.cap < 0 OR a.load + $units <= w.cap
+//	ORDER BY w.ord LIMIT 1
+//	FOR UPDATE OF a SKIP LOCKED
+//
+// and, if that finds no row, run it again without SKIP LOCKED (waiting for
+// the locked ones, whose rows are checked again once their transactions
+// end); then add the units to the agent's load, set its last assignment
+// time and sequence number as Store.Stats describes, and insert the item
+// (its primary key makes concurrent re-deliveries of one item meet in one
+// assignment). Every candidate needs an agents row first (an upsert).
 type WindowReserver interface {
 	ReserveFirst(ctx context.Context, o Offer) (a Assignment, created bool, err error)
 }
