@@ -359,6 +359,12 @@ func (c *compiler) finish() error {
 		}
 	}
 	r.windowed, _ = r.store.(WindowReserver)
+	if r.opts.window == 0 {
+		r.opts.window = 1
+		if r.windowed != nil {
+			r.opts.window = min(max(r.windowed.Width(), 1), MaxWindow)
+		}
+	}
 	r.calls.New = func() any { return r.newCall() }
 	r.built = true
 	return nil

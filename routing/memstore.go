@@ -16,7 +16,7 @@ import (
 // ready to use.
 //
 // MemoryStore is also a WindowReserver (one lock for the whole window, at
-// the cost of one Reserve) and a Ranker: for each Ranking it is asked about
+// the cost of one Reserve; it asks for windows of one) and a Ranker: for each Ranking it is asked about
 // it keeps a binary heap of the agents, updated in O(log n) by every change,
 // so the front of a 10,000-agent line costs what the front of a 10-agent
 // line does. Router.Close drops the lines of the Router's rankings at once
@@ -153,6 +153,11 @@ func (s *MemoryStore) take(st *agentState, a Assignment) Assignment {
 	s.items[a.Item] = a
 	return a
 }
+
+// Width implements WindowReserver: 1. Reservations take the store's one
+// lock briefly and never wait on a round trip, so concurrent Routers do not
+// herd and a wider window would only cost examinations.
+func (s *MemoryStore) Width() int { return 1 }
 
 // ReserveFirst implements WindowReserver, under one lock.
 func (s *MemoryStore) ReserveFirst(ctx context.Context, o Offer) (Assignment, bool, error) {

@@ -39,15 +39,11 @@ type namedFilter struct {
 	f    Filter
 }
 
-// DefaultWindow is how many eligible agents a Router offers the store at
-// once unless WithWindow says otherwise.
-const DefaultWindow = 4
-
-// MaxWindow is the widest window WithWindow accepts.
+// MaxWindow is the widest window a Router offers.
 const MaxWindow = 64
 
 func buildOptions(opts []Option) options {
-	o := options{window: DefaultWindow, levels: [3]slog.Level{slog.LevelDebug, slog.LevelDebug, slog.LevelDebug}}
+	o := options{levels: [3]slog.Level{slog.LevelDebug, slog.LevelDebug, slog.LevelDebug}}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&o)
@@ -97,13 +93,13 @@ func WithConverter(conv strata.Converter) Option { return func(o *options) { o.c
 func WithObserver(obs strata.Observer) Option { return func(o *options) { o.observer = obs } }
 
 // WithWindow sets how many eligible agents, best first, a Router offers the
-// store in one reservation (DefaultWindow unless set; 1 to MaxWindow). The
-// first with room takes the work, so the decision is the same whatever the
-// width as long as one Router works alone; with several Routers on one
-// store, a wider window lets more concurrent reservations proceed side by
-// side on a store that skips locked candidates (see WindowReserver), at the
-// cost of examining a few more agents per pick. Values out of range are
-// clamped.
+// store in one reservation, 1 to MaxWindow (values out of range are
+// clamped), overriding the store's WindowReserver.Width; without either it
+// is 1. The first with room takes the work, so the decision is the same
+// whatever the width as long as one Router works alone; with several
+// Routers on one store, a wider window lets more concurrent reservations
+// proceed side by side on a store that skips locked candidates (see
+// WindowReserver), at the cost of examining a few more agents per pick.
 func WithWindow(n int) Option { return func(o *options) { o.window = min(max(n, 1), MaxWindow) } }
 
 // Router routes work to agents. It is immutable and safe for concurrent
@@ -129,11 +125,11 @@ func WithWindow(n int) Option { return func(o *options) { o.window = min(max(n, 
 // ID: fair, so equally loaded agents take turns, and deterministic, never by
 // list position or map order.
 //
-// The Router does not reserve one agent at a time: it offers the store a
-// window of eligible agents in that order (the customer's owner first in a
-// sticky pool; see WithWindow), and the store gives the work to the first
-// with room, atomically (see WindowReserver). Agents ahead of the one that
-// took it lost a race to a concurrent request, and the trace says so.
+// The Router offers the store a window of eligible agents in that order
+// (the customer's owner first in a sticky pool), as wide as the store asks
+// (WindowReserver.Width; see WithWindow), and the store gives the work to
+// the first with room, atomically. Agents ahead of the one that took it lost
+// a race to a concurrent request, and the trace says so.
 //
 // With a store that is also a Ranker (MemoryStore is), pools of more than 32
 // agents using least_loaded, most_free_capacity or round_robin are not read

@@ -181,7 +181,9 @@ type Store interface {
 // agent rows skips the rows other transactions hold (FOR UPDATE SKIP
 // LOCKED) and takes the next candidate with room, so concurrent offers
 // spread over the window instead of queueing on its first agent; the width
-// of the window (see WithWindow) bounds how many proceed side by side.
+// of the window bounds how many proceed side by side. The store says how
+// wide it wants windows (Width), since it knows what a reservation waits
+// on; a host may override it (WithWindow).
 //
 // The rules:
 //   - If o.Item is already assigned, change nothing and return the
@@ -216,6 +218,13 @@ type Store interface {
 // assignment). Every candidate needs an agents row first (an upsert).
 type WindowReserver interface {
 	ReserveFirst(ctx context.Context, o Offer) (a Assignment, created bool, err error)
+	// Width is how many candidates the store wants in a window, 1 to
+	// MaxWindow. A store whose reservations never wait on one another
+	// wants 1: more would only make a Router examine agents it does not
+	// need (MemoryStore, whose reservations take one lock for a few
+	// hundred nanoseconds). A store that holds row locks across round
+	// trips wants about as many as the Routers that reserve at once.
+	Width() int
 }
 
 // ReserveFirst gives o.Item to the first candidate of o.Window with room:

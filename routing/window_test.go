@@ -229,3 +229,47 @@ func TestReassignSettlesLostAcknowledgements(t *testing.T) {
 	a, _, _ := inner.Lookup(t.Context(), "L1")
 	assert.Equal(t, "sh-chen", a.Agent)
 }
+
+// wideStore asks for windows of three.
+type wideStore struct{ *offerRecorder }
+
+func (wideStore) Width() int { return 3 }
+
+// TestWindowWidthIsTheStores: without WithWindow a Router offers windows
+// as wide as the store asks: three here, one for MemoryStore, one for a
+// store that reserves one agent at a time.
+func TestWindowWidthIsTheStores(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		store func(*offerRecorder) routing.Store
+		want  int
+	}{
+		{"wide", func(s *offerRecorder) routing.Store { return wideStore{s} }, 3},
+		{"memory", func(s *offerRecorder) routing.Store { return s }, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &offerRecorder{MemoryStore: routing.NewMemoryStore()}
+			r, err := routing.New(windowTeam(40, routing.LeastLoaded), tt.store(rec))
+			require.NoError(t, err)
+			route(t, r, routing.Request{Item: "L1", Customer: customer("c", "CN", "")})
+			require.Len(t, rec.offers, 1)
+			assert.Len(t, rec.offers[0].Window, tt.want)
+		})
+	}
+	plain := &countingStore{Store: routing.NewMemoryStore()}
+	r, err := routing.New(windowTeam(6, routing.LeastLoaded), plain)
+	require.NoError(t, err)
+	route(t, r, routing.Request{Item: "L1", Customer: customer("c", "CN", "")})
+	assert.Equal(t, 1, plain.reserves, "one Reserve: the first agent had room")
+}
+
+// countingStore is a plain Store that counts its Reserve calls.
+type countingStore struct {
+	routing.Store
+	reserves int
+}
+
+func (s *countingStore) Reserve(ctx context.Context, r routing.Reservation) (routing.Assignment, bool, error) {
+	s.reserves++
+	return s.Store.Reserve(ctx, r)
+}

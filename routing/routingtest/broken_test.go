@@ -220,6 +220,8 @@ func (s greedyWindow) ReserveFirst(ctx context.Context, o routing.Offer) (routin
 		Capacity: routing.NoLimit, At: o.At})
 }
 
+func (greedyWindow) Width() int { return 4 }
+
 // shortWindow tries only a window's first candidate.
 type shortWindow struct{ broken }
 
@@ -227,6 +229,8 @@ func (s shortWindow) ReserveFirst(ctx context.Context, o routing.Offer) (routing
 	o.Window = o.Window[:min(len(o.Window), 1)]
 	return s.mem.ReserveFirst(ctx, o)
 }
+
+func (shortWindow) Width() int { return 4 }
 
 // unwrappedErrors returns its context's error as it is.
 type unwrappedErrors struct{ broken }

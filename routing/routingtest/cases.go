@@ -220,6 +220,9 @@ func testTimes(t testing.TB, s routing.Store) {
 
 func testReserveFirst(t testing.TB, s routing.Store) {
 	ctx := t.Context()
+	if w, ok := s.(routing.WindowReserver); ok {
+		assert.True(t, w.Width() >= 1 && w.Width() <= routing.MaxWindow, "Width %d: want 1 to %d", w.Width(), routing.MaxWindow)
+	}
 	_, _, err := reserve(ctx, s, routing.Reservation{Item: "full", Agent: "ann", Units: 2, Capacity: 2, At: t0})
 	require.NoError(t, err)
 	_, _, err = reserve(ctx, s, routing.Reservation{Item: "half", Agent: "bob", Units: 1, Capacity: 2, At: t0})

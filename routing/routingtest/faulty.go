@@ -80,6 +80,14 @@ func (f *FaultyStore) ReserveFirst(ctx context.Context, o routing.Offer) (routin
 	return routing.Assignment{}, false, injected("reserve")
 }
 
+// Width implements routing.WindowReserver: Inner's, or 1.
+func (f *FaultyStore) Width() int {
+	if w, ok := f.Inner.(routing.WindowReserver); ok {
+		return w.Width()
+	}
+	return 1
+}
+
 // Release implements routing.Store.
 func (f *FaultyStore) Release(ctx context.Context, item string) (routing.Assignment, error) {
 	if f.Inner == nil {
