@@ -177,6 +177,9 @@ type call struct {
 	units  int
 	urgent bool
 	pool   string // the pool the rule (or default) chose, for events
+	// The chain.
+	retry   time.Time // earliest time to retry, over every step
+	waiting bool      // the chain waits on an overflow step
 	// The step being tried.
 	p     *pool
 	si    int       // 0 the chosen pool, n overflow step n
@@ -215,6 +218,13 @@ func (c *call) nextOpen(cal *timezone.Calendar) (time.Time, error) {
 // atStep starts step si of the chain: pool p, skills relaxed or not.
 func (c *call) atStep(p *pool, si int, relax bool) {
 	c.p, c.si, c.relax, c.next, c.lost, c.why = p, si, relax, time.Time{}, 0, ""
+}
+
+// retryAt notes that the work may be retried at t.
+func (c *call) retryAt(t time.Time) {
+	if !t.IsZero() && (c.retry.IsZero() || t.Before(c.retry)) {
+		c.retry = t
+	}
 }
 
 // later notes that an otherwise eligible agent is back at t.
@@ -311,7 +321,7 @@ func replayed(d *Decision, a *Assignment) {
 
 func (r *Router) putCall(c *call) {
 	c.unbind()
-	c.req, c.d, c.p = Request{}, Decision{}, nil
+	c.req, c.d, c.p, c.pool, c.retry, c.waiting = Request{}, Decision{}, nil, "", time.Time{}, false
 	c.stats, c.cands, c.since, c.opens, c.win = c.stats[:0], c.cands[:0], c.since[:0], c.opens[:0], c.win[:0]
 	clear(c.ranked) // drop the agent IDs
 	c.ranked = c.ranked[:0]
@@ -330,25 +340,22 @@ func (r *Router) decide(ctx context.Context, c *call) error {
 	c.d.Rule = ruleName
 	c.units = r.units(c.req.Lead.Kind)
 	c.urgent = c.req.Lead.Urgency == UrgencyUrgent
-	var retry time.Time
-	waiting := false
 	if pi >= 0 {
 		c.pool = r.pools[pi].Name
-		var ok bool
-		if ok, waiting, retry, err = r.chain(ctx, c, &r.pools[pi]); err != nil || ok {
+		if ok, err := r.chain(ctx, c, &r.pools[pi]); err != nil || ok {
 			return err
 		}
 	} else {
 		c.d.Pools = append(c.d.Pools, PoolResult{Reason: "no rule matched and there is no default pool"})
 	}
-	if !waiting && r.defOwner >= 0 {
+	if !c.waiting && r.defOwner >= 0 {
 		if ok, err := r.tryDefaultOwner(ctx, c); err != nil || ok {
 			return err
 		}
 	}
 	d := &c.d
-	if !retry.IsZero() && !c.urgent {
-		d.Outcome, d.RetryAt = Deferred, retry
+	if !c.retry.IsZero() && !c.urgent {
+		d.Outcome, d.RetryAt = Deferred, c.retry
 		d.Reason = "nobody can take it now; an eligible agent or the next overflow step is available then"
 		return nil
 	}
@@ -365,28 +372,24 @@ func (r *Router) decide(ctx context.Context, c *call) error {
 	return nil
 }
 
-// chain tries pool p and its overflow steps in order. It reports whether
-// it assigned, whether the chain waits on an overflow step (the default
-// owner then waits too), and the earliest time to retry.
-func (r *Router) chain(ctx context.Context, c *call, p *pool) (done, waiting bool, retry time.Time, err error) {
+// chain tries pool p and its overflow steps in order, and reports whether
+// it assigned. It notes in c the earliest time to retry, and whether the
+// chain waits on an overflow step (the default owner then waits too).
+func (r *Router) chain(ctx context.Context, c *call, p *pool) (bool, error) {
 	received := c.req.Lead.ReceivedAt
 	if received.IsZero() {
 		received = c.req.Now
-	}
-	earliest := func(t time.Time) {
-		if !t.IsZero() && (retry.IsZero() || t.Before(retry)) {
-			retry = t
-		}
 	}
 	var tried [4]uint64 // pool×relax combinations already tried (first 128 pools)
 	for si, st := range p.overflow {
 		if wait := received.Add(st.after); !c.urgent && c.req.Now.Before(wait) {
 			// The chain waits here: later steps and the default owner
 			// come after this one.
-			earliest(wait)
+			c.retryAt(wait)
+			c.waiting = true
 			c.d.Pools = append(c.d.Pools, PoolResult{Pool: r.pools[st.pool].Name, Step: si,
 				Reason: "overflow waits until " + wait.Format(time.RFC3339)})
-			return false, true, retry, nil
+			return false, nil
 		}
 		if key := st.pool*2 + b2i(st.relax); key < 256 {
 			if tried[key/64]&(1<<(key%64)) != 0 {
@@ -397,12 +400,12 @@ func (r *Router) chain(ctx context.Context, c *call, p *pool) (done, waiting boo
 		c.atStep(&r.pools[st.pool], si, st.relax)
 		v, err := r.tryStep(ctx, c)
 		if err != nil || v == assigned {
-			return v == assigned, false, retry, err
+			return v == assigned, err
 		}
-		earliest(c.next)
+		c.retryAt(c.next)
 		c.d.Pools = append(c.d.Pools, PoolResult{Pool: c.p.Name, Step: si, Reason: c.why})
 	}
-	return false, false, retry, nil
+	return false, nil
 }
 
 func b2i(b bool) int {
