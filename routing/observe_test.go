@@ -137,3 +137,19 @@ func TestLogging(t *testing.T) {
 	assert.Equal(t, "china: no eligible agent", reasons[1], "an unassigned lead is logged with its reasons")
 	assert.Contains(t, reasons[2], "latam: no eligible agent")
 }
+
+// TestObserverLabelsAreTheRequests: a request no rule matches is labelled
+// with no pool, whatever the request before it was.
+func TestObserverLabelsAreTheRequests(t *testing.T) {
+	var seen events
+	cfg := config()
+	cfg.DefaultPool, cfg.DefaultOwner = "", ""
+	r, err := routing.New(cfg, routing.NewMemoryStore(), routing.WithObserver(seen.observe))
+	require.NoError(t, err)
+	route(t, r, routing.Request{Customer: customer("c1", "DE", "DE-BY", "de"), Lead: routing.Lead{ID: "L1"}})
+	d := route(t, r, routing.Request{Customer: customer("c2", "JP", "", "ja"), Lead: routing.Lead{ID: "L2"}})
+	require.Equal(t, routing.Unassigned, d.Outcome)
+	require.Len(t, seen.got, 2)
+	assert.Equal(t, []strata.Label{{Key: "pool", Value: "europe"}, {Key: "rule", Value: "europe"}}, seen.got[0].Labels)
+	assert.Empty(t, seen.got[1].Labels)
+}
