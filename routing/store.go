@@ -144,7 +144,9 @@ type AgentStats struct {
 type Store interface {
 	// Reserve records r.Item as assigned to r.Agent, atomically with the
 	// capacity check: if the agent's load plus r.Units would exceed
-	// r.Capacity it records nothing and returns ErrOverCapacity. If r.Item
+	// r.Capacity it records nothing and returns ErrOverCapacity. A negative
+	// capacity (NoLimit) is no limit, 0 holds nothing; a load that would
+	// overflow the store's integers is over capacity too. If r.Item
 	// is already assigned it changes nothing and returns the existing
 	// assignment with created false, so re-delivery of the same lead is
 	// idempotent.
@@ -154,7 +156,8 @@ type Store interface {
 	// ErrUnknownItem and changes nothing. History (Recent, Last) stays.
 	Release(ctx context.Context, item string) (Assignment, error)
 	// Move gives an assigned item to agent, atomically with the capacity
-	// check on agent (ErrOverCapacity), and records it as an assignment to
+	// check on agent (ErrOverCapacity, capacity as for Reserve), keeping the
+	// item's customer, pool and units, and records it as an assignment to
 	// agent at at (Recent, Last). Moving an item to the agent that holds it
 	// changes nothing and succeeds, whatever that agent's load.
 	// ErrUnknownItem if the item is not assigned.
