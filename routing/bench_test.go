@@ -17,7 +17,7 @@ func benchConfig(n, pools int) routing.Config {
 	countries := []string{"CN", "US", "DE", "FR", "BR", "JP", "VN", "TH", "AE", "MX", "GB", "IT", "ES", "NL", "PL", "SA", "IN", "ID", "KR", "AU"}
 	cfg := routing.Config{Home: "CN", DefaultPool: "p00"}
 	for i := range n {
-		cfg.Agents = append(cfg.Agents, routing.Agent{ID: fmt.Sprintf("a%05d", i), Capacity: 1 << 30,
+		cfg.Agents = append(cfg.Agents, routing.Agent{ID: fmt.Sprintf("a%05d", i), Capacity: routing.MaxCapacity,
 			Languages: []string{"en"}, Regions: []string{countries[i%pools%len(countries)]}, Seniority: 1 + i%5})
 	}
 	for p := range pools {
@@ -130,4 +130,45 @@ func BenchmarkRouteParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkMemoryStoreReserve is the store's side of a pick, one agent at
+// a time: reserve for an agent, then release to keep the store's size
+// steady. BenchmarkMemoryStoreReserveFirst does the same through a window
+// whose first agent has room, as a Router does: it must cost no more.
+func BenchmarkMemoryStoreReserve(b *testing.B) {
+	benchStore(b, func(s *routing.MemoryStore, item string, window []routing.Candidate) error {
+		_, _, err := s.Reserve(b.Context(), routing.Reservation{Item: item, Customer: "c", Agent: window[0].Agent, Pool: "p", Units: 1,
+			Capacity: window[0].Capacity, At: now})
+		return err
+	})
+}
+
+func BenchmarkMemoryStoreReserveFirst(b *testing.B) {
+	benchStore(b, func(s *routing.MemoryStore, item string, window []routing.Candidate) error {
+		_, _, err := s.ReserveFirst(b.Context(), routing.Offer{Item: item, Customer: "c", Pool: "p", Units: 1, At: now, Window: window})
+		return err
+	})
+}
+
+func benchStore(b *testing.B, reserve func(s *routing.MemoryStore, item string, window []routing.Candidate) error) {
+	s := routing.NewMemoryStore()
+	window := []routing.Candidate{{Agent: "a1", Capacity: routing.MaxCapacity}, {Agent: "a2", Capacity: routing.MaxCapacity},
+		{Agent: "a3", Capacity: routing.MaxCapacity}, {Agent: "a4", Capacity: routing.MaxCapacity}}
+	items := make([]string, 1024)
+	for i := range items {
+		items[i] = "L" + strconv.Itoa(i)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		item := items[i%len(items)]
+		if err := reserve(s, item, window); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Release(b.Context(), item); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
 }

@@ -22,17 +22,24 @@ type Agent struct {
 	Regions []string `json:"regions,omitempty" cel:"regions"`
 	// Products are the product lines the agent sells; empty means all.
 	Products []string `json:"products,omitempty" cel:"products"`
-	// Skills maps a skill to a level, 1 (some) to 5 (expert).
+	// Skills maps a skill to a level, 1 (some) to 5 (expert); a skill not
+	// listed is level 0.
 	Skills map[string]int `json:"skills,omitempty" cel:"skills"`
-	// Seniority is 1 (junior) to 5 (director).
+	// Seniority is 1 (junior) to 5 (director); 0 (unknown) meets no
+	// pool's minimum.
 	Seniority int `json:"seniority" cel:"seniority"`
 	// Roles, such as "sales-director"; tiering's owner roles match them.
 	Roles []string `json:"roles,omitempty" cel:"roles"`
-	// Capacity is the most work units the agent holds at once; 0 means no
-	// limit. Work kinds weigh in units (see Config.Units).
-	Capacity int `json:"capacity" cel:"capacity"`
+	// Capacity is the most work units the agent holds at once, from 1 to
+	// MaxCapacity; work kinds weigh in units (see Config.Units). It is
+	// required unless Uncapped is set: an agent whose capacity was left
+	// out is refused, never silently unlimited.
+	Capacity int `json:"capacity,omitempty" cel:"capacity"`
+	// Uncapped marks an agent without a limit (Capacity then stays 0). It
+	// counts as all free in most_free_capacity.
+	Uncapped bool `json:"uncapped,omitempty" cel:"uncapped"`
 	// Weight is the agent's share in weighted round robin and in the
-	// fairness band (default 1).
+	// fairness band, from 1 to MaxWeight; 0 means 1.
 	Weight int `json:"weight,omitempty" cel:"weight"`
 	// Shift is the agent's working calendar in its own zone; nil means
 	// always on shift.
@@ -43,7 +50,9 @@ type Agent struct {
 	// it over. The zero value is an active agent, so leaving the field out
 	// never silently disables anyone.
 	Inactive bool `json:"inactive,omitempty" cel:"inactive"`
-	// Country is where the agent works (ISO 3166-1), for compliance filters.
+	// Country is where the agent works (ISO 3166-1), for compliance
+	// filters. A file must state it; a configuration built in Go may leave
+	// it empty (unknown), which a transfer filter should refuse.
 	Country string `json:"country" cel:"country"`
 }
 
@@ -156,14 +165,16 @@ type Config struct {
 	Home   string  `json:"home"`
 	Agents []Agent `json:"agents"`
 	Pools  []Pool  `json:"pools"`
-	Rules  []Rule  `json:"rules"`
+	// Rules choose the pool, first match wins; with none, DefaultPool
+	// takes everything.
+	Rules []Rule `json:"rules,omitempty"`
 	// DefaultPool takes work no rule matches; empty leaves it unassigned.
 	DefaultPool string `json:"default_pool,omitempty"`
 	// DefaultOwner is the last resort once every pool and overflow step
 	// failed: an agent ID, still subject to capacity and being active.
 	DefaultOwner string `json:"default_owner,omitempty"`
-	// Units weighs kinds of work in capacity units (a key account counts 3);
-	// a kind not listed counts 1.
+	// Units weighs kinds of work in capacity units (a key account counts
+	// 3), from 1 to MaxUnits; a kind not listed counts 1.
 	Units map[string]int `json:"units,omitempty"`
 	// Window is the rolling window over which assignments are counted for
 	// fairness (default 7 days).

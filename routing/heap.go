@@ -2,7 +2,8 @@ package routing
 
 import (
 	"context"
-	"fmt"
+	"errors"
+	"slices"
 )
 
 // line is MemoryStore's heap for one Ranking, front at heap[0]. Each entry
@@ -191,31 +192,34 @@ const sweepEvery = 1 << 16
 func (s *MemoryStore) sweep() {
 	prev := s.swept
 	s.swept = s.clock
-	for key, l := range s.lines {
-		if l.used > prev {
-			continue
+	for _, l := range s.lines {
+		if l.used <= prev {
+			s.drop(l)
 		}
-		for _, a := range l.sts {
-			for j, r := range a.lines {
-				if r.l == l {
-					a.lines = append(a.lines[:j], a.lines[j+1:]...)
-					break
-				}
+	}
+}
+
+// drop forgets line l and unlinks it from its agents.
+func (s *MemoryStore) drop(l *line) {
+	for i, a := range l.sts {
+		for j, r := range a.lines {
+			if r.l == l && r.i == int32(i) {
+				a.lines = slices.Delete(a.lines, j, j+1)
+				break
 			}
 		}
-		delete(s.lines, key)
 	}
+	delete(s.lines, l.k.key)
 }
 
 // Rank implements Ranker.
 func (s *MemoryStore) Rank(ctx context.Context, k *Ranking, skip, n int, dst []Ranked) ([]Ranked, error) {
-	if err := checkCtx(ctx); err != nil {
+	if k == nil || skip < 0 || n < 0 {
+		return dst, StoreError("rank", errors.New("rank needs a ranking, skip ≥ 0 and n ≥ 0"))
+	}
+	if err := s.lock(ctx, "rank"); err != nil {
 		return dst, err
 	}
-	if k == nil || skip < 0 || n < 0 {
-		return dst, fmt.Errorf("routing: rank needs a ranking, skip ≥ 0 and n ≥ 0")
-	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.clock++
 	if s.clock-s.swept > sweepEvery {
@@ -229,7 +233,22 @@ func (s *MemoryStore) Rank(ctx context.Context, k *Ranking, skip, n int, dst []R
 	return l.walk(skip, n, dst), nil
 }
 
-// lines reports how many lines the store keeps, for tests.
+// CloseRanking implements RankingCloser: it drops k's line now.
+func (s *MemoryStore) CloseRanking(ctx context.Context, k *Ranking) error {
+	if k == nil {
+		return nil
+	}
+	if err := s.lock(ctx, "close ranking"); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	if l, ok := s.lines[k.key]; ok {
+		s.drop(l)
+	}
+	return nil
+}
+
+// lineCount reports how many lines the store keeps, for tests.
 func (s *MemoryStore) lineCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -40,7 +40,7 @@ func TestDrainOrderAndQueue(t *testing.T) {
 // TestDrainFairness: draining a backlog spreads it evenly.
 func TestDrainFairness(t *testing.T) {
 	cfg := routing.Config{Home: "CN", DefaultPool: "p",
-		Agents: []routing.Agent{{ID: "a"}, {ID: "b"}, {ID: "c"}},
+		Agents: []routing.Agent{{ID: "a", Capacity: 99}, {ID: "b", Capacity: 99}, {ID: "c", Capacity: 99}},
 		Pools:  []routing.Pool{{Name: "p", Members: []string{"a", "b", "c"}, Strategy: routing.RoundRobin}}}
 	r, _ := newRouter(t, cfg)
 	var waiting []routing.Request
@@ -59,7 +59,11 @@ func rbRouter(t testing.TB, capacities ...int) *routing.Router {
 	cfg := routing.Config{Home: "CN", DefaultPool: "p", Pools: []routing.Pool{{Name: "p", Strategy: routing.LeastLoaded}}}
 	for i, c := range capacities {
 		id := string(rune('a' + i))
-		cfg.Agents = append(cfg.Agents, routing.Agent{ID: id, Capacity: c})
+		a := routing.Agent{ID: id, Capacity: c}
+		if c == 0 {
+			a.Uncapped = true
+		}
+		cfg.Agents = append(cfg.Agents, a)
 		cfg.Pools[0].Members = append(cfg.Pools[0].Members, id)
 	}
 	r, _ := newRouter(t, cfg)
@@ -238,7 +242,7 @@ func TestApplyPlan(t *testing.T) {
 		Agents: []routing.Agent{{ID: "a", Capacity: 1}, {ID: "b", Capacity: 5}},
 		Pools:  []routing.Pool{{Name: "p", Members: []string{"a", "b"}, Strategy: routing.LeastLoaded}}})
 	for _, item := range []string{"x", "y"} {
-		_, _, err := store.Reserve(t.Context(), routing.Reservation{Item: item, Agent: "a", Pool: "p", Units: 1, At: now})
+		_, _, err := store.Reserve(t.Context(), routing.Reservation{Item: item, Agent: "a", Pool: "p", Units: 1, Capacity: routing.NoLimit, At: now})
 		require.NoError(t, err)
 	}
 	plan, err := r.Rebalance([]routing.Holding{holding("x", "a", "regular", 1), holding("y", "a", "regular", 2)}, routing.RebalancePolicy{})

@@ -2,21 +2,22 @@ package routing
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"slices"
 	"time"
 )
 
-// walkLimit is how many agents a ranked walk examines before the Router
-// reads the whole pool instead: past it, most of the line is ineligible
-// (say, off shift at night) and one read of everyone is cheaper.
+// walkLimit is how many agents a ranked walk examines, at least, before the
+// Router reads the whole pool instead: past it, most of the line is
+// ineligible (say, off shift at night) and one read of everyone is cheaper.
 const walkLimit = 64
 
-// canRank says whether tryPool may walk p's line: the store ranks, the
-// strategy has a ranking, and no member is back from leave within the
-// catch-up period (catch-up compares agents against the whole pool).
+// canRank says whether tryStep may walk p's line: the store ranks, the
+// strategy has a ranking, the Router is open, and no member is back from
+// leave within the catch-up period (catch-up compares agents against the
+// whole pool).
 func (r *Router) canRank(p *pool, now time.Time) bool {
-	if r.ranker == nil || p.ranking == nil {
+	if r.ranker == nil || p.ranking == nil || r.closed.Load() {
 		return false
 	}
 	if r.cfg.CatchUp == CatchUpAllow {
@@ -32,93 +33,128 @@ func (r *Router) canRank(p *pool, now time.Time) bool {
 	return true
 }
 
-// tryRanked is tryPool for a ranked pool: the sticky owner first, then the
-// line front to back, in batches of 1, 4, 16 and 64, until an eligible agent
-// takes the work. It decides as tryPool's full read would. done is false
-// when it gave up after walkLimit agents; it then leaves no trace and no
-// reservation, and tryPool reads the whole pool.
-func (r *Router) tryRanked(ctx context.Context, w *work, req *Request, d *Decision, st step, si, units int, urgent bool) (done, assigned bool, next time.Time, why string, err error) {
-	p := &r.pools[st.pool]
-	mark := len(d.Trace)
-	trace := !req.Quiet
-	if trace {
-		d.Trace = slices.Grow(d.Trace, 4)
-	}
-	examined, lost, owner := 0, 0, -1
-	// try examines one agent and, if eligible, reserves; it reports whether
-	// the work is now assigned.
-	try := func(ai int, stats AgentStats, sticky bool) (bool, error) {
-		a := &r.agents[ai]
-		examined++
-		reason, detail, at := r.eligible(w, a, p, st.relax, req, stats, units, urgent)
-		if reason != "" {
-			if trace {
-				d.Trace = append(d.Trace, Consideration{Agent: a.ID, Pool: p.Name, Step: si, Reason: reason, Detail: detail})
-			}
-			if !at.IsZero() && (next.IsZero() || at.Before(next)) {
-				next = at
-			}
-			return false, nil
-		}
-		got, created, err := r.store.Reserve(ctx, Reservation{Item: d.Item, Customer: req.Customer.ID, Agent: a.ID,
-			Pool: p.Name, Units: units, Capacity: a.Capacity, At: req.Now})
-		if errors.Is(err, ErrOverCapacity) {
-			lost++
-			if trace {
-				d.Trace = append(d.Trace, Consideration{Agent: a.ID, Pool: p.Name, Step: si, Reason: ReasonLostRace})
-			}
-			return false, nil
-		}
-		if err != nil {
-			return false, r.storeErr("reserve", err)
-		}
-		verdict := r.assign(d, p, got, created, sticky, cand{ai: ai, stats: stats}, si, st.relax)
-		if trace {
-			d.Trace = append(d.Trace, Consideration{Agent: a.ID, Pool: p.Name, Step: si, Reason: verdict})
-		}
-		return true, nil
-	}
+// walk is the state of one ranked walk.
+type walk struct {
+	examined int
+	owner    int // agent index of the customer's owner, tried first; -1 if none
+}
 
-	if p.Sticky && req.Customer.Owner != "" {
-		if ai, ok := r.byID[req.Customer.Owner]; ok && p.isMember[ai] {
-			owner = ai
-			w.stats, err = r.store.Stats(ctx, r.agents[ai].self, req.Now.Add(-r.window), w.stats[:0])
-			if err != nil {
-				return true, false, time.Time{}, "", r.storeErr("stats", err)
-			}
-			if ok, err := try(ai, w.stats[0], true); err != nil || ok {
-				d.Unexamined = len(p.members) - examined
-				return true, ok, time.Time{}, "", err
-			}
+// tryRanked is tryStep for a ranked pool: the sticky owner first, then the
+// line front to back, in batches of the window's width, then four and
+// sixteen times that, offering the eligible agents to the store a window at
+// a time until one takes the work. It decides as tryFull would. It returns
+// readAll when it gave up after walkLimit agents, leaving no trace and no
+// reservation.
+func (r *Router) tryRanked(ctx context.Context, c *call) (verdict, error) {
+	p := c.p
+	mark := len(c.d.Trace)
+	if !c.req.Quiet {
+		c.d.Trace = slices.Grow(c.d.Trace, r.opts.window)
+	}
+	c.win = c.win[:0]
+	w := walk{owner: -1}
+	if err := r.rankOwner(ctx, c, &w); err != nil {
+		return gaveNobody, err
+	}
+	if len(c.win) >= r.opts.window {
+		if v, err := r.offerWalked(ctx, c, &w); err != nil || v == assigned {
+			return v, err
 		}
 	}
 	skip := 0
-	for n := 1; ; n *= 4 {
+	for n := r.opts.window; ; n *= 4 {
 		if skip >= walkLimit {
-			d.Trace = d.Trace[:mark]
-			return false, false, time.Time{}, "", nil
+			c.d.Trace, c.win, c.lost, c.next = c.d.Trace[:mark], c.win[:0], 0, time.Time{}
+			return readAll, nil
 		}
-		w.ranked, err = r.ranker.Rank(ctx, p.ranking, skip, n, w.ranked[:0])
-		if err != nil {
-			return true, false, time.Time{}, "", r.storeErr("rank", err)
+		var err error
+		if c.ranked, err = r.ranker.Rank(ctx, p.ranking, skip, n, c.ranked[:0]); err != nil {
+			return gaveNobody, r.storeErr(ctx, "rank", err)
 		}
-		for _, rk := range w.ranked {
-			ai := p.members[rk.Index]
-			if ai == owner {
-				continue
-			}
-			if ok, err := try(ai, rk.AgentStats, false); err != nil || ok {
-				d.Unexamined = len(p.members) - examined
-				return true, ok, time.Time{}, "", err
+		for i := range c.ranked {
+			if v, err := r.walkOne(ctx, c, &w, &c.ranked[i]); err != nil || v == assigned {
+				return v, err
 			}
 		}
-		skip += len(w.ranked)
-		if len(w.ranked) < n {
+		if v, err := r.offerWalked(ctx, c, &w); err != nil || v == assigned {
+			return v, err
+		}
+		skip += len(c.ranked)
+		if len(c.ranked) < n {
 			break // the end of the line
 		}
 	}
-	if lost > 0 {
-		return true, false, next, "every eligible agent reached capacity", nil
+	c.why = "no eligible agent"
+	if c.lost > 0 {
+		c.why = "every eligible agent reached capacity"
 	}
-	return true, false, next, "no eligible agent", nil
+	return gaveNobody, nil
+}
+
+// rankOwner puts the customer's owner, if a member of a sticky pool and
+// eligible, first in the window.
+func (r *Router) rankOwner(ctx context.Context, c *call, w *walk) error {
+	p := c.p
+	if !p.Sticky || c.req.Customer.Owner == "" {
+		return nil
+	}
+	ai, ok := r.byID[c.req.Customer.Owner]
+	if !ok || !p.isMember[ai] {
+		return nil
+	}
+	var err error
+	if c.stats, err = r.store.Stats(ctx, r.agents[ai].self, time.Time{}, c.stats[:0]); err == nil && len(c.stats) != 1 {
+		err = fmt.Errorf("%d workloads for 1 agent", len(c.stats))
+	}
+	if err != nil {
+		return r.storeErr(ctx, "stats", err)
+	}
+	w.owner = ai
+	r.consider(c, w, ai, &c.stats[0])
+	return nil
+}
+
+// walkOne examines one agent of the line and, once the window is full,
+// offers it.
+func (r *Router) walkOne(ctx context.Context, c *call, w *walk, rk *Ranked) (verdict, error) {
+	p := c.p
+	if rk.Index < 0 || rk.Index >= len(p.members) {
+		return gaveNobody, r.storeErr(ctx, "rank", fmt.Errorf("index %d out of a line of %d", rk.Index, len(p.members)))
+	}
+	ai := p.members[rk.Index]
+	if ai == w.owner {
+		return gaveNobody, nil
+	}
+	r.consider(c, w, ai, &rk.AgentStats)
+	if len(c.win) < r.opts.window {
+		return gaveNobody, nil
+	}
+	return r.offerWalked(ctx, c, w)
+}
+
+// consider examines agent ai: traced and passed over, or added to the
+// window.
+func (r *Router) consider(c *call, w *walk, ai int, st *AgentStats) {
+	a := &r.agents[ai]
+	w.examined++
+	if reason, detail, at := r.eligible(c, a, st); reason != "" {
+		c.trace(a, reason, detail)
+		c.later(at)
+		return
+	}
+	c.win = append(c.win, cand{ai: ai, trace: c.trace(a, ReasonRankedLower, ""), stats: *st})
+}
+
+// offerWalked offers the window, if any, and empties it.
+func (r *Router) offerWalked(ctx context.Context, c *call, w *walk) (verdict, error) {
+	if len(c.win) == 0 {
+		return gaveNobody, nil
+	}
+	ok, err := r.offerWindow(ctx, c)
+	if err != nil || ok {
+		c.d.Unexamined = len(c.p.members) - w.examined
+		return verdictOf(ok), err
+	}
+	c.win = c.win[:0]
+	return gaveNobody, nil
 }

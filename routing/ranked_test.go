@@ -47,6 +47,7 @@ func bigTeam(rng *rand.Rand, n int, seed uint64) routing.Config {
 			from := now.Add(-time.Duration(rng.IntN(20*24)) * time.Hour)
 			a.OutOfOffice = []strata.Span{{Start: from, End: from.Add(time.Duration(1+rng.IntN(10*24)) * time.Hour)}}
 		}
+		a.Uncapped = a.Capacity == 0
 		cfg.Agents = append(cfg.Agents, a)
 		for p := range cfg.Pools {
 			if rng.IntN(3) != 0 {
@@ -132,12 +133,12 @@ func TestRankedTraceListsTheExamined(t *testing.T) {
 			lang = "ja" // the three least loaded speak only Japanese
 		}
 		id := fmt.Sprintf("a%02d", i)
-		cfg.Agents = append(cfg.Agents, routing.Agent{ID: id, Languages: []string{lang}})
+		cfg.Agents = append(cfg.Agents, routing.Agent{ID: id, Languages: []string{lang}, Uncapped: true})
 		cfg.Pools[0].Members = append(cfg.Pools[0].Members, id)
 	}
 	r, store := newRouter(t, cfg)
 	for i := 3; i < 40; i++ { // everyone but a00–a02 holds something
-		_, _, err := store.Reserve(t.Context(), routing.Reservation{Item: "old" + strconv.Itoa(i), Agent: fmt.Sprintf("a%02d", i), Units: 1 + i%2, At: now.Add(-time.Hour)})
+		_, _, err := store.Reserve(t.Context(), routing.Reservation{Item: "old" + strconv.Itoa(i), Agent: fmt.Sprintf("a%02d", i), Units: 1 + i%2, Capacity: routing.NoLimit, At: now.Add(-time.Hour)})
 		require.NoError(t, err)
 	}
 	d := route(t, r, routing.Request{Customer: customer("c", "DE", "", "en"), Lead: routing.Lead{ID: "L1"}})
@@ -163,11 +164,11 @@ func TestRankedWalkGivesUpToAFullRead(t *testing.T) {
 			region = "DE"
 		}
 		id := fmt.Sprintf("a%02d", i)
-		cfg.Agents = append(cfg.Agents, routing.Agent{ID: id, Regions: []string{region}})
+		cfg.Agents = append(cfg.Agents, routing.Agent{ID: id, Regions: []string{region}, Uncapped: true})
 		cfg.Pools[0].Members = append(cfg.Pools[0].Members, id)
 	}
 	r, store := newRouter(t, cfg)
-	_, _, err := store.Reserve(t.Context(), routing.Reservation{Item: "old", Agent: "a99", Units: 1, At: now.Add(-time.Hour)})
+	_, _, err := store.Reserve(t.Context(), routing.Reservation{Item: "old", Agent: "a99", Units: 1, Capacity: routing.NoLimit, At: now.Add(-time.Hour)})
 	require.NoError(t, err) // the one German speaker stands last in a round robin
 	d := route(t, r, routing.Request{Customer: customer("c", "DE", "", "de"), Lead: routing.Lead{ID: "L1"}})
 	require.Equal(t, routing.Assigned, d.Outcome)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -150,7 +151,7 @@ func TestStrategies(t *testing.T) {
 	agents := []routing.Agent{
 		{ID: "a", Capacity: 10, Weight: 1, Skills: map[string]int{"x": 2}},
 		{ID: "b", Capacity: 4, Weight: 3, Skills: map[string]int{"x": 5}},
-		{ID: "c", Capacity: 0, Weight: 1, Skills: map[string]int{"x": 3}},
+		{ID: "c", Uncapped: true, Weight: 1, Skills: map[string]int{"x": 3}},
 	}
 	for _, tt := range []struct {
 		strategy routing.Strategy
@@ -193,7 +194,7 @@ func TestStrategies(t *testing.T) {
 		cfg := routing.Config{Home: "CN", Agents: agents, DefaultPool: "p",
 			Pools: []routing.Pool{{Name: "p", Members: []string{"a", "b", "c"}, Strategy: routing.WeightedRoundRobin}}}
 		for i := range cfg.Agents {
-			cfg.Agents[i].Capacity = 0
+			cfg.Agents[i].Capacity, cfg.Agents[i].Uncapped = 0, true
 		}
 		r, _ := newRouter(t, cfg)
 		count := map[string]int{}
@@ -208,13 +209,9 @@ func TestStrategies(t *testing.T) {
 func TestCapacityAndRelease(t *testing.T) {
 	r, store := newRouter(t, config())
 	// sh-wang (capacity 3) is the only one covering 华东 with Simplified Chinese besides sh-li (5).
-	var picked []string
 	for i := range 8 { // sh-wang 3 + sh-li 5: the only Simplified-Chinese speakers for 华东
 		d := route(t, r, routing.Request{Item: fmt.Sprint("L", i), Customer: customer(fmt.Sprint("c", i), "CN", "CN-SH", "zh")})
-		picked = append(picked, d.Agent)
-		if d.Outcome != routing.Assigned {
-			t.Fatalf("lead %d: %s", i, d.Why())
-		}
+		require.Equal(t, routing.Assigned, d.Outcome, "lead %d: %s", i, d.Why())
 	}
 	loads := map[string]int{}
 	for _, a := range store.Items() {
@@ -357,8 +354,8 @@ func TestHostFilter(t *testing.T) {
 
 func TestCatchUpAfterLeave(t *testing.T) {
 	agents := []routing.Agent{
-		{ID: "back", OutOfOffice: []strata.Span{{Start: now.Add(-14 * 24 * time.Hour), End: now.Add(-time.Hour)}}},
-		{ID: "p1"}, {ID: "p2"},
+		{ID: "back", Uncapped: true, OutOfOffice: []strata.Span{{Start: now.Add(-14 * 24 * time.Hour), End: now.Add(-time.Hour)}}},
+		{ID: "p1", Uncapped: true}, {ID: "p2", Uncapped: true},
 	}
 	for _, policy := range []routing.CatchUp{routing.CatchUpAllow, routing.CatchUpLevel, routing.CatchUpCapped} {
 		t.Run(string(policy), func(t *testing.T) {
@@ -367,7 +364,7 @@ func TestCatchUpAfterLeave(t *testing.T) {
 			r, store := newRouter(t, cfg)
 			// The peers already hold plenty of work from before.
 			for i := range 40 {
-				_, _, err := store.Reserve(t.Context(), routing.Reservation{Item: fmt.Sprint("old", i), Agent: []string{"p1", "p2"}[i%2], Units: 1, At: now.Add(-48 * time.Hour)})
+				_, _, err := store.Reserve(t.Context(), routing.Reservation{Item: fmt.Sprint("old", i), Agent: []string{"p1", "p2"}[i%2], Units: 1, Capacity: routing.NoLimit, At: now.Add(-48 * time.Hour)})
 				require.NoError(t, err)
 			}
 			since := map[string]int{}
@@ -475,21 +472,6 @@ func TestConcurrentRoutingProperties(t *testing.T) {
 	}
 }
 
-func TestDeterminism(t *testing.T) {
-	run := func() []string {
-		r, _ := newRouter(t, config())
-		var out []string
-		for i := range 60 {
-			c := customer(fmt.Sprint("c", i), []string{"CN", "DE", "BR"}[i%3], "", []string{"zh", "de", "pt"}[i%3])
-			d := route(t, r, routing.Request{Customer: c, Lead: routing.Lead{ID: fmt.Sprint("L", i)}, Now: now.Add(time.Duration(i) * time.Second)})
-			b, _ := json.Marshal(d)
-			out = append(out, string(b))
-		}
-		return out
-	}
-	assert.Equal(t, run(), run())
-}
-
 func TestReassign(t *testing.T) {
 	r, _ := newRouter(t, config())
 	d := route(t, r, routing.Request{Customer: customer("c1", "CN", "CN-SH", "zh"), Lead: routing.Lead{ID: "L1"}})
@@ -515,7 +497,7 @@ func TestConfigErrors(t *testing.T) {
 	_, err := routing.New(cfg, routing.NewMemoryStore())
 	require.Error(t, err)
 	for _, want := range []string{`agents[6].id: duplicate agent "sh-li"`, `agents[7].languages[0]: "!!" is not a BCP 47`,
-		`agents[7].regions[0]: "Atlantis" is not a country`, "agents[7].capacity: negative", "agents[7].seniority: 9",
+		`agents[7].regions[0]: "Atlantis" is not a country`, "agents[7].capacity: -1: want 1 to", "agents[6].capacity: required", "agents[7].seniority: 9",
 		`pools[5]: pool "empty" has no members`, `pools[5].strategy: "random"`, `pools[6].members[0]: unknown agent "ghost"`,
 		`pools[6].overflow[0].pool: unknown pool "nowhere"`, "pools[6].overflow[1]: an overflow step relaxes skills or names a pool",
 		`rules[4]: rule "shadowed" can never match: every request it matches is taken first by rule "europe"`,
@@ -587,4 +569,59 @@ func TestQuietDecidesTheSame(t *testing.T) {
 		a.Trace = nil
 		assert.Equal(t, a, b, "request %d", i)
 	}
+}
+
+// TestShiftErrorsKeepTheirPaths: a problem inside an agent's shift names
+// the agent and the field, and comes with every other problem.
+func TestShiftErrorsKeepTheirPaths(t *testing.T) {
+	cfg := config()
+	cfg.Agents[3].Shift = &timezone.CalendarConfig{Zone: "Mars/Olympus_Mons", Week: map[string][]timezone.Interval{"mon": {{From: 600, To: 600}}}}
+	cfg.Agents[5].Capacity = 0
+	_, err := routing.New(cfg, routing.NewMemoryStore())
+	require.Error(t, err)
+	var shift []string
+	for _, p := range strata.Problems(err) {
+		ce, ok := errors.AsType[*strata.ConfigError](p)
+		require.True(t, ok, "%v", p)
+		if strings.HasPrefix(ce.Path, "agents[3].shift") {
+			shift = append(shift, ce.Error())
+		}
+	}
+	require.Len(t, shift, 2, "both shift problems, under the agent's path: %v", shift)
+	assert.Contains(t, strings.Join(shift, "\n"), "zone")
+	assert.Contains(t, strings.Join(shift, "\n"), "mon[0]")
+	assert.ErrorContains(t, err, "agents[5].capacity: required")
+}
+
+// TestConfigurationIsCopied: changing the configuration after New changes
+// nothing in the Router, and what the Router hands out is a copy.
+func TestConfigurationIsCopied(t *testing.T) {
+	cfg := config()
+	r, _ := newRouter(t, cfg)
+	cfg.Agents[3].Skills["textiles"] = 1
+	cfg.Pools[1].Skills["textiles"] = 5
+	cfg.Agents[0].Languages[0] = "ja"
+	got, ok := r.Agent("be-anna")
+	require.True(t, ok)
+	assert.Equal(t, 5, got.Skills["textiles"])
+	got.Skills["textiles"] = 0
+	again, _ := r.Agent("be-anna")
+	assert.Equal(t, 5, again.Skills["textiles"], "Agent returns a copy")
+	c := r.Config()
+	c.Pools[1].Skills["textiles"] = 1
+	assert.Equal(t, 4, r.Config().Pools[1].Skills["textiles"], "Config returns a copy")
+	assert.Equal(t, config(), r.Config())
+}
+
+func TestReassignToInactiveAgent(t *testing.T) {
+	cfg := config()
+	cfg.Agents[1].Inactive = true
+	r, _ := newRouter(t, cfg)
+	route(t, r, routing.Request{Customer: customer("c1", "CN", "CN-SH", "zh"), Lead: routing.Lead{ID: "L1"}})
+	_, err := r.Reassign(t.Context(), "L1", "sh-wang", "x", now)
+	assert.ErrorIs(t, err, routing.ErrAgentUnavailable)
+	assert.ErrorContains(t, err, "inactive")
+	d, err := r.Reassign(t.Context(), "L1", "sh-li", "already hers", now)
+	require.NoError(t, err, "a move to the holder is a no-op, even when she is full")
+	assert.Equal(t, "sh-li", d.Agent)
 }

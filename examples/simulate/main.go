@@ -17,7 +17,7 @@ import (
 	"github.com/strata-go/strata"
 	"github.com/strata-go/strata/internal/sample"
 	"github.com/strata-go/strata/routing"
-	"github.com/strata-go/strata/routing/routingtest"
+	"github.com/strata-go/strata/routing/sim"
 )
 
 func main() {
@@ -37,7 +37,8 @@ func setups() map[string]routing.Config {
 	for i := range roundRobin.Pools {
 		roundRobin.Pools[i].Strategy = routing.RoundRobin
 	}
-	// The seeds: grade-A leads go to reps of seniority 3 and up in their region.
+	// VIP leads go to directors, and grade-A leads to reps of seniority 3
+	// and up in their region.
 	seniority := sample.Team()
 	seniority.Pools = append(seniority.Pools, routing.Pool{Name: "seniors", Select: `agent.seniority >= 3`,
 		Strategy: routing.LeastLoaded, MatchRegion: true, Sticky: true})
@@ -49,9 +50,9 @@ func setups() map[string]routing.Config {
 }
 
 func run(ctx context.Context, out io.Writer, days, perDay int, seed uint64) error {
-	sim := routingtest.SimConfig{
+	month := sim.Config{
 		Seed: seed, Start: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC), Days: days, LeadsPerDay: perDay,
-		Markets: []routingtest.Market{
+		Markets: []sim.Market{
 			{Country: "CN", Subdivision: "CN-ZJ", Languages: []string{"zh-Hans"}, Zone: "Asia/Shanghai", Weight: 45},
 			{Country: "CN", Subdivision: "CN-GD", Languages: []string{"zh-Hans"}, Zone: "Asia/Shanghai", Weight: 15},
 			{Country: "DE", Subdivision: "DE-BY", Languages: []string{"de"}, Zone: "Europe/Berlin", Weight: 10},
@@ -65,20 +66,20 @@ func run(ctx context.Context, out io.Writer, days, perDay int, seed uint64) erro
 		TierMix:     map[string]float64{"vip": 0.04, "key": 0.16, "regular": 0.6, "potential": 0.2},
 		GradeMix:    map[strata.Grade]float64{"A": 0.15, "B": 0.45, "C": 0.3, "D": 0.1},
 		UrgentShare: 0.03,
-		Service:     72 * time.Hour,
-		SLA:         8 * time.Hour,
+		Service:     strata.Duration(72 * time.Hour),
+		SLA:         strata.Duration(8 * time.Hour),
 	}
-	var reports []routingtest.Report
+	var reports []sim.Report
 	for _, name := range []string{"round-robin", "least-loaded", "tier-to-seniority"} {
-		sim.Name = name
-		rep, err := routingtest.Simulate(ctx, setups()[name], sim, routing.WithConverter(sample.Rates))
+		month.Name = name
+		rep, err := sim.Run(ctx, setups()[name], month, routing.WithConverter(sample.Rates))
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		reports = append(reports, rep)
 	}
 	fmt.Fprintf(out, "%d days, %d leads a day, seed %d: %d leads\n\n", days, perDay, seed, reports[0].Leads)
-	fmt.Fprint(out, routingtest.Compare(reports...))
+	fmt.Fprint(out, sim.Compare(reports...))
 	fmt.Fprintln(out, "\nAssignments per rep:")
 	fmt.Fprintf(out, "%-12s", "")
 	for _, r := range reports {

@@ -26,6 +26,7 @@ import (
 	"github.com/strata-go/strata/locale"
 	"github.com/strata-go/strata/routing"
 	"github.com/strata-go/strata/routing/match"
+	"github.com/strata-go/strata/routing/sim"
 	"github.com/strata-go/strata/scoring"
 	"github.com/strata-go/strata/tiering"
 	"github.com/strata-go/strata/timezone"
@@ -43,6 +44,7 @@ var targets = []target{
 	{reflect.TypeFor[tiering.Config](), "tiering/config.schema.json", "Strata tiering configuration"},
 	{reflect.TypeFor[scoring.Config](), "scoring/config.schema.json", "Strata scorecard"},
 	{reflect.TypeFor[routing.Config](), "routing/config.schema.json", "Strata routing configuration"},
+	{reflect.TypeFor[sim.Config](), "routing/sim/config.schema.json", "Strata routing simulation"},
 	{reflect.TypeFor[timezone.CalendarConfig](), "timezone/calendar.schema.json", "Strata working calendar"},
 	{reflect.TypeFor[timezone.HolidayYear](), "timezone/holidays.schema.json", "Strata public holidays of one year"},
 	{reflect.TypeFor[locale.CatalogConfig](), "locale/catalog.schema.json", "Strata label catalogue"},
@@ -54,7 +56,7 @@ var targets = []target{
 // packages whose doc comments describe the types above, by import path
 // suffix and package name.
 var packages = []struct{ dir, name string }{
-	{".", "strata"}, {"tiering", "tiering"}, {"scoring", "scoring"}, {"routing", "routing"},
+	{".", "strata"}, {"tiering", "tiering"}, {"scoring", "scoring"}, {"routing", "routing"}, {"routing/sim", "sim"},
 	{"timezone", "timezone"}, {"locale", "locale"}, {"compliance", "compliance"}, {"compliance/law", "law"},
 	{"routing/match", "match"},
 }
