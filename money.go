@@ -1,7 +1,9 @@
 package strata
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -32,17 +34,112 @@ type Money struct {
 	Currency string          `json:"currency" cel:"currency"`
 }
 
-// NewMoney parses amount (a decimal string such as "5000000" or "-12.50") in
-// currency. It fails for a malformed amount or an unknown currency.
+// NewMoney parses amount (a decimal string such as "5000000" or "-12.50",
+// an exponent allowed: "5e6") in currency. It fails for a malformed amount,
+// one of more than MaxAmountDigits digits, or an unknown currency. The
+// length of the text is checked before it is parsed, so a hostile amount
+// costs constant time.
 func NewMoney(amount, currency string) (Money, error) {
-	d, err := decimal.NewFromString(amount)
+	d, err := ParseAmount(amount)
 	if err != nil {
-		return Money{}, fmt.Errorf("strata: amount %q: not a decimal number", amount)
+		return Money{}, err
 	}
 	if !IsCurrency(currency) {
-		return Money{}, fmt.Errorf("%w %q", ErrUnknownCurrency, currency)
+		return Money{}, fmt.Errorf("%w %q", ErrUnknownCurrency, quoteShort(currency))
 	}
 	return Money{Amount: d, Currency: currency}, nil
+}
+
+// MaxAmountDigits bounds the digits of an amount read from text (NewMoney,
+// JSON, money() in rules) and of an amount Validate accepts: written out
+// without an exponent, an amount has at most this many digits, as SQL's
+// DECIMAL(38). It keeps parsing and comparing amounts cheap whatever the
+// input.
+const MaxAmountDigits = 38
+
+// maxAmountText is the longest amount text worth parsing: the digits plus a
+// sign, a point and an exponent.
+const maxAmountText = MaxAmountDigits + 8
+
+// ParseAmount parses a decimal amount ("5000000", "-12.50", "5e6") of at
+// most MaxAmountDigits digits. Longer text is refused before any parsing.
+func ParseAmount(s string) (decimal.Decimal, error) {
+	if len(s) > maxAmountText {
+		return decimal.Decimal{}, fmt.Errorf("strata: amount of %d characters: more than %d digits", len(s), MaxAmountDigits)
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return decimal.Decimal{}, fmt.Errorf("strata: amount %q: not a decimal number", s)
+	}
+	if err := checkAmount(d); err != nil {
+		return decimal.Decimal{}, fmt.Errorf("strata: amount %q: %w", s, err)
+	}
+	return d, nil
+}
+
+// checkAmount reports an amount of more than MaxAmountDigits digits when
+// written out without an exponent. It costs time linear in the size of the
+// coefficient, never more.
+func checkAmount(d decimal.Decimal) error {
+	// A coefficient of more than 128 bits has more than 38 digits; only
+	// smaller ones are counted exactly.
+	if d.Coefficient().BitLen() > 128 {
+		return fmt.Errorf("more than %d digits", MaxAmountDigits)
+	}
+	n, exp := int64(d.NumDigits()), int64(d.Exponent())
+	digits := n + exp // integer digits, and no fraction
+	if exp < 0 {
+		digits = max(n, -exp)
+	}
+	if digits > MaxAmountDigits {
+		return fmt.Errorf("more than %d digits", MaxAmountDigits)
+	}
+	return nil
+}
+
+// quoteShort returns s, cut to 64 bytes, for error messages.
+func quoteShort(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
+}
+
+// UnmarshalJSON reads {"amount":"5000000.00","currency":"CNY"}, the amount
+// as a string or a number of at most MaxAmountDigits digits (checked before
+// it is parsed). Keys other than amount and currency are errors.
+func (m *Money) UnmarshalJSON(data []byte) error {
+	if string(bytes.TrimSpace(data)) == "null" {
+		return nil
+	}
+	var raw struct {
+		Amount   json.RawMessage `json:"amount"`
+		Currency string          `json:"currency"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		return fmt.Errorf("strata: money: %w", err)
+	}
+	var amount decimal.Decimal
+	if text := bytes.TrimSpace(raw.Amount); len(text) > 0 && string(text) != "null" {
+		if len(text) > maxAmountText+2 {
+			return fmt.Errorf("strata: money: amount of %d characters: more than %d digits", len(text), MaxAmountDigits)
+		}
+		s := string(text)
+		if text[0] == '"' {
+			if err := json.Unmarshal(text, &s); err != nil {
+				return fmt.Errorf("strata: money: amount: %w", err)
+			}
+		}
+		d, err := ParseAmount(s)
+		if err != nil {
+			return fmt.Errorf("strata: money: %w", err)
+		}
+		amount = d
+	}
+	*m = Money{Amount: amount, Currency: raw.Currency}
+	return nil
 }
 
 // MoneyOf returns amount in currency without checking the currency; use
@@ -83,13 +180,17 @@ func (m Money) String() string {
 	return m.Amount.String() + " " + m.Currency
 }
 
-// Validate checks that the currency is known. An unset Money is valid.
+// Validate checks that the currency is known and the amount has at most
+// MaxAmountDigits digits. An unset Money is valid.
 func (m Money) Validate() error {
 	if m.IsZero() {
 		return nil
 	}
 	if !IsCurrency(m.Currency) {
-		return fmt.Errorf("%w %q", ErrUnknownCurrency, m.Currency)
+		return fmt.Errorf("%w %q", ErrUnknownCurrency, quoteShort(m.Currency))
+	}
+	if err := checkAmount(m.Amount); err != nil {
+		return fmt.Errorf("strata: amount: %w", err)
 	}
 	return nil
 }
@@ -228,30 +329,86 @@ type Converter interface {
 	Convert(m Money, to string) (Money, error)
 }
 
+// Ratios is implemented by Converters that know exactly how two currencies
+// relate, as Rates does. Comparisons across currencies (Money.CmpIn, money
+// rules in tiering, scoring and routing) then compare exact values: neither
+// side is rounded, so an amount just under a threshold in another currency
+// stays under it.
+type Ratios interface {
+	// Ratio returns positive num and den such that an amount a in currency
+	// from is worth exactly a × num / den in currency to, or an error
+	// wrapping ErrNoRate.
+	Ratio(from, to string) (num, den decimal.Decimal, err error)
+}
+
+// CmpIn compares m with o, converting o into m's currency when they differ
+// (an unset Money takes the other's currency): -1, 0 or +1. When conv
+// implements Ratios the comparison is exact; otherwise o is converted with
+// conv.Convert and compared as conv rounds it. A nil conv fails with
+// ErrCurrencyMismatch when the currencies differ.
+func (m Money) CmpIn(o Money, conv Converter) (int, error) {
+	if _, err := m.same(o); err == nil {
+		return cmpDecimal(m.Amount, o.Amount), nil
+	}
+	if conv == nil {
+		return 0, fmt.Errorf("%w: %s and %s with no converter", ErrCurrencyMismatch, m.Currency, o.Currency)
+	}
+	if r, ok := conv.(Ratios); ok {
+		num, den, err := r.Ratio(o.Currency, m.Currency)
+		if err != nil {
+			return 0, err
+		}
+		if num.Sign() <= 0 || den.Sign() <= 0 {
+			return 0, fmt.Errorf("%w from %s to %s: ratio %s/%s is not positive", ErrNoRate, o.Currency, m.Currency, num, den)
+		}
+		// m against o × num / den, both sides times den > 0.
+		return cmpDecimal(m.Amount.Mul(den), o.Amount.Mul(num)), nil
+	}
+	converted, err := conv.Convert(o, m.Currency)
+	if err != nil {
+		return 0, err
+	}
+	return m.Cmp(converted)
+}
+
 // Rates is a Converter over a fixed table: PerBase[c] is how many units of
-// currency c one unit of Base buys. Results are rounded to the target
-// currency's minor digits. A Rates value is safe for concurrent use as long
-// as nobody modifies its map.
+// currency c one unit of Base buys. Convert rounds once, half away from
+// zero, to the target currency's minor digits (of the exact product, never
+// of an intermediate result); Ratio gives the exact ratio for comparisons.
+// A Rates value is safe for concurrent use as long as nobody modifies its
+// map.
 type Rates struct {
 	Base    string                     `json:"base"`
 	PerBase map[string]decimal.Decimal `json:"per_base"`
 }
 
-// Convert implements Converter.
+// Convert implements Converter: m × PerBase[to] / PerBase[m.Currency],
+// rounded half away from zero to to's minor digits.
 func (r Rates) Convert(m Money, to string) (Money, error) {
 	if m.Currency == to {
 		return m, nil
 	}
-	from, err := r.rate(m.Currency)
+	num, den, err := r.Ratio(m.Currency, to)
 	if err != nil {
 		return Money{}, err
 	}
-	into, err := r.rate(to)
-	if err != nil {
-		return Money{}, err
+	digits, ok := CurrencyDigits(to)
+	if !ok {
+		digits = 12
 	}
-	amount := m.Amount.Mul(into).DivRound(from, 12)
-	return Money{Amount: amount, Currency: to}.Round(), nil
+	return Money{Amount: m.Amount.Mul(num).DivRound(den, int32(digits)), Currency: to}, nil
+}
+
+// Ratio implements Ratios: an amount in from is worth amount ×
+// PerBase[to] / PerBase[from] in to (a rate of 1 for Base).
+func (r Rates) Ratio(from, to string) (num, den decimal.Decimal, err error) {
+	if den, err = r.rate(from); err != nil {
+		return decimal.Decimal{}, decimal.Decimal{}, err
+	}
+	if num, err = r.rate(to); err != nil {
+		return decimal.Decimal{}, decimal.Decimal{}, err
+	}
+	return num, den, nil
 }
 
 func (r Rates) rate(currency string) (decimal.Decimal, error) {
@@ -260,7 +417,7 @@ func (r Rates) rate(currency string) (decimal.Decimal, error) {
 	}
 	rate, ok := r.PerBase[currency]
 	if !ok || !rate.IsPositive() {
-		return decimal.Decimal{}, fmt.Errorf("%w for %s", ErrNoRate, currency)
+		return decimal.Decimal{}, fmt.Errorf("%w for %s", ErrNoRate, quoteShort(currency))
 	}
 	return rate, nil
 }

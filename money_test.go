@@ -2,6 +2,8 @@ package strata_test
 
 import (
 	"encoding/json"
+	"math/big"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -138,4 +140,101 @@ func TestMoneyJSON(t *testing.T) {
 	assert.Zero(t, c)
 	assert.NoError(t, back.Validate())
 	assert.ErrorIs(t, strata.Money{Currency: "ABC"}.Validate(), strata.ErrUnknownCurrency)
+}
+
+// TestRatesConvertRoundsOnceExactly: Convert equals the exact quotient
+// rounded half away from zero to the target's minor digits, for random
+// amounts and rates, including amounts whose exact value is a hair under a
+// half (rounding an intermediate result first would round those up).
+func TestRatesConvertRoundsOnceExactly(t *testing.T) {
+	// 1 USD is worth 0.0049999999999996 CNY: under half a fen, so 0.00;
+	// rounding to 12 places first gives 0.005000000000 and then 0.01.
+	tiny := strata.Rates{Base: "USD", PerBase: map[string]decimal.Decimal{"CNY": decimal.RequireFromString("0.0049999999999996")}}
+	got, err := tiny.Convert(mustMoney(t, "1", "USD"), "CNY")
+	require.NoError(t, err)
+	assert.Equal(t, "0.00 CNY", got.String())
+	got, err = tiny.Convert(mustMoney(t, "-1", "USD"), "CNY")
+	require.NoError(t, err)
+	assert.Equal(t, "0.00 CNY", got.Round().String())
+
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 5000 {
+		rates := strata.Rates{Base: "USD", PerBase: map[string]decimal.Decimal{
+			"CNY": decimal.New(r.Int64N(1e9)+1, -int32(r.IntN(9))),
+			"JPY": decimal.New(r.Int64N(1e9)+1, -int32(r.IntN(9))),
+			"BHD": decimal.New(r.Int64N(1e9)+1, -int32(r.IntN(9))),
+		}}
+		from := []string{"USD", "CNY", "JPY", "BHD"}[r.IntN(4)]
+		to := []string{"USD", "CNY", "JPY", "BHD"}[r.IntN(4)]
+		amount := decimal.New(r.Int64N(1e12)-5e11, -int32(r.IntN(6)))
+		got, err := rates.Convert(strata.MoneyOf(amount, from), to)
+		require.NoError(t, err)
+		if from == to {
+			assert.True(t, got.Amount.Equal(amount))
+			continue
+		}
+		rate := func(c string) *big.Rat {
+			if c == "USD" {
+				return big.NewRat(1, 1)
+			}
+			return rates.PerBase[c].Rat()
+		}
+		exact := new(big.Rat).Mul(amount.Rat(), rate(to))
+		exact.Quo(exact, rate(from))
+		digits, _ := strata.CurrencyDigits(to)
+		assert.Equal(t, roundHalfAway(exact, digits), got.Amount.StringFixed(int32(digits)), "%s %s → %s", amount, from, to)
+	}
+}
+
+// roundHalfAway rounds x to digits decimals, half away from zero, exactly.
+func roundHalfAway(x *big.Rat, digits int) string {
+	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(digits)), nil)
+	scaled := new(big.Rat).Mul(x, new(big.Rat).SetInt(scale))
+	neg := scaled.Sign() < 0
+	scaled.Abs(scaled)
+	q, rem := new(big.Int).QuoRem(scaled.Num(), scaled.Denom(), new(big.Int))
+	if new(big.Int).Lsh(rem, 1).Cmp(scaled.Denom()) >= 0 {
+		q.Add(q, big.NewInt(1))
+	}
+	if neg {
+		q.Neg(q)
+	}
+	return decimal.NewFromBigInt(q, -int32(digits)).StringFixed(int32(digits))
+}
+
+// TestCmpInIsExact: across currencies, CmpIn orders amounts as the exact
+// converted values do, also for amounts a fraction of a cent apart, where
+// a conversion rounded to cents would call them equal or reverse them.
+func TestCmpInIsExact(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	rates := strata.Rates{Base: "USD", PerBase: map[string]decimal.Decimal{"CNY": decimal.RequireFromString("7.1234"), "EUR": decimal.RequireFromString("0.9173")}}
+	for range 5000 {
+		x := strata.MoneyOf(decimal.New(r.Int64N(1e10), -2), []string{"USD", "CNY", "EUR"}[r.IntN(3)])
+		y := strata.MoneyOf(decimal.New(r.Int64N(1e10), -2), []string{"USD", "CNY", "EUR"}[r.IntN(3)])
+		if r.IntN(2) == 0 { // y just around x's value
+			num, den, err := rates.Ratio(x.Currency, y.Currency)
+			require.NoError(t, err)
+			y.Amount = x.Amount.Mul(num).DivRound(den, 2).Add(decimal.New(r.Int64N(3)-1, -2))
+		}
+		got, err := x.CmpIn(y, rates)
+		require.NoError(t, err)
+		num, den, _ := rates.Ratio(y.Currency, x.Currency)
+		want := new(big.Rat).Mul(x.Amount.Rat(), den.Rat()).Cmp(new(big.Rat).Mul(y.Amount.Rat(), num.Rat()))
+		require.Equal(t, want, got, "%v vs %v", x, y)
+	}
+	// The finding: 14,999.99 USD against a threshold of 106,851 CNY (exactly
+	// 15,000 USD at 7.1234) is under it; rounding the threshold to cents
+	// would not change that here, but a threshold of 106,851.004 CNY
+	// rounds to 15,000.00 USD and would put 15,000.00 USD above it.
+	under, err := mustMoney(t, "15000.00", "USD").CmpIn(mustMoney(t, "106851.004", "CNY"), rates)
+	require.NoError(t, err)
+	assert.Equal(t, -1, under, "15,000.00 USD is worth 106,851.00 CNY, under 106,851.004")
+	_, err = mustMoney(t, "1", "USD").CmpIn(mustMoney(t, "1", "CNY"), nil)
+	assert.ErrorIs(t, err, strata.ErrCurrencyMismatch)
+	_, err = mustMoney(t, "1", "USD").CmpIn(mustMoney(t, "1", "GBP"), rates)
+	assert.ErrorIs(t, err, strata.ErrNoRate)
+	// A Converter without Ratios is used as it rounds.
+	c, err := mustMoney(t, "70", "CNY").CmpIn(mustMoney(t, "10", "USD"), &fakeConverter{})
+	require.NoError(t, err)
+	assert.Zero(t, c)
 }

@@ -3,11 +3,14 @@ package strata
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/mail"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // IsCountry reports whether code is an ISO 3166-1 alpha-2 country code in use
@@ -133,105 +136,197 @@ func zoneNameSyntax(name string) bool {
 	return part > 0
 }
 
-// Validate checks the record and returns every problem at once, joined with
-// errors.Join; each is a *FieldError naming its field path. It checks that
-// the ID is present; country, subdivision, currencies, languages and the
-// time zone are known codes; channels carry well-formed values; revenue and
-// order counts are not negative; scores lie within 0–100; time stamps are in
-// order; and tags, segments and custom fields are well formed.
-func (c *Customer) Validate() error {
-	var errs []error
-	bad := func(path, format string, args ...any) {
-		errs = append(errs, &FieldError{Path: path, Msg: fmt.Sprintf(format, args...)})
-	}
+// Validate checks the record against DefaultLimits and returns every
+// problem at once, joined with errors.Join; each is a *FieldError naming its
+// field path. It checks that the ID is present; country, subdivision,
+// currencies, languages and the time zone are known codes; channels carry
+// well-formed values; revenue and order counts are not negative and amounts
+// are within MaxAmountDigits; scores lie within 0–100; time stamps are in
+// order; tags, segments and custom fields are well formed; every string is
+// valid UTF-8; and no list, string or custom field exceeds its limit. A nil
+// record is an error.
+func (c *Customer) Validate() error { return c.ValidateWithin(Limits{}) }
 
-	if strings.TrimSpace(c.ID) == "" {
-		bad("id", "required")
+// ValidateWithin is Validate against other size limits, for a host that
+// raised them knowingly (and compiled its engines with the same Limits).
+// Zero fields of l take their defaults. At most maxProblems problems are
+// listed, then how many more there were.
+func (c *Customer) ValidateWithin(l Limits) error {
+	if c == nil {
+		return &FieldError{Msg: "nil record"}
 	}
-	if !c.Kind.Valid() {
-		bad("kind", "unknown kind %q (want enterprise, individual, reseller or partner)", c.Kind)
+	v := &validator{limits: l.OrDefault()}
+	v.identity(c)
+	v.contact(c)
+	v.value(c)
+	v.classes(c)
+	v.attrs(c.Attrs)
+	v.consents(c.Consents)
+	if !c.CreatedAt.IsZero() && !c.UpdatedAt.IsZero() && c.UpdatedAt.Before(c.CreatedAt) {
+		v.bad("updated_at", "before created_at")
+	}
+	return v.err()
+}
+
+// maxProblems bounds the problems Validate lists, so a hostile record costs
+// a bounded error.
+const maxProblems = 100
+
+// validator collects a record's problems.
+type validator struct {
+	limits Limits
+	errs   []error
+	more   int // problems beyond maxProblems
+}
+
+func (v *validator) bad(path, format string, args ...any) {
+	if len(v.errs) >= maxProblems {
+		v.more++
+		return
+	}
+	v.errs = append(v.errs, &FieldError{Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) err() error {
+	if v.more > 0 {
+		v.errs = append(v.errs, &FieldError{Msg: fmt.Sprintf("and %d more problems", v.more)})
+	}
+	return errors.Join(v.errs...)
+}
+
+// str checks that s is valid UTF-8 within the string limit, without
+// quoting it (it may be personal data), and reports whether it is.
+func (v *validator) str(path, s string) bool {
+	switch {
+	case len(s) > v.limits.StringBytes:
+		v.bad(path, "%d bytes exceeds the limit of %d", len(s), v.limits.StringBytes)
+		return false
+	case !utf8.ValidString(s):
+		v.bad(path, "not valid UTF-8")
+		return false
+	}
+	return true
+}
+
+// strs checks the plain strings of a record that have no other rule.
+func (v *validator) strs(fields ...string) {
+	for i := 0; i+1 < len(fields); i += 2 {
+		v.str(fields[i], fields[i+1])
+	}
+}
+
+// count checks a list's length and reports whether it is within limit.
+func (v *validator) count(path string, n, limit int) bool {
+	if n > limit {
+		v.bad(path, "%d items exceeds the limit of %d", n, limit)
+		return false
+	}
+	return true
+}
+
+func (v *validator) identity(c *Customer) {
+	if v.str("id", c.ID) && strings.TrimSpace(c.ID) == "" {
+		v.bad("id", "required")
+	}
+	v.strs("name", c.Name, "city", c.City, "industry", c.Industry, "owner", c.Owner)
+	if v.str("kind", string(c.Kind)) && !c.Kind.Valid() {
+		v.bad("kind", "unknown kind %q (want enterprise, individual, reseller or partner)", c.Kind)
 	}
 	switch {
+	case !v.str("country", c.Country):
 	case c.Country == "":
-		bad("country", "required")
+		v.bad("country", "required")
 	case !IsCountry(c.Country):
-		bad("country", "unknown ISO 3166-1 alpha-2 code %q", c.Country)
+		v.bad("country", "unknown ISO 3166-1 alpha-2 code %q", c.Country)
 	}
-	if c.Subdivision != "" {
+	if c.Subdivision != "" && v.str("subdivision", c.Subdivision) {
 		switch {
 		case !IsSubdivision(c.Subdivision):
-			bad("subdivision", "unknown ISO 3166-2 code %q", c.Subdivision)
+			v.bad("subdivision", "unknown ISO 3166-2 code %q", c.Subdivision)
 		case c.Country != "" && !strings.HasPrefix(c.Subdivision, c.Country+"-"):
-			bad("subdivision", "%q is not in country %q", c.Subdivision, c.Country)
+			v.bad("subdivision", "%q is not in country %q", c.Subdivision, c.Country)
 		}
 	}
-	for i, l := range c.Languages {
-		if !IsLanguage(l) {
-			bad(fmt.Sprintf("languages[%d]", i), "not a BCP 47 language tag: %q", l)
-		}
-	}
-	if c.TimeZone != "" && !IsTimeZone(c.TimeZone) {
-		bad("time_zone", "unknown IANA time zone %q", c.TimeZone)
-	}
-	for i, ch := range c.Channels {
-		if msg := checkChannel(ch, c.Country); msg != "" {
-			field := "value"
-			if !ch.Kind.Valid() {
-				field = "kind"
+	if v.count("languages", len(c.Languages), v.limits.Languages) {
+		for i, l := range c.Languages {
+			path := fmt.Sprintf("languages[%d]", i)
+			if v.str(path, l) && !IsLanguage(l) {
+				v.bad(path, "not a BCP 47 language tag: %q", l)
 			}
-			bad(fmt.Sprintf("channels[%d].%s", i, field), "%s", msg)
 		}
 	}
-	if c.Source != "" && !isToken(string(c.Source)) {
-		bad("source", "%q is not a lower-case token of letters, digits and '_'", c.Source)
+	if c.TimeZone != "" && v.str("time_zone", c.TimeZone) && !IsTimeZone(c.TimeZone) {
+		v.bad("time_zone", "unknown IANA time zone %q", c.TimeZone)
 	}
-	checkList(c.Products, "products", bad)
-	checkMoney(c.Revenue, "revenue", true, bad)
-	checkMoney(c.Profit, "profit", false, bad)
+}
+
+func (v *validator) contact(c *Customer) {
+	if v.count("channels", len(c.Channels), v.limits.Channels) {
+		for i, ch := range c.Channels {
+			path := fmt.Sprintf("channels[%d]", i)
+			if !v.str(path+".kind", string(ch.Kind)) || !v.str(path+".value", ch.Value) {
+				continue
+			}
+			if msg := checkChannel(ch, c.Country); msg != "" {
+				field := "value"
+				if !ch.Kind.Valid() {
+					field = "kind"
+				}
+				v.bad(path+"."+field, "%s", msg)
+			}
+		}
+	}
+	if c.Source != "" && v.str("source", string(c.Source)) && !isToken(string(c.Source)) {
+		v.bad("source", "%q is not a lower-case token of letters, digits and '_'", c.Source)
+	}
+	v.list("products", c.Products, v.limits.Products)
+}
+
+func (v *validator) value(c *Customer) {
+	v.money(c.Revenue, "revenue", true)
+	v.money(c.Profit, "profit", false)
 	if c.Orders < 0 {
-		bad("orders", "negative count %d", c.Orders)
+		v.bad("orders", "negative count %d", c.Orders)
 	}
 	if !c.FirstOrderAt.IsZero() && !c.LastOrderAt.IsZero() && c.LastOrderAt.Before(c.FirstOrderAt) {
-		bad("last_order_at", "before first_order_at")
+		v.bad("last_order_at", "before first_order_at")
 	}
 	if c.LastOrderAt.IsZero() != c.FirstOrderAt.IsZero() {
-		bad("first_order_at", "first_order_at and last_order_at must be set together")
+		v.bad("first_order_at", "first_order_at and last_order_at must be set together")
 	}
-	checkScore(c.Scores.Value, "scores.value", bad)
-	checkScore(c.Scores.Potential, "scores.potential", bad)
-	if !c.Scores.Grade.Valid() {
-		bad("scores.grade", "unknown grade %q (want A, B, C or D)", c.Scores.Grade)
+	v.score(c.Scores.Value, "scores.value")
+	v.score(c.Scores.Potential, "scores.potential")
+	if v.str("scores.grade", string(c.Scores.Grade)) && !c.Scores.Grade.Valid() {
+		v.bad("scores.grade", "unknown grade %q (want A, B, C or D)", c.Scores.Grade)
 	}
+}
+
+func (v *validator) classes(c *Customer) {
+	v.str("tier", c.Tier)
 	if !c.TierSince.IsZero() && c.Tier == "" {
-		bad("tier_since", "set without a tier")
+		v.bad("tier_since", "set without a tier")
 	}
-	checkList(c.Segments, "segments", bad)
-	checkList(c.Tags, "tags", bad)
-	for k, v := range c.Attrs {
-		if strings.TrimSpace(k) == "" {
-			bad("attrs", "empty key")
-			continue
-		}
-		if !isJSONValue(v, 0) {
-			bad("attrs."+k, "unsupported value of type %T (want string, number, bool, null, list or object)", v)
-		}
+	v.list("segments", c.Segments, v.limits.Segments)
+	v.list("tags", c.Tags, v.limits.Tags)
+}
+
+func (v *validator) consents(cs []Consent) {
+	if !v.count("consents", len(cs), v.limits.Consents) {
+		return
 	}
-	for i, cs := range c.Consents {
+	for i, cs := range cs {
 		path := fmt.Sprintf("consents[%d]", i)
-		if !isToken(cs.Purpose) {
-			bad(path+".purpose", "%q is not a lower-case token of letters, digits and '_'", cs.Purpose)
+		v.strs(path+".basis", cs.Basis, path+".source", cs.Source)
+		if v.str(path+".purpose", cs.Purpose) && !isToken(cs.Purpose) {
+			v.bad(path+".purpose", "%q is not a lower-case token of letters, digits and '_'", cs.Purpose)
 		}
-		if !cs.State.Valid() {
-			bad(path+".state", "unknown state %q (want granted, withdrawn, pending or not_responded)", cs.State)
+		if v.str(path+".state", string(cs.State)) && !cs.State.Valid() {
+			v.bad(path+".state", "unknown state %q (want granted, withdrawn, pending or not_responded)", cs.State)
 		}
 		if cs.At.IsZero() {
-			bad(path+".at", "required")
+			v.bad(path+".at", "required")
 		}
 	}
-	if !c.CreatedAt.IsZero() && !c.UpdatedAt.IsZero() && c.UpdatedAt.Before(c.CreatedAt) {
-		bad("updated_at", "before created_at")
-	}
-	return errors.Join(errs...)
 }
 
 func checkChannel(ch Channel, country string) string {
@@ -272,62 +367,123 @@ func isToken(s string) bool {
 	return s != ""
 }
 
-func checkList(list []string, path string, bad func(string, string, ...any)) {
+// list checks a list of names: within its limit, each a non-empty string
+// within the string limit, no duplicates.
+func (v *validator) list(path string, list []string, limit int) {
+	if !v.count(path, len(list), limit) {
+		return
+	}
 	seen := make(map[string]bool, len(list))
 	for i, s := range list {
+		p := fmt.Sprintf("%s[%d]", path, i)
 		switch {
+		case !v.str(p, s):
 		case strings.TrimSpace(s) == "":
-			bad(fmt.Sprintf("%s[%d]", path, i), "empty")
+			v.bad(p, "empty")
 		case seen[s]:
-			bad(fmt.Sprintf("%s[%d]", path, i), "duplicate %q", s)
+			v.bad(p, "duplicate %q", s)
 		}
 		seen[s] = true
 	}
 }
 
-func checkMoney(m Money, path string, nonNegative bool, bad func(string, string, ...any)) {
+func (v *validator) money(m Money, path string, nonNegative bool) {
 	if m.IsZero() {
 		return
 	}
-	if m.Currency == "" {
-		bad(path+".currency", "required with an amount")
-	} else if !IsCurrency(m.Currency) {
-		bad(path+".currency", "unknown ISO 4217 code %q", m.Currency)
+	switch {
+	case !v.str(path+".currency", m.Currency):
+	case m.Currency == "":
+		v.bad(path+".currency", "required with an amount")
+	case !IsCurrency(m.Currency):
+		v.bad(path+".currency", "unknown ISO 4217 code %q", m.Currency)
+	}
+	if err := checkAmount(m.Amount); err != nil {
+		v.bad(path+".amount", "%v", err)
+		return
 	}
 	if nonNegative && m.IsNegative() {
-		bad(path+".amount", "negative amount %s", m.Amount)
+		v.bad(path+".amount", "negative amount %s", m.Amount)
 	}
 }
 
-func checkScore(v float64, path string, bad func(string, string, ...any)) {
-	if !(v >= 0 && v <= 100) { // also catches NaN
-		bad(path, "%v is outside 0–100", v)
+func (v *validator) score(x float64, path string) {
+	if !(x >= 0 && x <= 100) { // also catches NaN
+		v.bad(path, "%v is outside 0–100", x)
 	}
 }
 
-func isJSONValue(v any, depth int) bool {
-	if depth > 32 {
+// attrs checks the custom fields: JSON values only, within the entry,
+// depth, value and string limits, in sorted key order.
+func (v *validator) attrs(attrs map[string]any) {
+	if !v.count("attrs", len(attrs), v.limits.AttrEntries) {
+		return
+	}
+	values := 0
+	for _, k := range slices.Sorted(maps.Keys(attrs)) {
+		path := "attrs." + k
+		if !v.str("attrs", k) {
+			continue
+		}
+		if strings.TrimSpace(k) == "" {
+			v.bad("attrs", "empty key")
+			continue
+		}
+		if !v.attr(path, attrs[k], 1, &values) {
+			return
+		}
+	}
+}
+
+// attr checks one custom value at depth (1 for a top-level value),
+// counting values; it returns false once the value limit is exceeded.
+func (v *validator) attr(path string, x any, depth int, values *int) bool {
+	*values++
+	if *values > v.limits.AttrValues {
+		v.bad("attrs", "more than %d values", v.limits.AttrValues)
 		return false
 	}
-	switch v := v.(type) {
-	case nil, string, bool, float64, float32, int, int32, int64, uint, uint32, uint64:
+	switch x := x.(type) {
+	case nil, bool, float64, float32, int, int32, int64, uint, uint32, uint64:
 		return true
-	case []any:
-		for _, e := range v {
-			if !isJSONValue(e, depth+1) {
-				return false
-			}
-		}
+	case string:
+		v.str(path, x)
 		return true
 	case []string:
-		return true
+		return v.attrList(path, len(x), depth, values, func(i int) any { return x[i] })
+	case []any:
+		return v.attrList(path, len(x), depth, values, func(i int) any { return x[i] })
 	case map[string]any:
-		for _, e := range v {
-			if !isJSONValue(e, depth+1) {
+		if depth >= v.limits.AttrDepth {
+			v.bad(path, "nested deeper than %d", v.limits.AttrDepth)
+			return true
+		}
+		if !v.count(path, len(x), v.limits.AttrEntries) {
+			return true
+		}
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			if v.str(path, k) && !v.attr(path+"."+k, x[k], depth+1, values) {
 				return false
 			}
 		}
 		return true
 	}
-	return false
+	v.bad(path, "unsupported value of type %T (want string, number, bool, null, list or object)", x)
+	return true
+}
+
+func (v *validator) attrList(path string, n, depth int, values *int, at func(int) any) bool {
+	if depth >= v.limits.AttrDepth {
+		v.bad(path, "nested deeper than %d", v.limits.AttrDepth)
+		return true
+	}
+	if !v.count(path, n, v.limits.AttrEntries) {
+		return true
+	}
+	for i := range n {
+		if !v.attr(fmt.Sprintf("%s[%d]", path, i), at(i), depth+1, values) {
+			return false
+		}
+	}
+	return true
 }
