@@ -501,7 +501,7 @@ func TestConfigErrors(t *testing.T) {
 		`pools[5]: pool "empty" has no members`, `pools[5].strategy: "random"`, `pools[6].members[0]: unknown agent "ghost"`,
 		`pools[6].overflow[0].pool: unknown pool "nowhere"`, "pools[6].overflow[1]: an overflow step relaxes skills or names a pool",
 		`rules[4]: rule "shadowed" can never match: every request it matches is taken first by rule "europe"`,
-		`rule "rule typo" 1:5: undefined field 'prodct'`, `rules[5].pool: unknown pool "nope"`, `default_owner: unknown agent "ghost"`} {
+		`rule "rule typo" 1:6: undefined field 'prodct'`, `rules[5].pool: unknown pool "nope"`, `default_owner: unknown agent "ghost"`} {
 		assert.ErrorContains(t, err, want)
 	}
 	var re *strata.RuleError

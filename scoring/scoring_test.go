@@ -211,7 +211,7 @@ func TestCompileErrors(t *testing.T) {
 		{"cap group", func(c *scoring.Config) { c.Caps["nope"] = 3 }, `caps.nope: no criterion is in group "nope"`},
 		{"grades order", func(c *scoring.Config) { c.Grades[1].Min = 90 }, "thresholds must fall"},
 		{"last grade", func(c *scoring.Config) { c.Grades = c.Grades[:3] }, "the last band must start at 0"},
-		{"rule", func(c *scoring.Config) { c.Criteria[1].Value = "customer.ordrs" }, `rule "criterion t/orders" 1:9: undefined field 'ordrs'`},
+		{"rule", func(c *scoring.Config) { c.Criteria[1].Value = "customer.ordrs" }, `rule "criterion t/orders" 1:10: undefined field 'ordrs'`},
 		{"rule type", func(c *scoring.Config) { c.Criteria[1].Value = "customer.country" }, "must evaluate to number"},
 	}
 	for _, tt := range tests {

@@ -32,7 +32,7 @@ func ExampleNew() {
 		}
 	}
 	// Output:
-	// tier value/regular 1:9: undefined field 'revnue'
+	// tier value/regular 1:10: undefined field 'revnue'
 	// ladders[0].tiers[2].when: ladder "value" has no default: its last tier "regular" has a rule, so some customers would get no tier
 	// ladders[0].tiers[1]: tier "key" can never be reached: every customer it matches is taken first by tier "vip"
 }

@@ -177,7 +177,7 @@ func TestLint(t *testing.T) {
 		{"duplicate segment", func(c *tiering.Config) { c.Segments[1].Name = "east-china" }, []string{`segments[1].name: duplicate segment`}},
 		{"segment without rule", func(c *tiering.Config) { c.Segments[0].When = "" }, []string{`segments[0].when: required`}},
 		{"unknown field", func(c *tiering.Config) { c.Ladders[0].Tiers[1].When = `customer.revenu >= money("1", "CNY")` },
-			[]string{`rule "tier value/key" 1:9: undefined field 'revenu'`}},
+			[]string{`rule "tier value/key" 1:10: undefined field 'revenu'`}},
 		{"unknown group", func(c *tiering.Config) { c.Segments[0].When = `in_group(customer, "East-Asia-Pacific")` },
 			[]string{`rule "segment east-china" 1:20: unknown region group`}},
 		{"bad host group", func(c *tiering.Config) { c.Groups = map[string][]string{"x": {"Mars"}} }, []string{`groups: group "x"`}},

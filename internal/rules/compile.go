@@ -1,21 +1,17 @@
 package rules
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"slices"
+	"strconv"
 	"strings"
 	"sync"
-	"time"
+	"unicode/utf8"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/ast"
-	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/types"
-	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/interpreter"
-	"cel.dev/cel-go/parser"
 
 	"github.com/strata-go/strata"
 )
@@ -40,64 +36,142 @@ func (o Output) String() string {
 	return names[o]
 }
 
+// interruptEvery is how many comprehension iterations pass between two
+// looks at the context: often enough that a rule over a record far past
+// the limits stops within milliseconds of its deadline, rarely enough to
+// cost nothing measurable.
+const interruptEvery = 16
+
 func newRuleError(rule, src string, line, col int, msg string) *strata.RuleError {
 	e := &strata.RuleError{Rule: rule, Line: line, Column: col, Msg: msg}
 	if line > 0 {
 		lines := strings.Split(src, "\n")
 		if line <= len(lines) {
 			text := lines[line-1]
-			pad := strings.Repeat(" ", max(col-1, 0))
+			e.Column = identColumn(text, col, msg)
+			pad := strings.Repeat(" ", max(e.Column-1, 0))
 			e.Snippet = "    | " + text + "\n    | " + pad + "^"
 		}
 	}
 	return e
 }
 
-// compiled is what the program cache holds for one source text.
-type compiled struct {
-	ast    *cel.Ast
-	prg    cel.Program
-	traced func() (cel.Program, error)
+// identColumn moves a 1-based column that points at the '.' of a field
+// selection, where cel-go reports an undefined field, to the field's name
+// when the message quotes it: customer.revenu points at revenu.
+func identColumn(line string, col int, msg string) int {
+	_, rest, ok := strings.Cut(msg, "'")
+	name, _, ok2 := strings.Cut(rest, "'")
+	if !ok || !ok2 || name == "" {
+		return col
+	}
+	runes := []rune(line)
+	i := col - 1
+	if i < 0 || i >= len(runes) || runes[i] != '.' {
+		return col
+	}
+	j := i + 1
+	for j < len(runes) && (runes[j] == ' ' || runes[j] == '\t' || runes[j] == '?') {
+		j++
+	}
+	if strings.HasPrefix(string(runes[j:]), name) {
+		return j + 1
+	}
+	return col
 }
 
-// Program is one compiled rule. It is immutable and safe for concurrent use.
+// compiled is what the program cache holds for one source text.
+type compiled struct {
+	parsed *ast.AST // as parsed, for combining rules
+	ast    *cel.Ast // checked
+	// program plans the rule once, when Compile asks or when the rule is
+	// first evaluated on its own (rules from CompileAll, which are
+	// usually evaluated combined).
+	program func() (cel.Program, error)
+	loops   bool // has a comprehension: evaluated under the activation's context
+	deep    bool // too deeply nested to join a combined program
+	nodes   int
+	traced  func() (cel.Program, error)
+	dnf     func() [][]atom
+}
+
+// Program is one compiled rule, or (from FirstMatch and Each) several
+// evaluated together. It is immutable and safe for concurrent use.
 type Program struct {
 	name   string
 	source string
 	out    Output
 	env    *Env
 	*compiled
+	parts []part // FirstMatch and Each: the combined programs, in order
+	each  bool   // parts answer every condition (Each), not the first (FirstMatch)
 }
 
 // Name returns the rule's name.
 func (p *Program) Name() string { return p.name }
 
-// Source returns the rule's text.
+// Source returns the rule's text; empty for FirstMatch and Each.
 func (p *Program) Source() string { return p.source }
 
 // Compile parses, type-checks and plans a rule. All problems come back at
 // once, joined, each a *strata.RuleError with the rule's name and position: syntax
 // errors, unknown fields, functions or variables, unknown region groups given
-// as literals, a result of the wrong type, and a worst-case cost over the
-// limit. Compiling the same text twice returns the cached program.
+// as literals, malformed duration, timestamp and regular expression
+// literals, a result of the wrong type, and a worst-case cost over the limit
+// (for records within the Env's limits). Compiling the same text twice
+// returns the cached program while the cache has room.
 func (e *Env) Compile(name, src string, out Output) (*Program, error) {
+	if e == nil || e.cel == nil {
+		return nil, &strata.RuleError{Rule: name, Msg: "rules: nil environment"}
+	}
 	return e.compile(name, src, out, e.costLimit)
 }
 
-func (e *Env) compile(name, src string, out Output, costLimit uint64) (_ *Program, err error) {
+func (e *Env) compile(name, src string, out Output, costLimit uint64) (*Program, error) {
+	p, err := e.compileLazy(name, src, out, costLimit)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.program(); err != nil {
+		return nil, newRuleError(name, src, 0, 0, err.Error())
+	}
+	return p, nil
+}
+
+// compileLazy is compile without planning.
+func (e *Env) compileLazy(name, src string, out Output, costLimit uint64) (_ *Program, err error) {
 	defer func() { // cel-go must never take the host down
 		if r := recover(); r != nil {
 			err = &strata.RuleError{Rule: name, Msg: fmt.Sprintf("internal compiler error: %v", r)}
 		}
 	}()
-	if strings.TrimSpace(src) == "" {
+	switch {
+	case strings.TrimSpace(src) == "":
 		return nil, &strata.RuleError{Rule: name, Msg: "empty rule"}
+	case !utf8.ValidString(src):
+		return nil, &strata.RuleError{Rule: name, Msg: "not valid UTF-8"}
 	}
-	key := fmt.Sprint(int(out), "\x00", costLimit, "\x00", src)
+	key := strconv.Itoa(int(out)) + "\x00" + strconv.FormatUint(costLimit, 10) + "\x00" + src
 	if c, ok := e.programs.Load(key); ok {
 		return &Program{name: name, source: src, out: out, env: e, compiled: c.(*compiled)}, nil
 	}
-	checked, iss := e.cel.Compile(src)
+	c, err := e.build(name, src, out, costLimit)
+	if err != nil {
+		return nil, err
+	}
+	if e.programN.Add(1) <= maxPrograms {
+		actual, _ := e.programs.LoadOrStore(key, c)
+		c = actual.(*compiled)
+	}
+	return &Program{name: name, source: src, out: out, env: e, compiled: c}, nil
+}
+
+// build parses, checks, estimates and plans one rule.
+func (e *Env) build(name, src string, out Output, costLimit uint64) (*compiled, error) {
+	parsed, a, iss := e.parse(src)
+	if iss == nil {
+		a, iss = e.cel.Check(a)
+	}
 	if iss != nil && iss.Err() != nil {
 		var errs []error
 		for _, ce := range iss.Errors() {
@@ -106,12 +180,12 @@ func (e *Env) compile(name, src string, out Output, costLimit uint64) (_ *Progra
 		return nil, errors.Join(errs...)
 	}
 	var errs []error
-	if msg := checkOutput(checked.OutputType(), out); msg != "" {
+	if msg := checkOutput(a.OutputType(), out); msg != "" {
 		errs = append(errs, newRuleError(name, src, 0, 0, msg))
 	}
-	errs = append(errs, e.checkGroups(name, src, checked)...)
-	errs = append(errs, checkMoneyLiterals(name, src, checked)...)
-	est, cerr := e.cel.EstimateCost(checked, estimator{})
+	errs = append(errs, e.checkGroups(name, src, a)...)
+	errs = append(errs, checkMoneyLiterals(name, src, a)...)
+	est, cerr := e.cel.EstimateCost(a, estimator{l: e.limits})
 	switch {
 	case cerr != nil:
 		errs = append(errs, newRuleError(name, src, 0, 0, "cost estimate: "+cerr.Error()))
@@ -122,21 +196,40 @@ func (e *Env) compile(name, src string, out Output, costLimit uint64) (_ *Progra
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	prg, perr := e.cel.Program(checked,
+	c := &compiled{parsed: parsed, ast: a}
+	c.program = sync.OnceValues(func() (cel.Program, error) { return e.plan(a) })
+	c.loops, c.nodes = shape(a.NativeRep())
+	// Nested no deeper than it has nodes: only a large rule can be too
+	// deep to join others.
+	c.deep = c.nodes > maxJoinDepth && ast.ExceedsDepth(parsed, maxJoinDepth)
+	c.traced = sync.OnceValues(func() (cel.Program, error) {
+		return e.cel.Program(a, cel.EvalOptions(cel.OptTrackState, cel.OptExhaustiveEval),
+			cel.CustomDecoratorV2(e.foldMoney), cel.InterruptCheckFrequency(interruptEvery))
+	})
+	c.dnf = sync.OnceValue(func() [][]atom { return dnf(a.NativeRep()) })
+	return c, nil
+}
+
+// plan turns a checked rule into the program evaluations run: optimized,
+// money literals folded, the fast paths for the commonest comparisons.
+func (e *Env) plan(a *cel.Ast) (cel.Program, error) {
+	return e.cel.Program(a,
 		cel.EvalOptions(cel.OptOptimize),
 		cel.CustomDecoratorV2(e.foldMoney),
 		cel.CustomDecoratorV2(e.fastMoneyCompare),
 		cel.CustomDecoratorV2(e.fastFieldCompare),
-		cel.InterruptCheckFrequency(64))
-	if perr != nil {
-		return nil, newRuleError(name, src, 0, 0, perr.Error())
-	}
-	c := &compiled{ast: checked, prg: prg}
-	c.traced = sync.OnceValues(func() (cel.Program, error) {
-		return e.cel.Program(checked, cel.EvalOptions(cel.OptTrackState, cel.OptExhaustiveEval), cel.CustomDecoratorV2(e.foldMoney))
-	})
-	actual, _ := e.programs.LoadOrStore(key, c)
-	return &Program{name: name, source: src, out: out, env: e, compiled: actual.(*compiled)}, nil
+		cel.InterruptCheckFrequency(interruptEvery))
+}
+
+// shape reports whether a rule has a comprehension, and how many nodes it has.
+func shape(a *ast.AST) (loops bool, nodes int) {
+	ast.PostOrderVisit(a.Expr(), ast.NewExprVisitor(func(x ast.Expr) {
+		nodes++
+		if x.Kind() == ast.ComprehensionKind {
+			loops = true
+		}
+	}))
+	return loops, nodes
 }
 
 func checkOutput(t *cel.Type, want Output) string {
@@ -220,320 +313,14 @@ func (e *Env) foldMoney(i interpreter.InterpretableV2) (interpreter.Interpretabl
 	if !ok || !ok2 {
 		return i, nil
 	}
-	v := e.moneyLiteral(a.Value(), b.Value())
+	amt, ok := a.Value().(types.String)
+	cur, ok2 := b.Value().(types.String)
+	if !ok || !ok2 {
+		return i, nil
+	}
+	v := e.constMoney(string(amt), string(cur))
 	if types.IsError(v) {
 		return i, nil
 	}
 	return interpreter.NewConstValue(call.ID(), v), nil
 }
-
-// combinedCostLimit bounds programs built from already-checked rules.
-const combinedCostLimit = 1 << 40
-
-// FirstMatch compiles conditions into one program that evaluates them in
-// order and returns the index of the first that holds, or -1: one
-// evaluation per ladder instead of one per tier. The conditions were
-// compiled (and cost-checked) one by one; when the combined program fails,
-// evaluate them one by one to learn which rule failed.
-func (e *Env) FirstMatch(name string, conds []*Program) (*Program, error) {
-	var b strings.Builder
-	for i, c := range conds {
-		// Newlines keep a rule's trailing // comment from swallowing the rest.
-		fmt.Fprintf(&b, "(\n%s\n) ? %d : ", c.source, i)
-	}
-	b.WriteString("-1")
-	return e.compile(name, b.String(), Number, combinedCostLimit)
-}
-
-// Each compiles conditions into one program that evaluates all of them and
-// returns their results as a list; see EvalBools.
-func (e *Env) Each(name string, conds []*Program) (*Program, error) {
-	var b strings.Builder
-	b.WriteString("[")
-	for i, c := range conds {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "(\n%s\n)", c.source)
-	}
-	b.WriteString("]")
-	return e.compile(name, b.String(), Any, combinedCostLimit)
-}
-
-// estimator bounds the size of what rules read, so that every rule has a
-// finite worst-case cost.
-type estimator struct{}
-
-func (estimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
-	t := n.Type()
-	if t == nil {
-		return nil
-	}
-	switch t.Kind() {
-	case types.ListKind, types.MapKind:
-		return &cost.SizeEstimate{Min: 0, Max: maxListSize}
-	case types.StringKind, types.BytesKind:
-		return &cost.SizeEstimate{Min: 0, Max: maxStringSize}
-	case types.StructKind:
-		// Equality of records compares their fields; a Money has two.
-		if t.TypeName() == MoneyType.TypeName() {
-			return &cost.SizeEstimate{Min: 1, Max: 2}
-		}
-		return &cost.SizeEstimate{Min: 1, Max: maxListSize}
-	}
-	return nil
-}
-
-func (estimator) EstimateCallCost(function, _ string, _ *cost.AstNode, _ []cost.AstNode) *cost.CallEstimate {
-	switch function {
-	case "has_tag", "has_segment", "has_channel", "has_product", "speaks":
-		return &cost.CallEstimate{CostEstimate: cost.CostEstimate{Min: 1, Max: maxListSize}}
-	case "money", "amount", "in_group", "days_between", "attr",
-		"_<_", "_<=_", "_>_", "_>=_", "_+_", "_-_":
-		return nil
-	}
-	return nil
-}
-
-// Eval evaluates the rule against the activation.
-func (p *Program) Eval(a *Activation) (ref.Val, error) {
-	out, _, err := p.prg.Eval(a)
-	if err != nil {
-		return nil, &strata.EvalError{Rule: p.name, Err: err}
-	}
-	return out, nil
-}
-
-// EvalContext evaluates the rule, stopping with an error wrapping ctx's
-// cause if ctx is done before the rule finishes.
-func (p *Program) EvalContext(ctx context.Context, a *Activation) (ref.Val, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, &strata.EvalError{Rule: p.name, Err: context.Cause(ctx)}
-	}
-	out, _, err := p.prg.ContextEval(ctx, a)
-	if err != nil {
-		return nil, &strata.EvalError{Rule: p.name, Err: err}
-	}
-	return out, nil
-}
-
-// EvalBool evaluates a condition.
-func (p *Program) EvalBool(a *Activation) (bool, error) {
-	out, _, err := p.prg.Eval(a)
-	if err != nil {
-		return false, &strata.EvalError{Rule: p.name, Err: err}
-	}
-	b, ok := out.(types.Bool)
-	if !ok {
-		return false, &strata.EvalError{Rule: p.name, Err: fmt.Errorf("result %v is not a bool", out)}
-	}
-	return bool(b), nil
-}
-
-// EvalNumber evaluates a numeric rule as float64.
-func (p *Program) EvalNumber(a *Activation) (float64, error) {
-	out, _, err := p.prg.Eval(a)
-	if err != nil {
-		return 0, &strata.EvalError{Rule: p.name, Err: err}
-	}
-	switch v := out.(type) {
-	case types.Int:
-		return float64(v), nil
-	case types.Double:
-		return float64(v), nil
-	case types.Uint:
-		return float64(v), nil
-	}
-	return 0, &strata.EvalError{Rule: p.name, Err: fmt.Errorf("result %v is not a number", out)}
-}
-
-// EvalInt evaluates a rule that returns an int, such as a FirstMatch.
-func (p *Program) EvalInt(a *Activation) (int64, error) {
-	out, _, err := p.prg.Eval(a)
-	if err != nil {
-		return 0, &strata.EvalError{Rule: p.name, Err: err}
-	}
-	n, ok := out.(types.Int)
-	if !ok {
-		return 0, &strata.EvalError{Rule: p.name, Err: fmt.Errorf("result %v is not an int", out)}
-	}
-	return int64(n), nil
-}
-
-// EvalBools evaluates a list-of-conditions program (from Each) into dst,
-// which must have one element per condition.
-func (p *Program) EvalBools(a *Activation, dst []bool) error {
-	out, _, err := p.prg.Eval(a)
-	if err != nil {
-		return &strata.EvalError{Rule: p.name, Err: err}
-	}
-	vals, ok := out.Value().([]ref.Val)
-	if !ok || len(vals) != len(dst) {
-		return &strata.EvalError{Rule: p.name, Err: fmt.Errorf("result %v is not a list of %d conditions", out, len(dst))}
-	}
-	for i, v := range vals {
-		b, ok := v.(types.Bool)
-		if !ok {
-			return &strata.EvalError{Rule: p.name, Err: fmt.Errorf("condition %d gave %v, not a bool", i, v)}
-		}
-		dst[i] = bool(b)
-	}
-	return nil
-}
-
-// Explain evaluates the rule again with state tracking and returns the value
-// of every call and field access in it, innermost first, ending with the
-// whole rule. It is slower than Eval (state tracking costs several times
-// the plain evaluation), so engines call it only when asked why.
-func (p *Program) Explain(a *Activation) ([]strata.Step, error) {
-	traced, err := p.traced()
-	if err != nil {
-		return nil, &strata.EvalError{Rule: p.name, Err: err}
-	}
-	_, det, err := traced.Eval(a)
-	if det == nil {
-		if err != nil {
-			return nil, &strata.EvalError{Rule: p.name, Err: err}
-		}
-		return nil, nil
-	}
-	state := det.State()
-	native := p.ast.NativeRep()
-	var steps []strata.Step
-	seen := map[string]bool{}
-	ast.PostOrderVisit(native.Expr(), ast.NewExprVisitor(func(x ast.Expr) {
-		if x.Kind() != ast.CallKind && x.Kind() != ast.SelectKind && x.Kind() != ast.ComprehensionKind {
-			return
-		}
-		v, ok := state.Value(x.ID())
-		if !ok {
-			return
-		}
-		text, uerr := parser.Unparse(x, native.SourceInfo())
-		if uerr != nil || seen[text] {
-			return
-		}
-		seen[text] = true
-		steps = append(steps, strata.Step{Expr: text, Value: formatVal(v)})
-	}))
-	return steps, nil
-}
-
-func formatVal(v ref.Val) string {
-	if m, ok := asMoney(v); ok {
-		return m.String()
-	}
-	if c, ok := asCustomer(v); ok {
-		return "customer " + c.ID
-	}
-	switch x := v.(type) {
-	case types.String:
-		return fmt.Sprintf("%q", string(x))
-	case types.Timestamp:
-		return x.Time.Format(time.RFC3339)
-	case *types.Err:
-		return "error: " + x.Error()
-	case traitsLister:
-		if n, ok := x.Size().(types.Int); ok && n > 8 {
-			return fmt.Sprintf("[%d items]", int64(n))
-		}
-	}
-	return fmt.Sprint(v.Value())
-}
-
-type traitsLister interface{ Size() ref.Val }
-
-// Activation binds the variables of one evaluation. It is reused across
-// customers: the engines set the customer and evaluate. Variables are
-// adapted to CEL values lazily, the first time a rule reads them after they
-// are set, so rules that never read now (or read customer only through the
-// fast paths) allocate nothing for it. An Activation is not safe for
-// concurrent use; use one per goroutine.
-type Activation struct {
-	adapter  types.Adapter
-	customer *strata.Customer
-	custVal  ref.Val // customer adapted, once per SetCustomer
-	now      time.Time
-	nowVal   ref.Val // now adapted, once per SetNow
-	home     ref.Val
-	names    []string
-	raw      []any     // as Set
-	vals     []ref.Val // adapted, nil until read
-}
-
-// NewActivation returns an activation for programs of this environment,
-// with home and now bound.
-func (e *Env) NewActivation(home string, now time.Time) *Activation {
-	return &Activation{adapter: e.cel.CELTypeAdapter(), home: types.String(home), now: now}
-}
-
-// SetCustomer binds customer to c. The activation keeps the pointer; do not
-// modify *c while evaluating. A nil c unbinds it.
-func (a *Activation) SetCustomer(c *strata.Customer) { a.customer, a.custVal = c, nil }
-
-// SetNow binds now.
-func (a *Activation) SetNow(t time.Time) { a.now, a.nowVal = t, nil }
-
-// Now returns the bound now.
-func (a *Activation) Now() time.Time { return a.now }
-
-// Set binds an extra variable declared with WithVariable; v should be a
-// pointer to the declared struct type.
-func (a *Activation) Set(name string, v any) {
-	if i := slices.Index(a.names, name); i >= 0 {
-		a.raw[i], a.vals[i] = v, nil
-		return
-	}
-	a.names = append(a.names, name)
-	a.raw = append(a.raw, v)
-	a.vals = append(a.vals, nil)
-}
-
-// native returns a variable as bound, before adaptation: the fast paths
-// read fields straight from the Go value.
-func (a *Activation) native(name string) (any, bool) {
-	if name == "customer" {
-		return a.customer, a.customer != nil
-	}
-	for i, n := range a.names {
-		if n == name {
-			return a.raw[i], true
-		}
-	}
-	return nil, false
-}
-
-// ResolveName implements interpreter.Activation.
-func (a *Activation) ResolveName(name string) (any, bool) {
-	switch name {
-	case "customer":
-		if a.customer == nil {
-			return nil, false
-		}
-		if a.custVal == nil {
-			a.custVal = a.adapter.NativeToValue(a.customer)
-		}
-		return a.custVal, true
-	case "now":
-		if a.nowVal == nil {
-			a.nowVal = types.Timestamp{Time: a.now}
-		}
-		return a.nowVal, true
-	case "home":
-		return a.home, true
-	}
-	for i, n := range a.names {
-		if n == name {
-			if a.vals[i] == nil {
-				a.vals[i] = a.adapter.NativeToValue(a.raw[i])
-			}
-			return a.vals[i], true
-		}
-	}
-	return nil, false
-}
-
-// Parent implements interpreter.Activation.
-func (a *Activation) Parent() interpreter.Activation { return nil }
-
-var _ interpreter.Activation = (*Activation)(nil)

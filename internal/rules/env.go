@@ -18,9 +18,32 @@
 //	days_between(a, b)                      whole days from a to b
 //	attr(customer, "credit_days", 30)       a custom field with a typed default
 //
-// Compile errors carry the rule's name, 1-based line and column and a caret
-// snippet, all at once. A rule whose worst-case cost exceeds the limit is
-// refused at compile time, so evaluation carries no runtime cost tracking.
+// Compile errors carry the rule's name, 1-based line and column (of the
+// offending identifier) and a caret snippet, all at once.
+//
+// # Bounded evaluation
+//
+// A rule whose worst-case cost exceeds the limit is refused when it is
+// compiled. The worst case is estimated for records within the Env's
+// strata.Limits (WithLimits), the same limits Customer.ValidateWithin
+// enforces, so for any record that passes validation the estimate is an
+// upper bound of the work an evaluation does. Evaluation carries no
+// run-time cost tracking (it would cost 2–3× on every evaluation); instead
+// a rule with a comprehension is evaluated under the Activation's context,
+// checked every few iterations, so a deadline or a cancellation stops it,
+// and a record that was never validated cannot hold a rule for longer than
+// its context allows.
+//
+// Rules are parsed with cel-go's Pratt parser (the ANTLR parser reports
+// syntax errors, so messages are cel-go's reference ones), and each rule is
+// compiled, checked and cost-estimated on its own, so the parser's size
+// limits apply per rule. FirstMatch and Each combine many rules into
+// programs of a bounded number of rules each, evaluated in turn.
+//
+// Caches are bounded: the program cache holds at most maxPrograms entries
+// and the money-literal cache only the constant money("…", "…") literals
+// of compiled rules, at most maxMoneyLiterals of them; nothing an
+// evaluation reads from a record is cached.
 //
 // An Env and every Program it compiles are immutable and safe for concurrent
 // use. An Activation is not: use one per goroutine.
@@ -33,12 +56,12 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"cel.dev/cel-go/cel"
-	"cel.dev/cel-go/common/types"
-	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/common/types/traits"
 	"cel.dev/cel-go/ext"
+	"cel.dev/cel-go/parser"
 
 	"github.com/strata-go/strata"
 )
@@ -47,13 +70,6 @@ import (
 // says otherwise. A comparison costs about 1; a loop over a customer's tags
 // costs about 10 per tag at the most.
 const DefaultCostLimit = 20_000
-
-// Limits assumed for worst-case cost: lists and maps on a record hold at most
-// maxListSize items and strings at most maxStringSize bytes.
-const (
-	maxListSize   = 64
-	maxStringSize = 1024
-)
 
 // Type names rules see.
 var (
@@ -68,6 +84,7 @@ type config struct {
 	groups    map[string][]string
 	conv      strata.Converter
 	costLimit uint64
+	limits    strata.Limits
 	vars      []variable
 }
 
@@ -95,6 +112,13 @@ func WithCostLimit(limit uint64) Option {
 	return func(c *config) { c.costLimit = limit }
 }
 
+// WithLimits sets the record limits worst-case costs are estimated for
+// (zero fields take their defaults); records must pass
+// Customer.ValidateWithin(limits) for the estimate to hold.
+func WithLimits(limits strata.Limits) Option {
+	return func(c *config) { c.limits = limits }
+}
+
 // WithVariable declares another variable of a Go struct type (a value or a
 // pointer type), exposed to rules like customer is: snake_case names from
 // cel tags. Routing declares lead this way.
@@ -106,16 +130,28 @@ func WithVariable(name string, typ reflect.Type) Option {
 // concurrent use.
 type Env struct {
 	cel       *cel.Env
+	pratt     *parser.Parser
 	groups    *groups
 	conv      strata.Converter
 	costLimit uint64
-	extra     []string // names of extra variables
+	limits    strata.Limits // after OrDefault
+	extra     []string      // names of extra variables
 	// fields locates "variable.field" string and integer fields for
 	// fastFieldCompare.
-	fields   map[string]field
-	money    sync.Map // literal cache: "amount\x00currency" -> ref.Val
+	fields map[string]field
+	// money caches the constant money literals of compiled rules, folded
+	// when a program is planned: "amount\x00currency" -> ref.Val.
+	money    sync.Map
+	moneyN   atomic.Int64
 	programs sync.Map // program cache: kind + "\x00" + source -> *compiled
+	programN atomic.Int64
 }
+
+// Cache bounds: beyond them entries are computed and not kept.
+const (
+	maxPrograms      = 4096
+	maxMoneyLiterals = 4096
+)
 
 // New builds an environment. It fails if a host group names an unknown code
 // or a variable type cannot be exposed to rules.
@@ -128,16 +164,34 @@ func New(opts ...Option) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Env{groups: g, conv: cfg.conv, costLimit: cfg.costLimit, fields: map[string]field{}}
+	e := &Env{groups: g, conv: cfg.conv, costLimit: cfg.costLimit, limits: cfg.limits.OrDefault(), fields: map[string]field{}}
 	fieldsOf("customer", reflect.TypeFor[strata.Customer](), e.fields)
+	envOpts, err := e.declare(cfg.vars)
+	if err != nil {
+		return nil, err
+	}
+	env, err := cel.NewEnv(envOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	e.cel = env
+	if e.pratt, err = parser.NewParser(parser.EnablePrattParser(true), parser.Macros(env.Macros()...)); err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	return e, nil
+}
 
+// declare returns the cel-go options of the environment: the variables
+// (customer, now, home and the extra ones), the native types behind them,
+// the libraries, the functions and the literal validators.
+func (e *Env) declare(vars []variable) ([]cel.EnvOption, error) {
 	nativeTypes := []any{reflect.TypeFor[strata.Customer]()}
 	decls := []cel.EnvOption{
 		cel.Variable("customer", CustomerType),
 		cel.Variable("now", cel.TimestampType),
 		cel.Variable("home", cel.StringType),
 	}
-	for _, v := range cfg.vars {
+	for _, v := range vars {
 		t := v.typ
 		for t.Kind() == reflect.Pointer {
 			t = t.Elem()
@@ -145,7 +199,7 @@ func New(opts ...Option) (*Env, error) {
 		if t.Kind() != reflect.Struct {
 			return nil, fmt.Errorf("rules: variable %q: %v is not a struct type", v.name, v.typ)
 		}
-		if v.name == "customer" || v.name == "now" || v.name == "home" {
+		if v.name == "customer" || v.name == "now" || v.name == "home" || slices.Contains(e.extra, v.name) {
 			return nil, fmt.Errorf("rules: variable %q is already declared", v.name)
 		}
 		nativeTypes = append(nativeTypes, t)
@@ -154,22 +208,18 @@ func New(opts ...Option) (*Env, error) {
 		e.extra = append(e.extra, v.name)
 	}
 	nativeTypes = append(nativeTypes, ext.ParseStructTags(true))
-
-	opts2 := []cel.EnvOption{
+	opts := []cel.EnvOption{
 		ext.NativeTypes(nativeTypes...),
 		ext.Strings(),
 		cel.CrossTypeNumericComparisons(true),
 		cel.Macros(cel.GlobalMacro("days_since", 1, daysSinceMacro)),
+		// Literals that cannot work are compile errors with a position,
+		// not evaluation failures.
+		cel.ASTValidators(cel.ValidateDurationLiterals(), cel.ValidateTimestampLiterals(), cel.ValidateRegexLiterals()),
 	}
-	opts2 = append(opts2, decls...)
-	opts2 = append(opts2, e.functions()...)
-	opts2 = append(opts2, e.moneyFields())
-	env, err := cel.NewEnv(opts2...)
-	if err != nil {
-		return nil, fmt.Errorf("rules: %w", err)
-	}
-	e.cel = env
-	return e, nil
+	opts = append(opts, decls...)
+	opts = append(opts, e.functions()...)
+	return append(opts, e.moneyFields()), nil
 }
 
 // CEL returns the underlying cel-go environment, for packages that need to
@@ -178,6 +228,9 @@ func (e *Env) CEL() *cel.Env { return e.cel }
 
 // Converter returns the converter given to New, or nil.
 func (e *Env) Converter() strata.Converter { return e.conv }
+
+// Limits returns the record limits costs are estimated for.
+func (e *Env) Limits() strata.Limits { return e.limits }
 
 // GroupMembers returns the codes of a group (or alias), and whether it exists.
 func (e *Env) GroupMembers(name string) ([]string, bool) {
@@ -217,201 +270,3 @@ func simplePkg(path string) string {
 }
 
 func joinErrs(errs []error) error { return errors.Join(errs...) }
-
-// asMoney extracts a strata.Money from a CEL value: a record's field (a
-// native object holding *strata.Money) or a money() literal.
-func asMoney(v ref.Val) (strata.Money, bool) {
-	switch m := v.Value().(type) {
-	case strata.Money:
-		return m, true
-	case *strata.Money:
-		if m != nil {
-			return *m, true
-		}
-	}
-	return strata.Money{}, false
-}
-
-func asCustomer(v ref.Val) (*strata.Customer, bool) {
-	switch c := v.Value().(type) {
-	case *strata.Customer:
-		return c, c != nil
-	case strata.Customer:
-		return &c, true
-	}
-	return nil, false
-}
-
-// moneyVal is the CEL value of a Money: a record's field (pointing into the
-// record, not copied) or a money() literal. It carries its Env so that
-// comparisons and sums across currencies convert through the host's
-// Converter, and it implements the traits the standard operators dispatch on.
-type moneyVal struct {
-	m   *strata.Money
-	env *Env
-}
-
-func (v moneyVal) ConvertToNative(t reflect.Type) (any, error) {
-	switch t {
-	case reflect.TypeFor[strata.Money]():
-		return *v.m, nil
-	case reflect.TypeFor[*strata.Money]():
-		return v.m, nil
-	}
-	return nil, fmt.Errorf("money: no conversion to %v", t)
-}
-
-func (v moneyVal) ConvertToType(t ref.Type) ref.Val {
-	switch t.TypeName() {
-	case types.TypeType.TypeName():
-		return MoneyType
-	case types.StringType.TypeName():
-		return types.String(v.m.String())
-	case MoneyType.TypeName():
-		return v
-	}
-	return types.NewErr("money: no conversion to %s", t.TypeName())
-}
-
-func (v moneyVal) Equal(o ref.Val) ref.Val {
-	c := v.Compare(o)
-	if types.IsError(c) {
-		return types.False
-	}
-	return types.Bool(c == types.IntZero)
-}
-
-func (v moneyVal) Type() ref.Type { return MoneyType }
-
-// Value returns *strata.Money, which is also what lets rules select
-// customer.revenue.currency through the native type.
-func (v moneyVal) Value() any { return v.m }
-
-// align returns both amounts in v's currency.
-func (v moneyVal) align(o ref.Val) (strata.Money, strata.Money, ref.Val) {
-	y, ok := asMoney(o)
-	if !ok {
-		return *v.m, y, types.NewErr("money: cannot combine with %s", o.Type().TypeName())
-	}
-	return v.env.align(*v.m, y)
-}
-
-// align converts y into x's currency when they differ and neither is zero.
-func (e *Env) align(x, y strata.Money) (strata.Money, strata.Money, ref.Val) {
-	if x.Currency != y.Currency && !x.IsZero() && !y.IsZero() {
-		var conv strata.Converter
-		if e != nil {
-			conv = e.conv
-		}
-		converted, err := y.In(x.Currency, conv)
-		if err != nil {
-			return x, y, types.WrapErr(err)
-		}
-		y = converted
-	}
-	return x, y, nil
-}
-
-// Compare implements traits.Comparer.
-func (v moneyVal) Compare(o ref.Val) ref.Val {
-	y, ok := asMoney(o)
-	if !ok {
-		return types.NewErr("money: cannot combine with %s", o.Type().TypeName())
-	}
-	return v.env.compareMoney(*v.m, y)
-}
-
-// compareMoney compares x with y (converted into x's currency if need be)
-// as -1, 0 or 1, or an error value.
-func (e *Env) compareMoney(x, y strata.Money) ref.Val {
-	x, y, errv := e.align(x, y)
-	if errv != nil {
-		return errv
-	}
-	c, err := x.Cmp(y)
-	if err != nil {
-		return types.WrapErr(err)
-	}
-	return cmpResult(c)
-}
-
-// cmpResult returns the preallocated -1, 0 or 1, so comparing allocates nothing.
-func cmpResult(c int) ref.Val {
-	switch {
-	case c < 0:
-		return types.IntNegOne
-	case c > 0:
-		return types.IntOne
-	}
-	return types.IntZero
-}
-
-// Add implements traits.Adder.
-func (v moneyVal) Add(o ref.Val) ref.Val { return v.combine(o, strata.Money.Add) }
-
-// Subtract implements traits.Subtractor.
-func (v moneyVal) Subtract(o ref.Val) ref.Val { return v.combine(o, strata.Money.Sub) }
-
-func (v moneyVal) combine(o ref.Val, f func(a, b strata.Money) (strata.Money, error)) ref.Val {
-	x, y, errv := v.align(o)
-	if errv != nil {
-		return errv
-	}
-	r, err := f(x, y)
-	if err != nil {
-		return types.WrapErr(err)
-	}
-	return moneyVal{m: &r, env: v.env}
-}
-
-// moneyFields makes Money fields of records (customer.revenue, lead.value)
-// moneyVal values instead of plain native objects, by answering for them
-// ahead of the native type provider.
-func (e *Env) moneyFields() cel.EnvOption {
-	return func(env *cel.Env) (*cel.Env, error) {
-		return cel.CustomTypeProvider(&provider{Provider: env.CELTypeProvider(), env: e})(env)
-	}
-}
-
-type provider struct {
-	types.Provider
-	env *Env
-}
-
-func (p *provider) FindStructFieldType(structType, field string) (*types.FieldType, bool) {
-	ft, ok := p.Provider.FindStructFieldType(structType, field)
-	if !ok || ft.Type.TypeName() != MoneyType.TypeName() {
-		return ft, ok
-	}
-	// A Money field of any native type (customer.revenue, lead.value)
-	// becomes a moneyVal pointing into the record, so operators and money
-	// functions work on it.
-	base := ft.GetFrom
-	return &types.FieldType{
-		Type:  MoneyType,
-		IsSet: ft.IsSet,
-		GetFrom: func(obj any) (any, error) {
-			v, err := base(obj)
-			if err != nil {
-				return nil, err
-			}
-			switch m := v.(type) {
-			case *strata.Money:
-				return moneyVal{m: m, env: p.env}, nil
-			case strata.Money:
-				return moneyVal{m: &m, env: p.env}, nil
-			}
-			return nil, fmt.Errorf("%s.%s: not money", structType, field)
-		},
-	}, true
-}
-
-func customerOf(obj any) (*strata.Customer, bool) {
-	switch c := obj.(type) {
-	case *strata.Customer:
-		return c, c != nil
-	case strata.Customer:
-		return &c, true
-	}
-	return nil, false
-}

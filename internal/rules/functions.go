@@ -2,6 +2,7 @@ package rules
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	"cel.dev/cel-go/cel"
@@ -20,28 +21,27 @@ func daysSinceMacro(eh parser.ExprHelper, _ ast.Expr, args []ast.Expr) (ast.Expr
 	return eh.NewCall("days_between", args[0], eh.NewIdent("now")), nil
 }
 
+// functions declares Strata's functions: money, groups, the customer's
+// lists, dates and custom fields.
 func (e *Env) functions() []cel.EnvOption {
-	money, str, dbl, integer, boolean, ts, cust := MoneyType, cel.StringType, cel.DoubleType, cel.IntType, cel.BoolType, cel.TimestampType, CustomerType
+	var out []cel.EnvOption
+	for _, part := range [][]cel.EnvOption{e.moneyFunctions(), e.groupFunctions(), customerFunctions(), timeAndAttrFunctions()} {
+		out = append(out, part...)
+	}
+	return out
+}
+
+func (e *Env) moneyFunctions() []cel.EnvOption {
+	money, str, dbl, boolean := MoneyType, cel.StringType, cel.DoubleType, cel.BoolType
 	// Operators on Money have no bindings of their own: the standard library
 	// dispatches them to moneyVal's Compare, Add and Subtract.
 	op := func(name, id string, result *cel.Type) cel.EnvOption {
 		return cel.Function(name, cel.Overload(id, []*cel.Type{money, money}, result))
 	}
-	customerStr := func(name string, f func(c *strata.Customer, s string) bool) cel.EnvOption {
-		return cel.Function(name, cel.Overload(name+"_customer_string", []*cel.Type{cust, str}, boolean,
-			cel.BinaryBinding(func(a, b ref.Val) ref.Val {
-				c, ok := asCustomer(a)
-				s, ok2 := b.(types.String)
-				if !ok || !ok2 {
-					return types.NewErr("%s: want (customer, string)", name)
-				}
-				return types.Bool(f(c, string(s)))
-			})))
-	}
 	return []cel.EnvOption{
 		cel.Function("money",
 			cel.Overload("money_string_string", []*cel.Type{str, str}, money,
-				cel.BinaryBinding(e.moneyLiteral))),
+				cel.BinaryBinding(e.moneyCall))),
 		op("_<_", "less_money_money", boolean),
 		op("_<=_", "less_equals_money_money", boolean),
 		op("_>_", "greater_money_money", boolean),
@@ -72,6 +72,12 @@ func (e *Env) functions() []cel.EnvOption {
 					f, _ := conv.Amount.Float64()
 					return types.Double(f)
 				}))),
+	}
+}
+
+func (e *Env) groupFunctions() []cel.EnvOption {
+	str, boolean, cust := cel.StringType, cel.BoolType, CustomerType
+	return []cel.EnvOption{
 		cel.Function("in_group",
 			cel.Overload("in_group_string_string", []*cel.Type{str, str}, boolean,
 				cel.BinaryBinding(func(code, group ref.Val) ref.Val {
@@ -97,22 +103,28 @@ func (e *Env) functions() []cel.EnvOption {
 					if !found {
 						return types.NewErr("in_group: unknown group %q", string(g))
 					}
-					if c.Subdivision != "" && contains(set, c.Subdivision) {
-						return types.True
-					}
-					return types.Bool(contains(set, c.Country))
+					return types.Bool(customerIn(set, c))
 				}))),
+	}
+}
+
+func customerFunctions() []cel.EnvOption {
+	customerStr := func(name string, f func(c *strata.Customer, s string) bool) cel.EnvOption {
+		return cel.Function(name, cel.Overload(name+"_customer_string", []*cel.Type{CustomerType, cel.StringType}, cel.BoolType,
+			cel.BinaryBinding(func(a, b ref.Val) ref.Val {
+				c, ok := asCustomer(a)
+				s, ok2 := b.(types.String)
+				if !ok || !ok2 {
+					return types.NewErr("%s: want (customer, string)", name)
+				}
+				return types.Bool(f(c, string(s)))
+			})))
+	}
+	return []cel.EnvOption{
 		customerStr("has_tag", func(c *strata.Customer, s string) bool { return c.HasTag(s) }),
 		customerStr("has_segment", func(c *strata.Customer, s string) bool { return c.HasSegment(s) }),
 		customerStr("has_channel", func(c *strata.Customer, s string) bool { return c.HasChannel(strata.ChannelKind(s)) }),
-		customerStr("has_product", func(c *strata.Customer, s string) bool {
-			for _, p := range c.Products {
-				if p == s {
-					return true
-				}
-			}
-			return false
-		}),
+		customerStr("has_product", func(c *strata.Customer, s string) bool { return slices.Contains(c.Products, s) }),
 		customerStr("speaks", func(c *strata.Customer, s string) bool {
 			want := baseLanguage(s)
 			for _, l := range c.Languages {
@@ -122,6 +134,12 @@ func (e *Env) functions() []cel.EnvOption {
 			}
 			return false
 		}),
+	}
+}
+
+func timeAndAttrFunctions() []cel.EnvOption {
+	str, dbl, integer, boolean, ts, cust := cel.StringType, cel.DoubleType, cel.IntType, cel.BoolType, cel.TimestampType, CustomerType
+	return []cel.EnvOption{
 		cel.Function("days_between",
 			cel.Overload("days_between_timestamp_timestamp", []*cel.Type{ts, ts}, integer,
 				cel.BinaryBinding(func(a, b ref.Val) ref.Val {
@@ -208,25 +226,4 @@ func attrOf(args ...ref.Val) ref.Val {
 		}
 	}
 	return def
-}
-
-// moneyLiteral parses money("5000000", "CNY"), caching each literal so a rule
-// evaluated a million times parses its constants once.
-func (e *Env) moneyLiteral(amount, currency ref.Val) ref.Val {
-	a, ok := amount.(types.String)
-	c, ok2 := currency.(types.String)
-	if !ok || !ok2 {
-		return types.NewErr("money: want (string, string)")
-	}
-	key := string(a) + "\x00" + string(c)
-	if v, hit := e.money.Load(key); hit {
-		return v.(ref.Val)
-	}
-	m, err := strata.NewMoney(string(a), string(c))
-	if err != nil {
-		return types.WrapErr(err)
-	}
-	var v ref.Val = moneyVal{m: &m, env: e}
-	e.money.Store(key, v)
-	return v
 }

@@ -11,13 +11,22 @@ import (
 // curatedRegions are the groups CLDR does not define, written out by hand.
 // Each is a list of ISO 3166-1 or ISO 3166-2 codes.
 var curatedRegions = map[string][]string{
-	// EEA: the EU plus Iceland, Liechtenstein and Norway (EEA Agreement).
-	"EEA": append(slices.Clone(cldrRegions["EU"]), "IS", "LI", "NO"),
+	// The EU: CLDR's 27 member states, plus the territories with their own
+	// ISO 3166-1 codes that are part of the Union: the outermost regions
+	// with a code (TFEU Art. 349: Guadeloupe, French Guiana, Martinique,
+	// Mayotte, Réunion, Saint-Martin) and Åland (Protocol 2 to the 1994 Act
+	// of Accession). Overseas countries and territories (TFEU Art. 355 and
+	// Annex II: New Caledonia, Aruba …) are not.
+	"EU": append(slices.Clone(cldrRegions["EU"]), euTerritories...),
+	// EEA: the EU plus Iceland, Liechtenstein and Norway (EEA Agreement),
+	// without Svalbard (Protocol 40).
+	"EEA": append(append(slices.Clone(cldrRegions["EU"]), euTerritories...), "IS", "LI", "NO"),
 	// The euro area. CLDR 48 still lists 19 members; Croatia joined on
-	// 1 January 2023 and Bulgaria on 1 January 2026.
-	"Eurozone": {"AT", "BE", "BG", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PT", "SI", "SK"},
+	// 1 January 2023 and Bulgaria on 1 January 2026. The EU territories
+	// above are in it with their member states.
+	"Eurozone": append([]string{"AT", "BE", "BG", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PT", "SI", "SK"}, euTerritories...),
 	"DACH":     {"AT", "CH", "DE"},
-	"Nordics":  {"AX", "DK", "FI", "FO", "GL", "IS", "NO", "SE"},
+	"Nordics":  {"AX", "DK", "FI", "FO", "GL", "IS", "NO", "SE", "SJ"},
 	// ASEAN's eleven members; Timor-Leste joined on 26 October 2025.
 	"ASEAN": {"BN", "ID", "KH", "LA", "MM", "MY", "PH", "SG", "TH", "TL", "VN"},
 	// The Middle East as trade statistics usually draw it: the Gulf, the
@@ -41,6 +50,45 @@ var curatedRegions = map[string][]string{
 	// 欧美: Europe and Northern America, as Chinese exporters use the word.
 	"EuropeAmerica": append(slices.Clone(cldrRegions["Europe"]), cldrRegions["NorthernAmerica"]...),
 }
+
+// territories maps ISO 3166-2 subdivision codes to the ISO 3166-1 code the
+// same territory also has: ISO 3166-2 lists these territories under their
+// sovereign country and ISO 3166-1 gives each its own country code (the
+// standard's "also included in ISO 3166-2" entries), so a CRM may record
+// Hong Kong as country HK or as subdivision CN-HK of CN. A group that lists
+// either code holds both, so in_group answers the same whichever way a
+// record spells the territory.
+var territories = map[string]string{
+	"CN-HK": "HK", "CN-MO": "MO", "CN-TW": "TW",
+	"US-AS": "AS", "US-GU": "GU", "US-MP": "MP", "US-PR": "PR", "US-UM": "UM", "US-VI": "VI",
+	"FR-971": "GP", "FR-972": "MQ", "FR-973": "GF", "FR-974": "RE", "FR-976": "YT",
+	"FR-BL": "BL", "FR-MF": "MF", "FR-NC": "NC", "FR-PF": "PF", "FR-PM": "PM", "FR-TF": "TF", "FR-WF": "WF",
+	"NL-AW": "AW", "NL-CW": "CW", "NL-SX": "SX",
+	"NO-21": "SJ", "NO-22": "SJ",
+	"FI-01": "AX",
+}
+
+// withTerritories adds to a group's codes the other code of every
+// territory it lists (see territories).
+func withTerritories(codes []string) []string {
+	out := slices.Clone(codes)
+	for _, c := range codes {
+		if country, ok := territories[c]; ok {
+			out = append(out, country)
+		}
+	}
+	for sub, country := range territories {
+		if slices.Contains(codes, country) {
+			out = append(out, sub)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// euTerritories are the territories with their own ISO 3166-1 code that
+// are part of the EU (see curatedRegions["EU"]).
+var euTerritories = []string{"AX", "GF", "GP", "MF", "MQ", "RE", "YT"}
 
 // groupAliases maps other spellings, including Chinese ones, to group names.
 var groupAliases = map[string]string{
@@ -86,6 +134,7 @@ type groups struct {
 func newGroups(host map[string][]string) (*groups, error) {
 	g := &groups{members: map[string]map[string]bool{}, names: map[string]string{}}
 	add := func(name string, codes []string) {
+		codes = withTerritories(codes)
 		set := make(map[string]bool, len(codes))
 		for _, c := range codes {
 			set[c] = true
@@ -143,12 +192,19 @@ func (g *groups) lookup(name string) (map[string]bool, bool) {
 }
 
 // contains reports whether code (a country or an ISO 3166-2 subdivision) is
-// in the group. A subdivision is in a group that lists it or its country.
+// in the group. A subdivision is in a group that lists it or its country,
+// except a territory that also has its own country code (see
+// territories): it is in the groups of that code, as a record naming the
+// territory by its country code is, and not in those of its sovereign
+// (New Caledonia, FR-NC or NC, is not in the EU although France is).
 func contains(set map[string]bool, code string) bool {
 	if set[code] {
 		return true
 	}
 	if len(code) > 3 && code[2] == '-' {
+		if _, own := territories[code]; own {
+			return false
+		}
 		return set[code[:2]]
 	}
 	return false
@@ -162,4 +218,19 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 			}
 		}
 	}
+}
+
+// customerIn reports whether the customer's subdivision, else its country,
+// is in the group; a territory recorded as a subdivision counts as the
+// territory alone (see contains).
+func customerIn(set map[string]bool, c *strata.Customer) bool {
+	if c.Subdivision != "" {
+		if contains(set, c.Subdivision) {
+			return true
+		}
+		if _, own := territories[c.Subdivision]; own {
+			return false
+		}
+	}
+	return contains(set, c.Country)
 }

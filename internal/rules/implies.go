@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"hash/maphash"
+
 	"cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/operators"
 	"cel.dev/cel-go/common/types"
@@ -16,12 +18,20 @@ import (
 // against numbers or same-currency money() literals
 // (customer.revenue >= money("5000000", "CNY") implies
 // customer.revenue >= money("1000000", "CNY")).
+//
+// It costs time linear in the number of conditions of the two rules, never
+// in their text (each rule's conditions are read once and compared by a
+// hash of their text), and gives up ("not shown") on rules of more than
+// maxAtoms conditions.
 func Implies(later, earlier *Program) bool {
-	if later == nil || earlier == nil {
+	if later == nil || earlier == nil || later.compiled == nil || earlier.compiled == nil || later.dnf == nil || earlier.dnf == nil {
 		return false
 	}
-	e := dnf(earlier.ast.NativeRep())
-	for _, lconj := range dnf(later.ast.NativeRep()) {
+	e, l := earlier.dnf(), later.dnf()
+	if e == nil || l == nil {
+		return false
+	}
+	for _, lconj := range l {
 		if !conjImpliesAny(lconj, e) {
 			return false
 		}
@@ -29,9 +39,13 @@ func Implies(later, earlier *Program) bool {
 	return true
 }
 
+// maxAtoms bounds the conditions Implies reads from one rule.
+const maxAtoms = 64
+
 // atom is one condition: a comparison of a field against a constant, or any
 // other expression known only by its text.
 type atom struct {
+	key   textKey
 	text  string
 	path  string // left side of a threshold comparison, or ""
 	op    string // operators.Greater etc., with the field on the left
@@ -40,25 +54,48 @@ type atom struct {
 	truth bool   // the literal true
 }
 
+// textKey is a condition's text's length and hash: conditions of different
+// texts almost always differ in it, so comparing them costs constant time
+// whatever their size (equal keys then compare the texts).
+type textKey struct {
+	n    int
+	hash uint64
+}
+
+var atomSeed = maphash.MakeSeed()
+
+func keyOf(text string) textKey { return textKey{len(text), maphash.String(atomSeed, text)} }
+
+// dnf reads a rule as a disjunction of conjunctions of conditions, or nil
+// when it has more than maxAtoms of them.
 func dnf(a *ast.AST) [][]atom {
 	var or func(x ast.Expr) [][]atom
 	var and func(x ast.Expr) []atom
 	info := a.SourceInfo()
+	count := 0
 	and = func(x ast.Expr) []atom {
-		if x.Kind() == ast.CallKind && x.AsCall().FunctionName() == operators.LogicalAnd {
+		if x.Kind() == ast.CallKind && x.AsCall().FunctionName() == operators.LogicalAnd && count <= maxAtoms {
 			args := x.AsCall().Args()
 			return append(and(args[0]), and(args[1])...)
+		}
+		count++
+		if count > maxAtoms {
+			return nil
 		}
 		return []atom{toAtom(x, info)}
 	}
 	or = func(x ast.Expr) [][]atom {
-		if x.Kind() == ast.CallKind && x.AsCall().FunctionName() == operators.LogicalOr {
+		if x.Kind() == ast.CallKind && x.AsCall().FunctionName() == operators.LogicalOr && count <= maxAtoms {
 			args := x.AsCall().Args()
 			return append(or(args[0]), or(args[1])...)
 		}
 		return [][]atom{and(x)}
 	}
-	return or(a.Expr())
+	out := or(a.Expr())
+	if count > maxAtoms {
+		return nil
+	}
+	return out
 }
 
 var flipped = map[string]string{
@@ -68,7 +105,7 @@ var flipped = map[string]string{
 
 func toAtom(x ast.Expr, info *ast.SourceInfo) atom {
 	text, _ := parser.Unparse(x, info)
-	at := atom{text: text}
+	at := atom{key: keyOf(text), text: text}
 	if x.Kind() == ast.LiteralKind && x.AsLiteral() == types.True {
 		at.truth = true
 		return at
@@ -168,7 +205,7 @@ func conjImplies(l, e []atom) bool {
 }
 
 func atomImplies(l, e atom) bool {
-	if l.text == e.text {
+	if l.key == e.key && l.text == e.text {
 		return true
 	}
 	if l.path == "" || l.path != e.path || l.cur != e.cur {

@@ -158,14 +158,16 @@ func TestCompileErrors(t *testing.T) {
 	}{
 		{"syntax", "customer.country ==", rules.Bool, []string{"Syntax error"}, 1, 20},
 		{"unknown field", "customer.country == home &&\n  customer.revnue > money(\"1\", \"CNY\")", rules.Bool,
-			[]string{"undefined field 'revnue'"}, 2, 11},
-		{"hidden field", `customer.name == "x"`, rules.Bool, []string{"undefined field 'name'"}, 1, 9},
+			[]string{"undefined field 'revnue'"}, 2, 12}, // the column of the field's name, not of its '.'
+
+		{"hidden field", `customer.name == "x"`, rules.Bool, []string{"undefined field 'name'"}, 1, 10},
+		{"spaced select", "customer . revnue > 1", rules.Bool, []string{"undefined field 'revnue'"}, 1, 12},
 		{"unknown variable", `lead.value > 1`, rules.Bool, []string{"undeclared reference to 'lead'"}, 1, 1},
 		{"unknown group", `in_group(customer, "Atlantis")`, rules.Bool, []string{`unknown region group "Atlantis"`}, 1, 20},
 		{"wrong output", `customer.orders`, rules.Bool, []string{"must evaluate to bool, not int"}, 0, 0},
 		{"money vs number", `customer.revenue > 5`, rules.Bool, []string{"no matching overload"}, 1, 18},
 		{"two errors", "customer.x == 1 ||\ncustomer.y == 2", rules.Bool,
-			[]string{"undefined field 'x'", "undefined field 'y'"}, 1, 9},
+			[]string{"undefined field 'x'", "undefined field 'y'"}, 1, 10},
 		{"empty", "  ", rules.Bool, []string{"empty rule"}, 0, 0},
 	}
 	for _, tt := range tests {
@@ -202,9 +204,9 @@ func TestCompileErrors(t *testing.T) {
 func TestCaretSnippet(t *testing.T) {
 	_, err := newEnv(t).Compile("vip", `customer.revnue > money("1", "CNY")`, rules.Bool)
 	require.Error(t, err)
-	assert.Equal(t, "rule \"vip\" 1:9: undefined field 'revnue'\n"+
+	assert.Equal(t, "rule \"vip\" 1:10: undefined field 'revnue'\n"+
 		"    | customer.revnue > money(\"1\", \"CNY\")\n"+
-		"    |         ^", err.Error())
+		"    |          ^", err.Error(), "the caret under the misspelt name, not the '.' before it")
 }
 
 func TestCostLimit(t *testing.T) {
@@ -507,5 +509,46 @@ func TestFastIntCompareMatchesGenericPlan(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestTerritoriesEitherWay: a territory that has both an ISO 3166-2 code
+// under its sovereign and its own ISO 3166-1 code (Hong Kong: CN-HK and HK)
+// is in the same groups whichever way a record spells it, for every
+// built-in group, in both forms of in_group.
+func TestTerritoriesEitherWay(t *testing.T) {
+	env := newEnv(t)
+	pairs := map[string]string{
+		"CN-HK": "HK", "CN-MO": "MO", "CN-TW": "TW", "US-PR": "PR", "US-GU": "GU", "US-VI": "VI", "US-AS": "AS",
+		"US-MP": "MP", "US-UM": "UM", "FR-971": "GP", "FR-972": "MQ", "FR-973": "GF", "FR-974": "RE", "FR-976": "YT",
+		"FR-NC": "NC", "FR-PF": "PF", "FR-BL": "BL", "FR-MF": "MF", "FR-PM": "PM", "FR-WF": "WF", "FR-TF": "TF",
+		"NL-AW": "AW", "NL-CW": "CW", "NL-SX": "SX", "NO-21": "SJ", "FI-01": "AX",
+	}
+	groups := append(rules.BuiltinGroups(), "华南", "华东", "欧美", "亚太")
+	for sub, country := range pairs {
+		require.True(t, strata.IsSubdivision(sub), sub)
+		require.True(t, strata.IsCountry(country), country)
+		asSub := &strata.Customer{ID: "s", Country: sub[:2], Subdivision: sub}
+		asCountry := &strata.Customer{ID: "c", Country: country}
+		for _, g := range groups {
+			bySub, ok := env.InGroup(sub, g)
+			require.True(t, ok)
+			byCountry, _ := env.InGroup(country, g)
+			assert.Equal(t, byCountry, bySub, "%s and %s in %s", sub, country, g)
+			src := fmt.Sprintf("in_group(customer, %q)", g)
+			assert.Equal(t, eval(t, env, asCountry, src), eval(t, env, asSub, src), "customer %s/%s and %s in %s", sub[:2], sub, country, g)
+		}
+	}
+	for _, tt := range []struct {
+		code, group string
+		in          bool
+	}{
+		{"HK", "华南", true}, {"MO", "华南", true}, {"CN-HK", "华南", true}, {"TW", "EasternAsia", true},
+		{"GP", "EU", true}, {"FR-971", "Eurozone", true}, {"AX", "EU", true}, {"FR-NC", "EU", false}, {"NC", "EU", false},
+		{"NL-AW", "EU", false}, {"NO-21", "EEA", false}, {"NO-21", "Nordics", true}, {"US-PR", "LatinAmerica", true},
+		{"US-CA", "NorthernAmerica", true}, {"FR-75", "EU", true},
+	} {
+		in, _ := env.InGroup(tt.code, tt.group)
+		assert.Equal(t, tt.in, in, "%s in %s", tt.code, tt.group)
 	}
 }

@@ -1,0 +1,210 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/operators"
+	"cel.dev/cel-go/common/types"
+
+	"github.com/strata-go/strata"
+)
+
+// Limits of one combined program. A ladder or a segment list of any length
+// is evaluated as a sequence of combined programs of at most joinRules
+// rules and joinNodes nodes each: one evaluation per few dozen rules
+// instead of one per rule, while the parser's and checker's size limits,
+// which apply to each rule on its own, never see the whole set.
+const (
+	joinRules    = 32
+	joinNodes    = 16_384
+	maxJoinDepth = 200 // a rule nested deeper is evaluated on its own
+)
+
+// part is one combined program of a FirstMatch or Each: the conditions
+// conds (numbered from lo in the whole list) as one program, or, for a
+// single condition, that condition's own program.
+type part struct {
+	prog  *Program
+	conds []*Program
+	lo    int
+}
+
+// FirstMatch returns a program that evaluates conditions in order and
+// whose EvalInt gives the index of the first that holds, or -1: one
+// evaluation per group of rules instead of one per rule. The conditions
+// were compiled (and cost-checked) one by one. When an evaluation fails,
+// the error names the condition that failed.
+func (e *Env) FirstMatch(name string, conds []*Program) (*Program, error) {
+	return e.combine(name, conds, false)
+}
+
+// Each returns a program that evaluates every condition and whose
+// EvalBools gives their results; see FirstMatch.
+func (e *Env) Each(name string, conds []*Program) (*Program, error) {
+	return e.combine(name, conds, true)
+}
+
+func (e *Env) combine(name string, conds []*Program, each bool) (*Program, error) {
+	if e == nil || e.cel == nil {
+		return nil, &strata.RuleError{Rule: name, Msg: "rules: nil environment"}
+	}
+	for i, c := range conds {
+		if c == nil || c.compiled == nil {
+			return nil, &strata.RuleError{Rule: name, Msg: fmt.Sprintf("condition %d is not a compiled rule", i)}
+		}
+	}
+	var bounds [][2]int
+	for lo := 0; lo < len(conds); {
+		hi := joinEnd(conds, lo)
+		bounds = append(bounds, [2]int{lo, hi})
+		lo = hi
+	}
+	groups := make([][]part, len(bounds))
+	parallel(len(bounds), func(i int) {
+		lo, hi := bounds[i][0], bounds[i][1]
+		groups[i] = e.join(name, conds[lo:hi], lo, each)
+	})
+	p := &Program{name: name, env: e, out: Any, each: each, parts: []part{}}
+	for _, g := range groups {
+		p.parts = append(p.parts, g...)
+	}
+	return p, nil
+}
+
+// parallel calls f(0), …, f(n-1) on up to GOMAXPROCS goroutines and
+// returns when all have returned. f must not panic.
+func parallel(n int, f func(int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// Rule is one rule for CompileAll.
+type Rule struct {
+	Name   string // the rule's name in errors: "tier value/vip"
+	Path   string // where its configuration holds it: "ladders[0].tiers[0].when"
+	Source string
+	Out    Output
+}
+
+// CompileAll compiles the rules of a configuration on all cores: each is
+// parsed, checked and cost-estimated as Compile does, and planned on its
+// own only when it is first evaluated on its own, since FirstMatch and
+// Each combine them. programs[i] is rules[i]'s program, nil where it
+// failed; the error joins every problem in rule order, each RuleError with
+// its rule's Path.
+func (e *Env) CompileAll(rules []Rule) ([]*Program, error) {
+	if e == nil || e.cel == nil {
+		return nil, &strata.RuleError{Msg: "rules: nil environment"}
+	}
+	out := make([]*Program, len(rules))
+	errs := make([]error, len(rules))
+	parallel(len(rules), func(i int) {
+		r := rules[i]
+		p, err := e.compileLazy(r.Name, r.Source, r.Out, e.costLimit)
+		out[i] = p
+		if err != nil {
+			errs[i] = strata.Prefix(r.Path, err)
+		}
+	})
+	return out, errors.Join(errs...)
+}
+
+// joinEnd returns the end of the group of conditions that starts at lo.
+func joinEnd(conds []*Program, lo int) int {
+	if conds[lo].deep {
+		return lo + 1
+	}
+	nodes, hi := 0, lo
+	for hi < len(conds) && hi-lo < joinRules && !conds[hi].deep && nodes+conds[hi].nodes <= joinNodes {
+		nodes += conds[hi].nodes
+		hi++
+	}
+	return max(hi, lo+1)
+}
+
+// join combines conds into one program, or, if that fails for any reason,
+// returns one part per condition: slower, never wrong.
+func (e *Env) join(name string, conds []*Program, lo int, each bool) (parts []part) {
+	defer func() { // cel-go must never take the host down
+		if r := recover(); r != nil {
+			parts = singles(conds, lo)
+		}
+	}()
+	if len(conds) > 1 {
+		if prg, err := e.joined(conds, each); err == nil {
+			c := &compiled{program: func() (cel.Program, error) { return prg, nil }}
+			for _, cond := range conds {
+				c.loops = c.loops || cond.loops
+			}
+			return []part{{prog: &Program{name: name, env: e, out: Any, compiled: c}, conds: conds, lo: lo}}
+		}
+	}
+	return singles(conds, lo)
+}
+
+// singles returns one part per condition.
+func singles(conds []*Program, lo int) []part {
+	parts := make([]part, len(conds))
+	for i, c := range conds {
+		parts[i] = part{prog: c, conds: conds[i : i+1], lo: lo + i}
+	}
+	return parts
+}
+
+// joined builds the combined program: a chain c0 ? 0 : c1 ? 1 : … : -1 for
+// FirstMatch, a list [c0, c1, …] for Each, from the conditions' parsed
+// trees (copied and renumbered, so nothing is parsed again), checked and
+// planned.
+func (e *Env) joined(conds []*Program, each bool) (cel.Program, error) {
+	fac := ast.NewExprFactory()
+	var id int64
+	next := func(int64) int64 { id++; return id }
+	exprs := make([]ast.Expr, len(conds))
+	for i, c := range conds {
+		x := fac.CopyExpr(c.parsed.Expr())
+		x.RenumberIDs(next)
+		exprs[i] = x
+	}
+	var root ast.Expr
+	if each {
+		root = fac.NewList(next(0), exprs, nil)
+	} else {
+		root = fac.NewLiteral(next(0), types.Int(-1))
+		for i := len(exprs) - 1; i >= 0; i-- {
+			root = fac.NewCall(next(0), operators.Conditional, exprs[i], fac.NewLiteral(next(0), types.Int(i)), root)
+		}
+	}
+	a, err := toCEL(ast.NewAST(root, ast.NewSourceInfo(nil)), nil)
+	if err != nil {
+		return nil, err
+	}
+	checked, iss := e.cel.Check(a)
+	if iss != nil && iss.Err() != nil {
+		return nil, iss.Err()
+	}
+	if !each && !checked.OutputType().IsExactType(types.IntType) {
+		return nil, errors.New("rules: combined conditions are not an int")
+	}
+	return e.plan(checked)
+}

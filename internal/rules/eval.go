@@ -1,0 +1,392 @@
+package rules
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/interpreter"
+	"cel.dev/cel-go/parser"
+
+	"github.com/strata-go/strata"
+)
+
+// errNotCompiled is the cause of an EvalError for a nil or zero Program or
+// a nil Activation.
+var errNotCompiled = errors.New("rules: not a compiled rule, or no activation")
+
+// eval evaluates one compiled program. With a context bound to the
+// activation it fails at once when the context is done, and a rule with a
+// comprehension runs under it: cel-go looks at the context every
+// interruptEvery iterations and stops the rule with an error wrapping the
+// context's cause. A rule without one runs to its end, which its
+// worst-case cost bounds.
+func (p *Program) eval(a *Activation) (ref.Val, error) {
+	if p == nil || p.compiled == nil || p.program == nil || a == nil {
+		return nil, &strata.EvalError{Rule: p.ruleName(), Err: errNotCompiled}
+	}
+	prg, err := p.program()
+	if err != nil {
+		return nil, &strata.EvalError{Rule: p.name, Err: err}
+	}
+	if ctx := a.ctx; ctx != nil {
+		if ctx.Err() != nil {
+			return nil, &strata.EvalError{Rule: p.name, Err: context.Cause(ctx)}
+		}
+		if p.loops && ctx.Done() != nil {
+			out, _, err := prg.ContextEval(ctx, a)
+			if err != nil {
+				return nil, &strata.EvalError{Rule: p.name, Err: err}
+			}
+			return out, nil
+		}
+	}
+	out, _, err := prg.Eval(a)
+	if err != nil {
+		return nil, &strata.EvalError{Rule: p.name, Err: err}
+	}
+	return out, nil
+}
+
+func (p *Program) ruleName() string {
+	if p == nil {
+		return ""
+	}
+	return p.name
+}
+
+// Eval evaluates the rule against the activation, under the activation's
+// context if it has one.
+func (p *Program) Eval(a *Activation) (ref.Val, error) { return p.eval(a) }
+
+// EvalContext evaluates the rule under ctx, stopping with an error wrapping
+// ctx's cause if ctx is done before the rule finishes.
+func (p *Program) EvalContext(ctx context.Context, a *Activation) (ref.Val, error) {
+	if a == nil {
+		return p.eval(a)
+	}
+	prev := a.ctx
+	a.ctx = ctx
+	defer func() { a.ctx = prev }()
+	return p.eval(a)
+}
+
+// EvalBool evaluates a condition.
+func (p *Program) EvalBool(a *Activation) (bool, error) {
+	out, err := p.eval(a)
+	if err != nil {
+		return false, err
+	}
+	b, ok := out.(types.Bool)
+	if !ok {
+		return false, &strata.EvalError{Rule: p.name, Err: fmt.Errorf("result %v is not a bool", out)}
+	}
+	return bool(b), nil
+}
+
+// EvalNumber evaluates a numeric rule as float64.
+func (p *Program) EvalNumber(a *Activation) (float64, error) {
+	out, err := p.eval(a)
+	if err != nil {
+		return 0, err
+	}
+	switch v := out.(type) {
+	case types.Int:
+		return float64(v), nil
+	case types.Double:
+		return float64(v), nil
+	case types.Uint:
+		return float64(v), nil
+	}
+	return 0, &strata.EvalError{Rule: p.name, Err: fmt.Errorf("result %v is not a number", out)}
+}
+
+// EvalInt evaluates a rule that returns an int, or a FirstMatch: the index
+// of the first condition that holds, or -1. A failing condition of a
+// FirstMatch is named in the error.
+func (p *Program) EvalInt(a *Activation) (int64, error) {
+	if p != nil && p.parts != nil && !p.each {
+		return p.firstMatch(a)
+	}
+	out, err := p.eval(a)
+	if err != nil {
+		return 0, err
+	}
+	n, ok := out.(types.Int)
+	if !ok {
+		return 0, &strata.EvalError{Rule: p.name, Err: fmt.Errorf("result %v is not an int", out)}
+	}
+	return int64(n), nil
+}
+
+func (p *Program) firstMatch(a *Activation) (int64, error) {
+	for _, pt := range p.parts {
+		if len(pt.conds) == 1 {
+			ok, err := pt.conds[0].EvalBool(a)
+			if err != nil {
+				return 0, err
+			}
+			if ok {
+				return int64(pt.lo), nil
+			}
+			continue
+		}
+		i, err := pt.prog.EvalInt(a)
+		if err != nil {
+			return 0, pt.blame(a, err)
+		}
+		if i >= 0 {
+			return int64(pt.lo) + i, nil
+		}
+	}
+	return -1, nil
+}
+
+// blame returns the error of the first condition of the part that fails
+// on its own, naming it, or err when none does.
+func (pt part) blame(a *Activation, err error) error {
+	for _, c := range pt.conds {
+		if _, cerr := c.EvalBool(a); cerr != nil {
+			return cerr
+		}
+	}
+	return err
+}
+
+// EvalBools evaluates an Each program into dst, which must have one
+// element per condition. A failing condition is named in the error.
+func (p *Program) EvalBools(a *Activation, dst []bool) error {
+	if p == nil || p.parts == nil || !p.each {
+		return &strata.EvalError{Rule: p.ruleName(), Err: errors.New("rules: not an Each program")}
+	}
+	if n := p.conditions(); n != len(dst) {
+		return &strata.EvalError{Rule: p.name, Err: fmt.Errorf("%d results for %d conditions", len(dst), n)}
+	}
+	for _, pt := range p.parts {
+		if len(pt.conds) == 1 {
+			ok, err := pt.conds[0].EvalBool(a)
+			if err != nil {
+				return err
+			}
+			dst[pt.lo] = ok
+			continue
+		}
+		if err := pt.evalEach(a, dst[pt.lo:pt.lo+len(pt.conds)]); err != nil {
+			return pt.blame(a, err)
+		}
+	}
+	return nil
+}
+
+func (pt part) evalEach(a *Activation, dst []bool) error {
+	out, err := pt.prog.eval(a)
+	if err != nil {
+		return err
+	}
+	vals, ok := out.Value().([]ref.Val)
+	if !ok || len(vals) != len(dst) {
+		return &strata.EvalError{Rule: pt.prog.name, Err: fmt.Errorf("result %v is not a list of %d conditions", out, len(dst))}
+	}
+	for i, v := range vals {
+		b, ok := v.(types.Bool)
+		if !ok {
+			return &strata.EvalError{Rule: pt.prog.name, Err: fmt.Errorf("condition %d gave %v, not a bool", pt.lo+i, v)}
+		}
+		dst[i] = bool(b)
+	}
+	return nil
+}
+
+// conditions returns how many conditions a FirstMatch or Each combines.
+func (p *Program) conditions() int {
+	n := 0
+	for _, pt := range p.parts {
+		n += len(pt.conds)
+	}
+	return n
+}
+
+// Explain evaluates the rule again with state tracking and returns the value
+// of every call and field access in it, innermost first, ending with the
+// whole rule. It is slower than Eval (state tracking costs several times
+// the plain evaluation), so engines call it only when asked why. It runs
+// under the activation's context like Eval.
+func (p *Program) Explain(a *Activation) ([]strata.Step, error) {
+	if p == nil || p.compiled == nil || p.traced == nil || a == nil {
+		return nil, &strata.EvalError{Rule: p.ruleName(), Err: errNotCompiled}
+	}
+	traced, err := p.traced()
+	if err != nil {
+		return nil, &strata.EvalError{Rule: p.name, Err: err}
+	}
+	if a.ctx != nil && a.ctx.Err() != nil {
+		return nil, &strata.EvalError{Rule: p.name, Err: context.Cause(a.ctx)}
+	}
+	ctx := a.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	_, det, err := traced.ContextEval(ctx, a)
+	if det == nil {
+		if err != nil {
+			return nil, &strata.EvalError{Rule: p.name, Err: err}
+		}
+		return nil, nil
+	}
+	return p.steps(det.State()), nil
+}
+
+// steps lists the recorded value of every call, selection and
+// comprehension of the rule, innermost first, each expression once.
+func (p *Program) steps(state interpreter.EvalState) []strata.Step {
+	native := p.ast.NativeRep()
+	var steps []strata.Step
+	seen := map[string]bool{}
+	ast.PostOrderVisit(native.Expr(), ast.NewExprVisitor(func(x ast.Expr) {
+		if x.Kind() != ast.CallKind && x.Kind() != ast.SelectKind && x.Kind() != ast.ComprehensionKind {
+			return
+		}
+		v, ok := state.Value(x.ID())
+		if !ok {
+			return
+		}
+		text, uerr := parser.Unparse(x, native.SourceInfo())
+		if uerr != nil || seen[text] {
+			return
+		}
+		seen[text] = true
+		steps = append(steps, strata.Step{Expr: text, Value: formatVal(v)})
+	}))
+	return steps
+}
+
+func formatVal(v ref.Val) string {
+	if m, ok := asMoney(v); ok {
+		return m.String()
+	}
+	if c, ok := asCustomer(v); ok {
+		return "customer " + c.ID
+	}
+	switch x := v.(type) {
+	case types.String:
+		return fmt.Sprintf("%q", string(x))
+	case types.Timestamp:
+		return x.Time.Format(time.RFC3339)
+	case *types.Err:
+		return "error: " + x.Error()
+	case traitsLister:
+		if n, ok := x.Size().(types.Int); ok && n > 8 {
+			return fmt.Sprintf("[%d items]", int64(n))
+		}
+	}
+	return fmt.Sprint(v.Value())
+}
+
+type traitsLister interface{ Size() ref.Val }
+
+// Activation binds the variables of one evaluation. It is reused across
+// customers: the engines set the customer and evaluate. Variables are
+// adapted to CEL values lazily, the first time a rule reads them after they
+// are set, so rules that never read now (or read customer only through the
+// fast paths) allocate nothing for it. An Activation is not safe for
+// concurrent use; use one per goroutine.
+type Activation struct {
+	adapter  types.Adapter
+	ctx      context.Context
+	customer *strata.Customer
+	custVal  ref.Val // customer adapted, once per SetCustomer
+	now      time.Time
+	nowVal   ref.Val // now adapted, once per SetNow
+	home     ref.Val
+	names    []string
+	raw      []any     // as Set
+	vals     []ref.Val // adapted, nil until read
+}
+
+// NewActivation returns an activation for programs of this environment,
+// with home and now bound.
+func (e *Env) NewActivation(home string, now time.Time) *Activation {
+	return &Activation{adapter: e.cel.CELTypeAdapter(), home: types.String(home), now: now}
+}
+
+// SetCustomer binds customer to c. The activation keeps the pointer; do not
+// modify *c while evaluating. A nil c unbinds it.
+func (a *Activation) SetCustomer(c *strata.Customer) { a.customer, a.custVal = c, nil }
+
+// SetNow binds now.
+func (a *Activation) SetNow(t time.Time) { a.now, a.nowVal = t, nil }
+
+// Now returns the bound now.
+func (a *Activation) Now() time.Time { return a.now }
+
+// SetContext binds the context evaluations run under (nil for none): when
+// it is done, evaluations fail with an error wrapping its cause, and rules
+// with comprehensions stop within a few iterations. Engines bind the
+// caller's context for the length of one call and unbind it after.
+func (a *Activation) SetContext(ctx context.Context) { a.ctx = ctx }
+
+// Set binds an extra variable declared with WithVariable; v should be a
+// pointer to the declared struct type.
+func (a *Activation) Set(name string, v any) {
+	if i := slices.Index(a.names, name); i >= 0 {
+		a.raw[i], a.vals[i] = v, nil
+		return
+	}
+	a.names = append(a.names, name)
+	a.raw = append(a.raw, v)
+	a.vals = append(a.vals, nil)
+}
+
+// native returns a variable as bound, before adaptation: the fast paths
+// read fields straight from the Go value.
+func (a *Activation) native(name string) (any, bool) {
+	if name == "customer" {
+		return a.customer, a.customer != nil
+	}
+	for i, n := range a.names {
+		if n == name {
+			return a.raw[i], true
+		}
+	}
+	return nil, false
+}
+
+// ResolveName implements interpreter.Activation.
+func (a *Activation) ResolveName(name string) (any, bool) {
+	switch name {
+	case "customer":
+		if a.customer == nil {
+			return nil, false
+		}
+		if a.custVal == nil {
+			a.custVal = a.adapter.NativeToValue(a.customer)
+		}
+		return a.custVal, true
+	case "now":
+		if a.nowVal == nil {
+			a.nowVal = types.Timestamp{Time: a.now}
+		}
+		return a.nowVal, true
+	case "home":
+		return a.home, true
+	}
+	for i, n := range a.names {
+		if n == name {
+			if a.vals[i] == nil {
+				a.vals[i] = a.adapter.NativeToValue(a.raw[i])
+			}
+			return a.vals[i], true
+		}
+	}
+	return nil, false
+}
+
+// Parent implements interpreter.Activation.
+func (a *Activation) Parent() interpreter.Activation { return nil }
+
+var _ interpreter.Activation = (*Activation)(nil)
