@@ -324,10 +324,11 @@ func (a *Activation) SetNow(t time.Time) { a.now, a.nowVal = t, nil }
 // Now returns the bound now.
 func (a *Activation) Now() time.Time { return a.now }
 
-// SetContext binds the context evaluations run under (nil for none): when
-// it is done, evaluations fail with an error wrapping its cause, and rules
-// with comprehensions stop within a few iterations. Engines bind the
-// caller's context for the length of one call and unbind it after.
+// SetContext binds the context evaluations run under: when it is done,
+// evaluations fail with an error wrapping its cause, and rules with
+// comprehensions stop within a few iterations. Engines bind the caller's
+// context for the length of one call and bind context.Background() after,
+// so a pooled Activation keeps no caller's context alive.
 func (a *Activation) SetContext(ctx context.Context) { a.ctx = ctx }
 
 // Set binds an extra variable declared with WithVariable; v should be a

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -369,6 +370,11 @@ func FuzzCompileRule(f *testing.F) {
 		`days_since(customer.last_order_at) > 90`, `attr(customer, "k", 1) + 1`, `money("x", "y")`,
 		`customer.tags.map(t, t + t).size() > 0`, `"\u0000"`, `(((((`, `customer.revenue - money("1","USD")`,
 		`amount(customer.profit, "EUR") / 0.0`, `has_tag(customer, customer.tags[7])`,
+		// hostile: quadratic loops, huge amounts, zones, string building
+		`customer.tags.filter(a, a in customer.tags).size() == 0`, `money("` + strings.Repeat("9", 5000) + `", "CNY") > customer.revenue`,
+		`money("1e999999999", "CNY") > customer.revenue`, `now.getHours(customer.city) > 1`,
+		`customer.city.replace("", customer.city).replace("", customer.city) == ""`, `"%s".format([customer.tags]) != ""`,
+		"customer.orders > 0" + strings.Repeat(" && (customer.orders > 0", 300) + strings.Repeat(")", 300),
 	} {
 		f.Add(s)
 	}
