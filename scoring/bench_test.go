@@ -43,7 +43,7 @@ func benchScore(b *testing.B, card scoring.Config) {
 	c, events := benchCustomer(), benchEvents()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := e.Score(c, events, now); err != nil {
+		if _, err := e.Score(b.Context(), &c, events, now); err != nil {
 			b.Fatal(err)
 		}
 	}

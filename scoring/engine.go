@@ -3,10 +3,10 @@ package scoring
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -14,19 +14,86 @@ import (
 	"github.com/strata-go/strata/internal/rules"
 )
 
-// Option configures Compile.
+// Option configures New and RFM. Each applies where it says; the others
+// are ignored.
 type Option func(*options)
 
-type options struct{ conv strata.Converter }
+type options struct {
+	conv       strata.Converter
+	costLimit  uint64
+	limits     strata.Limits
+	observer   strata.Observer
+	logger     *slog.Logger
+	currency   string
+	newWithin  time.Duration
+	churnAfter time.Duration
+}
 
 // WithConverter sets the exchange rates used to read revenue in the card's
-// currency and to compare money in rules.
+// currency (New), to compare money in rules (New), and to read every
+// customer's revenue in one currency (RFM, with WithCurrency).
 func WithConverter(conv strata.Converter) Option { return func(o *options) { o.conv = conv } }
 
-// Engine is a compiled scorecard. It is immutable and safe for concurrent use.
+// WithCostLimit sets the worst-case cost above which New refuses a rule;
+// zero keeps the default (20,000).
+func WithCostLimit(limit uint64) Option { return func(o *options) { o.costLimit = limit } }
+
+// WithLimits sets the record limits New estimates rules' worst-case costs
+// for; zero fields keep their defaults. Records scored should pass
+// Customer.ValidateWithin(limits).
+func WithLimits(limits strata.Limits) Option { return func(o *options) { o.limits = limits } }
+
+// WithObserver sets the observer RFM reports each run to (strata.Event with
+// Package "scoring", Op "rfm").
+func WithObserver(obs strata.Observer) Option { return func(o *options) { o.observer = obs } }
+
+// WithLogger sets the logger RFM logs to, with the *Context methods. The
+// default discards.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithCurrency makes RFM read monetary value in currency, converting
+// through WithConverter's rates. Without it every customer's revenue must
+// be in one currency.
+func WithCurrency(currency string) Option { return func(o *options) { o.currency = currency } }
+
+// WithNewWithin sets how recent a first order makes a customer new in RFM
+// (default 90 days; zero or less keeps the default).
+func WithNewWithin(d time.Duration) Option { return func(o *options) { o.newWithin = d } }
+
+// WithChurnAfter sets how long without an order makes a customer churned in
+// RFM's stages (default 365 days; zero or less keeps the default); see
+// PurchaseStage.
+func WithChurnAfter(d time.Duration) Option { return func(o *options) { o.churnAfter = d } }
+
+func newOptions(opts []Option) options {
+	o := options{}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	if o.costLimit == 0 {
+		o.costLimit = rules.DefaultCostLimit
+	}
+	if o.logger == nil {
+		o.logger = slog.New(slog.DiscardHandler)
+	}
+	if o.newWithin <= 0 {
+		o.newWithin = 90 * 24 * time.Hour
+	}
+	if o.churnAfter <= 0 {
+		o.churnAfter = 365 * 24 * time.Hour
+	}
+	return o
+}
+
+// Engine is a compiled scorecard. It is immutable and safe for concurrent
+// use. The zero Engine (and a nil *Engine) scores nothing: Score returns an
+// error.
 type Engine struct {
 	card     Config
 	criteria []criterion
+	grades   []grade
 	maxTotal float64 // points possible after caps
 	conv     strata.Converter
 	env      *rules.Env
@@ -38,132 +105,216 @@ type criterion struct {
 	prog *rules.Program
 }
 
+// grade is a band with its threshold in whole nano-points.
+type grade struct {
+	grade strata.Grade
+	min   int64
+}
+
+// errZero is returned by the methods of a nil or zero Engine.
+var errZero = errors.New("scoring: nil or zero Engine (build one with New)")
+
 // New validates and compiles a scorecard, reporting every problem at
-// once: rule errors with line and column, and configuration errors (no
-// criteria, duplicate names, not exactly one of when / value / measure, an
-// unknown measure, a missing or malformed scale, a negative weight or cap, a
-// cap on an unknown group, grades out of order, an unknown currency).
+// once: rule errors (with the rule's Path, line and column) and
+// configuration errors (no criteria, duplicate names, not exactly one of
+// when / value / measure, an unknown measure, a missing or malformed scale,
+// a weight or cap that is not a positive number of at most a million
+// points, a cap on an unknown group, grades out of order, an unknown
+// currency, the engagement measure without a half-life).
 func New(card Config, opts ...Option) (*Engine, error) {
-	var o options
-	for _, opt := range opts {
-		opt(&o)
-	}
-	var errs []error
-	bad := func(path, format string, args ...any) {
-		errs = append(errs, &strata.ConfigError{Path: path, Msg: fmt.Sprintf(format, args...)})
-	}
-	if card.Name == "" {
-		bad("name", "required")
-	}
-	if card.Target != TargetValue && card.Target != TargetPotential {
-		bad("target", "%q: want value or potential", card.Target)
-	}
-	if !strata.IsCountry(card.Home) {
-		bad("home", "%q is not an ISO 3166-1 alpha-2 country code", card.Home)
-	}
-	if !strata.IsCurrency(card.Currency) {
-		bad("currency", "%q is not an ISO 4217 currency", card.Currency)
-	}
-	env, err := rules.New(rules.WithConverter(o.conv))
+	o := newOptions(opts)
+	c := &checker{card: card}
+	c.header()
+	env, err := rules.New(rules.WithConverter(o.conv), rules.WithCostLimit(o.costLimit), rules.WithLimits(o.limits))
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{card: card, conv: o.conv, env: env}
-	if len(card.Criteria) == 0 {
-		bad("criteria", "at least one criterion is required")
+	e := &Engine{card: cloneCard(card), conv: o.conv, env: env}
+	groups := c.criteria(env, e)
+	c.caps(groups)
+	e.grades = c.grades()
+	if len(c.errs) > 0 {
+		return nil, errors.Join(c.errs...)
 	}
-	names := map[string]bool{}
-	groups := map[string]float64{}
-	for i, c := range card.Criteria {
-		path := fmt.Sprintf("criteria[%d]", i)
-		switch {
-		case c.Name == "":
-			bad(path+".name", "required")
-		case names[c.Name]:
-			bad(path+".name", "duplicate criterion %q", c.Name)
-		}
-		names[c.Name] = true
-		if !(c.Weight > 0) || math.IsInf(c.Weight, 0) {
-			bad(path+".weight", "%v: want a positive number of points", c.Weight)
-		}
-		set := 0
-		for _, s := range []bool{c.When != "", c.Value != "", c.Measure != ""} {
-			if s {
-				set++
-			}
-		}
-		if set != 1 {
-			bad(path, "set exactly one of when, value and measure")
-		}
-		cc := criterion{Criterion: c}
-		rule := "criterion " + card.Name + "/" + c.Name
-		switch {
-		case c.When != "":
-			if c.Scale != nil {
-				bad(path+".scale", "a when condition is all or nothing; it takes no scale")
-			}
-			if cc.prog, err = env.Compile(rule, c.When, rules.Bool); err != nil {
-				errs = append(errs, err)
-			}
-		case c.Value != "":
-			if cc.prog, err = env.Compile(rule, c.Value, rules.Number); err != nil {
-				errs = append(errs, err)
-			}
-			checkScale(c.Scale, path+".scale", bad)
-		case c.Measure != "":
-			if !slices.Contains(measures, c.Measure) {
-				bad(path+".measure", "unknown measure %q", c.Measure)
-			}
-			checkScale(c.Scale, path+".scale", bad)
-		}
-		if c.Group != "" {
-			groups[c.Group] += max(c.Weight, 0)
-		}
-		e.criteria = append(e.criteria, cc)
-	}
-	for _, g := range sortedKeys(card.Caps) {
-		switch cap := card.Caps[g]; {
-		case groups[g] == 0:
-			bad("caps."+g, "no criterion is in group %q", g)
-		case !(cap > 0):
-			bad("caps."+g, "%v: want a positive number of points", cap)
-		}
-	}
-	if len(card.Grades) == 0 {
-		bad("grades", "at least one grade band is required")
-	}
-	for i, g := range card.Grades {
-		path := fmt.Sprintf("grades[%d]", i)
-		if g.Grade == "" || !g.Grade.Valid() {
-			bad(path+".grade", "%q: want A, B, C or D", g.Grade)
-		}
-		if !(g.Min >= 0 && g.Min <= 100) {
-			bad(path+".min", "%v is outside 0–100", g.Min)
-		}
-		if i > 0 && !(g.Min < card.Grades[i-1].Min) {
-			bad(path+".min", "thresholds must fall from best grade to worst")
-		}
-	}
-	if n := len(card.Grades); n > 0 && card.Grades[n-1].Min != 0 {
-		bad(fmt.Sprintf("grades[%d].min", n-1), "the last band must start at 0 so every score has a grade")
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	// Points possible: each group's weights, capped.
-	for g, w := range groups {
+	e.maxTotal = maxPoints(card, groups)
+	home := card.Home
+	e.acts.New = func() any { return &work{act: env.NewActivation(home, time.Time{})} }
+	return e, nil
+}
+
+// maxPoints is the points possible: each group's weights, capped, and the
+// ungrouped weights, added in a fixed order (groups by name), so the same
+// card always gives the same float.
+func maxPoints(card Config, groups map[string]float64) float64 {
+	total := 0.0
+	for _, g := range sortedKeys(groups) {
+		w := groups[g]
 		if cap, ok := card.Caps[g]; ok && cap < w {
 			w = cap
 		}
-		e.maxTotal += w
+		total += w
 	}
 	for _, c := range card.Criteria {
 		if c.Group == "" {
-			e.maxTotal += c.Weight
+			total += c.Weight
 		}
 	}
-	e.acts.New = func() any { return &work{act: env.NewActivation(card.Home, time.Time{})} }
-	return e, nil
+	return total
+}
+
+// checker collects the problems of one New.
+type checker struct {
+	card Config
+	errs []error
+}
+
+func (c *checker) bad(path, format string, args ...any) {
+	c.errs = append(c.errs, &strata.ConfigError{Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (c *checker) header() {
+	card := c.card
+	if card.Name == "" {
+		c.bad("name", "required")
+	}
+	if card.Target != TargetValue && card.Target != TargetPotential {
+		c.bad("target", "%q: want value or potential", card.Target)
+	}
+	if !strata.IsCountry(card.Home) {
+		c.bad("home", "%q is not an ISO 3166-1 alpha-2 country code", card.Home)
+	}
+	if !strata.IsCurrency(card.Currency) {
+		c.bad("currency", "%q is not an ISO 4217 currency", card.Currency)
+	}
+	if card.HalfLife < 0 {
+		c.bad("half_life", "negative")
+	}
+	if card.HalfLife == 0 && slices.ContainsFunc(card.Criteria, func(cr Criterion) bool { return cr.Measure == MeasureEngagement }) {
+		c.bad("half_life", "required by the engagement measure: how fast events fade (an event half_life old counts half)")
+	}
+}
+
+// criteria checks and compiles the criteria (rules on all cores) and
+// returns each group's total weight.
+func (c *checker) criteria(env *rules.Env, e *Engine) map[string]float64 {
+	card := c.card
+	if len(card.Criteria) == 0 {
+		c.bad("criteria", "at least one criterion is required")
+	}
+	var rs []rules.Rule
+	var at []int
+	for i, cr := range card.Criteria {
+		rule := rules.Rule{Name: "criterion " + card.Name + "/" + cr.Name}
+		switch {
+		case cr.When != "":
+			rule.Path, rule.Source, rule.Out = fmt.Sprintf("criteria[%d].when", i), cr.When, rules.Bool
+		case cr.Value != "":
+			rule.Path, rule.Source, rule.Out = fmt.Sprintf("criteria[%d].value", i), cr.Value, rules.Number
+		default:
+			continue
+		}
+		rs, at = append(rs, rule), append(at, i)
+	}
+	progs, errs := env.CompileAll(rs)
+	prog := make([]*rules.Program, len(card.Criteria))
+	for k, i := range at {
+		prog[i] = progs[k]
+	}
+	names := map[string]bool{}
+	groups := map[string]float64{}
+	for i, cr := range card.Criteria {
+		for k, j := range at {
+			if j == i && errs[k] != nil {
+				c.errs = append(c.errs, errs[k])
+			}
+		}
+		c.criterion(i, names)
+		if cr.Group != "" {
+			groups[cr.Group] += max(cr.Weight, 0)
+		}
+		e.criteria = append(e.criteria, criterion{Criterion: cr, prog: prog[i]})
+	}
+	return groups
+}
+
+// criterion checks one criterion's name, weight, kind and scale.
+func (c *checker) criterion(i int, names map[string]bool) {
+	cr := c.card.Criteria[i]
+	path := fmt.Sprintf("criteria[%d]", i)
+	switch {
+	case cr.Name == "":
+		c.bad(path+".name", "required")
+	case names[cr.Name]:
+		c.bad(path+".name", "duplicate criterion %q", cr.Name)
+	}
+	names[cr.Name] = true
+	if !(cr.Weight > 0) || cr.Weight > maxWeight {
+		c.bad(path+".weight", "%v: want a positive number of points, at most %g", cr.Weight, float64(maxWeight))
+	}
+	set := 0
+	for _, s := range []bool{cr.When != "", cr.Value != "", cr.Measure != ""} {
+		if s {
+			set++
+		}
+	}
+	if set != 1 {
+		c.bad(path, "set exactly one of when, value and measure")
+	}
+	switch {
+	case cr.When != "":
+		if cr.Scale != nil {
+			c.bad(path+".scale", "a when condition is all or nothing; it takes no scale")
+		}
+	case cr.Value != "":
+		checkScale(cr.Scale, path+".scale", c.bad)
+	case cr.Measure != "":
+		if !slices.Contains(measures, cr.Measure) {
+			c.bad(path+".measure", "unknown measure %q", cr.Measure)
+		}
+		checkScale(cr.Scale, path+".scale", c.bad)
+	}
+}
+
+// maxWeight bounds a criterion's weight (and a cap), so that sums of
+// points stay far from float64's limits.
+const maxWeight = 1e6
+
+func (c *checker) caps(groups map[string]float64) {
+	for _, g := range sortedKeys(c.card.Caps) {
+		switch cap := c.card.Caps[g]; {
+		case groups[g] == 0:
+			c.bad("caps."+g, "no criterion is in group %q", g)
+		case !(cap > 0) || cap > maxWeight:
+			c.bad("caps."+g, "%v: want a positive number of points", cap)
+		}
+	}
+}
+
+// grades checks the bands and returns them with whole nano-point
+// thresholds.
+func (c *checker) grades() []grade {
+	bands := c.card.Grades
+	if len(bands) == 0 {
+		c.bad("grades", "at least one grade band is required")
+	}
+	out := make([]grade, 0, len(bands))
+	for i, g := range bands {
+		path := fmt.Sprintf("grades[%d]", i)
+		if g.Grade == "" || !g.Grade.Valid() {
+			c.bad(path+".grade", "%q: want A, B, C or D", g.Grade)
+		}
+		if !(g.Min >= 0 && g.Min <= 100) {
+			c.bad(path+".min", "%v is outside 0–100", g.Min)
+		}
+		if i > 0 && !(g.Min < bands[i-1].Min) {
+			c.bad(path+".min", "thresholds must fall from best grade to worst")
+		}
+		out = append(out, grade{grade: g.Grade, min: nanos(g.Min)})
+	}
+	if n := len(bands); n > 0 && bands[n-1].Min != 0 {
+		c.bad(fmt.Sprintf("grades[%d].min", n-1), "the last band must start at 0 so every score has a grade")
+	}
+	return out
 }
 
 func checkScale(s *Scale, path string, bad func(string, string, ...any)) {
@@ -200,8 +351,35 @@ func checkScale(s *Scale, path string, bad func(string, string, ...any)) {
 	}
 }
 
-// Config returns the scorecard the engine was compiled from.
-func (e *Engine) Config() Config { return e.card }
+// Config returns a copy of the scorecard the engine was compiled from; the
+// zero Config for a nil or zero Engine.
+func (e *Engine) Config() Config {
+	if e == nil || e.env == nil {
+		return Config{}
+	}
+	return cloneCard(e.card)
+}
+
+// cloneCard copies a card's slices, maps and scales.
+func cloneCard(c Config) Config {
+	c.Criteria = slices.Clone(c.Criteria)
+	for i := range c.Criteria {
+		if s := c.Criteria[i].Scale; s != nil {
+			cp := *s
+			cp.Steps = slices.Clone(s.Steps)
+			c.Criteria[i].Scale = &cp
+		}
+	}
+	if c.Caps != nil {
+		caps := make(map[string]float64, len(c.Caps))
+		for k, v := range c.Caps {
+			caps[k] = v
+		}
+		c.Caps = caps
+	}
+	c.Grades = slices.Clone(c.Grades)
+	return c
+}
 
 // fraction scales v into 0–1.
 func (s *Scale) fraction(v float64) float64 {
@@ -242,177 +420,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-// Contribution is what one criterion added to the score.
-type Contribution struct {
-	Criterion string `json:"criterion"`
-	Group     string `json:"group,omitempty"`
-	// Raw is what was measured: the number, or 1/0 for a condition.
-	Raw float64 `json:"raw"`
-	// Missing says the measure had no data (no orders, no revenue, no
-	// events); it then earns nothing.
-	Missing bool `json:"missing,omitempty"`
-	// Fraction is the share of the weight earned, 0–1, before caps.
-	Fraction float64 `json:"fraction"`
-	// Points is the contribution on the 0–100 score after caps; the
-	// contributions' points sum to Result.Score.
-	Points float64 `json:"points"`
-	// Max is the most this criterion could add to the score.
-	Max float64 `json:"max"`
-	// Capped says the criterion's group hit its cap, scaling its points down.
-	Capped bool `json:"capped,omitempty"`
-}
-
-// Result is a score with its grade and breakdown.
-type Result struct {
-	Card      string         `json:"card"`
-	Target    Target         `json:"target"`
-	Score     float64        `json:"score"` // 0–100
-	Grade     strata.Grade   `json:"grade"`
-	Breakdown []Contribution `json:"breakdown"`
-}
-
-// Why explains the score for people: each criterion's points out of its
-// maximum, best contributions first.
-func (r Result) Why() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s score %.1f → grade %s", r.Card, r.Score, r.Grade)
-	order := slices.Clone(r.Breakdown)
-	slices.SortStableFunc(order, func(x, y Contribution) int {
-		switch {
-		case x.Points > y.Points:
-			return -1
-		case x.Points < y.Points:
-			return 1
-		}
-		return 0
-	})
-	for _, c := range order {
-		fmt.Fprintf(&b, "\n  %-16s %5.1f / %4.1f", c.Criterion, c.Points, c.Max)
-		switch {
-		case c.Missing:
-			b.WriteString("  (no data)")
-		case c.Capped:
-			fmt.Fprintf(&b, "  (raw %s, group %s capped)", fmtRaw(c.Raw), c.Group)
-		default:
-			fmt.Fprintf(&b, "  (raw %s)", fmtRaw(c.Raw))
-		}
-	}
-	return b.String()
-}
-
-func fmtRaw(v float64) string {
-	if (v == math.Trunc(v) || math.Abs(v) >= 1000) && math.Abs(v) < 1e15 {
-		return fmt.Sprintf("%.0f", v)
-	}
-	return fmt.Sprintf("%.3g", v)
-}
-
-type work struct {
-	act  *rules.Activation
-	c    strata.Customer
-	raws []float64
-}
-
-// Score scores one customer at now, with its engagement events (nil when
-// the card measures none). It fails only when a rule or a currency
-// conversion fails.
-func (e *Engine) Score(c strata.Customer, events []Event, now time.Time) (Result, error) {
-	w := e.acts.Get().(*work)
-	defer func() { w.c = strata.Customer{}; e.acts.Put(w) }()
-	w.c = c
-	w.act.SetCustomer(&w.c)
-	w.act.SetNow(now)
-
-	r := Result{Card: e.card.Name, Target: e.card.Target, Breakdown: make([]Contribution, len(e.criteria))}
-	groupEarned := map[string]float64{}
-	for i := range e.criteria {
-		cr := &e.criteria[i]
-		con := Contribution{Criterion: cr.Name, Group: cr.Group}
-		switch {
-		case cr.When != "":
-			ok, err := cr.prog.EvalBool(w.act)
-			if err != nil {
-				return Result{}, err
-			}
-			if ok {
-				con.Raw, con.Fraction = 1, 1
-			}
-		case cr.Value != "":
-			v, err := cr.prog.EvalNumber(w.act)
-			if err != nil {
-				return Result{}, err
-			}
-			con.Raw, con.Fraction = v, cr.Scale.fraction(v)
-		default:
-			v, ok, err := e.measure(cr.Measure, &w.c, events, now)
-			if err != nil {
-				return Result{}, fmt.Errorf("scoring: criterion %s/%s: %w", e.card.Name, cr.Name, err)
-			}
-			con.Raw, con.Missing = v, !ok
-			if ok {
-				con.Fraction = cr.Scale.fraction(v)
-			}
-		}
-		con.Points = con.Fraction * cr.Weight // in weight units for now
-		if cr.Group != "" {
-			groupEarned[cr.Group] += con.Points
-		}
-		r.Breakdown[i] = con
-	}
-	// Caps scale a group's points down proportionally, then everything is
-	// expressed on the 0–100 score.
-	total := 0.0
-	for i := range r.Breakdown {
-		con := &r.Breakdown[i]
-		maxPts := e.criteria[i].Weight
-		if cap, ok := e.card.Caps[con.Group]; ok && groupEarned[con.Group] > cap {
-			con.Points *= cap / groupEarned[con.Group]
-			con.Capped = true
-		}
-		if cap, ok := e.card.Caps[con.Group]; ok {
-			maxPts = min(maxPts, cap)
-		}
-		con.Points *= 100 / e.maxTotal
-		con.Max = maxPts * 100 / e.maxTotal
-		total += con.Points
-	}
-	r.Score = min(max(total, 0), 100)
-	r.Grade = e.grade(r.Score)
-	return r, nil
-}
-
-func (e *Engine) grade(score float64) strata.Grade {
-	for _, g := range e.card.Grades {
-		if score >= g.Min {
-			return g.Grade
-		}
-	}
-	return e.card.Grades[len(e.card.Grades)-1].Grade
-}
-
-// Apply writes scores onto a record: each result's score into the field its
-// card targets, and the grade, which is the value card's for a customer with
-// orders and the potential card's for a lead without (a customer is graded
-// on what it buys, a lead on its promise). ScoredAt is set to now.
-func Apply(c *strata.Customer, now time.Time, results ...Result) {
-	var value, potential *Result
-	for i := range results {
-		switch results[i].Target {
-		case TargetValue:
-			value = &results[i]
-			c.Scores.Value = results[i].Score
-		case TargetPotential:
-			potential = &results[i]
-			c.Scores.Potential = results[i].Score
-		}
-	}
-	switch {
-	case value != nil && (c.Orders > 0 || potential == nil):
-		c.Scores.Grade = value.Grade
-	case potential != nil:
-		c.Scores.Grade = potential.Grade
-	}
-	c.Scores.ScoredAt = now
 }

@@ -22,7 +22,7 @@ func ExampleStarterValueConfig() {
 		Revenue:      strata.MoneyOf(decimal.NewFromInt(5_600_000), "CNY"),
 		Profit:       strata.MoneyOf(decimal.NewFromInt(700_000), "CNY"),
 		FirstOrderAt: now.AddDate(-4, 0, 0), LastOrderAt: now.AddDate(0, 0, -45)}
-	r, err := e.Score(c, nil, now)
+	r, err := e.Score(context.Background(), &c, nil, now)
 	if err != nil {
 		panic(err)
 	}
@@ -50,7 +50,7 @@ func ExampleStarterPotentialConfig() {
 		{Kind: scoring.EventMessageSent, At: now.AddDate(0, 0, -1)},
 		{Kind: scoring.EventReply, At: now, Weight: 3},
 	}
-	r, err := e.Score(lead, events, now)
+	r, err := e.Score(context.Background(), &lead, events, now)
 	if err != nil {
 		panic(err)
 	}

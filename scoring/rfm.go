@@ -2,8 +2,10 @@ package scoring
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
+	"log/slog"
 	"slices"
 	"sort"
 	"time"
@@ -66,55 +68,71 @@ type RFMReport struct {
 	Currency string             `json:"currency"`
 }
 
-// RFMOption configures RFM.
-type RFMOption func(*rfmOptions)
-
-type rfmOptions struct {
-	currency   string
-	conv       strata.Converter
-	newWithin  time.Duration
-	churnAfter time.Duration
-}
-
-// WithCurrency reads monetary value in currency, converting through conv.
-// Without it every customer's revenue must be in one currency.
-func WithCurrency(currency string, conv strata.Converter) RFMOption {
-	return func(o *rfmOptions) { o.currency, o.conv = currency, conv }
-}
-
-// WithNewWithin sets how recent a first order makes a customer new (default 90 days).
-func WithNewWithin(d time.Duration) RFMOption { return func(o *rfmOptions) { o.newWithin = d } }
-
-// WithChurnAfter sets how long without an order makes a customer churned
-// (default 365 days); see Stage.
-func WithChurnAfter(d time.Duration) RFMOption { return func(o *rfmOptions) { o.churnAfter = d } }
+// ErrPanicked is wrapped by the error RFM returns when the host's customer
+// sequence panicked: the panic is recovered and the value it panicked with
+// is not repeated (it may hold personal data).
+var ErrPanicked = errors.New("scoring: the customer sequence panicked")
 
 // RFM scores a population: recency (days since the last order, fewer is
 // better), frequency (orders) and monetary (revenue) each become a quintile
 // 1–5 among the customers who have ordered. Ties share a quintile: a value's
 // quintile is 1 + ⌊5 × (customers with a worse value) / (customers)⌋.
 // Monetary ranks compare float64 amounts, exact to 15 significant digits.
-// The sequence is read once; ctx is checked every 4096 customers.
-func RFM(ctx context.Context, customers iter.Seq[strata.Customer], now time.Time, opts ...RFMOption) (RFMReport, error) {
-	o := rfmOptions{newWithin: 90 * 24 * time.Hour, churnAfter: 365 * 24 * time.Hour}
-	for _, opt := range opts {
-		opt(&o)
+// The sequence is read once; ctx is checked every 4096 customers, and a
+// panic of the sequence is returned as an error wrapping ErrPanicked.
+// Options: WithCurrency and WithConverter, WithNewWithin, WithChurnAfter,
+// WithObserver (Op "rfm") and WithLogger.
+func RFM(ctx context.Context, customers iter.Seq[strata.Customer], now time.Time, opts ...Option) (rep RFMReport, err error) {
+	if ctx == nil || customers == nil {
+		return RFMReport{}, errors.New("scoring: rfm: nil context or customer sequence")
 	}
-	rep := RFMReport{Currency: o.currency, Counts: map[RFMSegment]int{}}
-	type facts struct {
-		recency, orders int
-		monetary        float64
-		newCustomer     bool
+	o := newOptions(opts)
+	start := time.Now()
+	defer func() { o.report(ctx, "rfm", start, len(rep.Scores), err) }()
+	rep = RFMReport{Currency: o.currency, Counts: map[RFMSegment]int{}}
+	scores, all, err := readRFM(ctx, customers, now, o, &rep)
+	if err != nil {
+		return RFMReport{}, err
 	}
+	rep.Scores = scores
+	rank := newRanks(all)
+	for i, f := range all {
+		s := &rep.Scores[i]
+		if f.orders < 0 {
+			s.Segment = SegmentProspect
+		} else {
+			s.R, s.F, s.M = rank.quintiles(f)
+			s.Segment = segmentOf(s.R, s.F, s.M, f.newCustomer)
+		}
+		rep.Counts[s.Segment]++
+	}
+	return rep, nil
+}
+
+// facts are what RFM ranks a customer by; orders is -1 for a prospect.
+type facts struct {
+	recency, orders int
+	monetary        float64
+	newCustomer     bool
+}
+
+// readRFM reads the sequence into scores and facts, in input order.
+func readRFM(ctx context.Context, customers iter.Seq[strata.Customer], now time.Time, o options, rep *RFMReport) (_ []RFMScore, _ []facts, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("%w (a value of type %T)", ErrPanicked, v)
+		}
+	}()
 	var scores chunks[RFMScore]
 	var all chunks[facts]
 	i := 0
 	for c := range customers {
 		if i%4096 == 0 && ctx.Err() != nil {
-			return RFMReport{}, ctx.Err()
+			return nil, nil, ctx.Err()
 		}
 		i++
-		s := RFMScore{CustomerID: c.ID, Orders: c.Orders, Stage: PurchaseStage(c, now, o.churnAfter)}
+		stage, _ := PurchaseStage(&c, now, o.churnAfter)
+		s := RFMScore{CustomerID: c.ID, Orders: c.Orders, Stage: stage}
 		f := facts{orders: c.Orders}
 		if rep.Currency == "" && !c.Revenue.IsZero() {
 			rep.Currency = c.Revenue.Currency
@@ -122,7 +140,7 @@ func RFM(ctx context.Context, customers iter.Seq[strata.Customer], now time.Time
 		if c.Orders > 0 && !c.LastOrderAt.IsZero() {
 			m, err := c.Revenue.In(rep.Currency, o.conv)
 			if err != nil {
-				return RFMReport{}, fmt.Errorf("scoring: rfm: customer %s: %w", c.ID, err)
+				return nil, nil, fmt.Errorf("scoring: rfm: customer %s: %w", c.ID, err)
 			}
 			s.Monetary = m
 			s.RecencyDays = int(wholeDays(now.Sub(c.LastOrderAt)))
@@ -134,40 +152,57 @@ func RFM(ctx context.Context, customers iter.Seq[strata.Customer], now time.Time
 		scores.add(s)
 		all.add(f)
 	}
-	rep.Scores = scores.flatten()
-	allFacts := all.flatten()
-	// Sorted values of the ranked customers, for quintiles by lower bound.
-	rec := make([]float64, 0, len(allFacts))
-	freq := make([]float64, 0, len(allFacts))
-	mon := make([]float64, 0, len(allFacts))
-	for _, f := range allFacts {
+	return scores.flatten(), all.flatten(), nil
+}
+
+// ranks holds the sorted values of the ranked customers, for quintiles by
+// lower bound.
+type ranks struct{ rec, freq, mon []float64 }
+
+func newRanks(all []facts) ranks {
+	r := ranks{make([]float64, 0, len(all)), make([]float64, 0, len(all)), make([]float64, 0, len(all))}
+	for _, f := range all {
 		if f.orders >= 0 {
-			rec = append(rec, -float64(f.recency)) // fewer days is better
-			freq = append(freq, float64(f.orders))
-			mon = append(mon, f.monetary)
+			r.rec = append(r.rec, -float64(f.recency)) // fewer days is better
+			r.freq = append(r.freq, float64(f.orders))
+			r.mon = append(r.mon, f.monetary)
 		}
 	}
-	n := len(rec)
-	for _, s := range [][]float64{rec, freq, mon} {
+	for _, s := range [][]float64{r.rec, r.freq, r.mon} {
 		slices.Sort(s)
 	}
-	quintile := func(sorted []float64, v float64) int {
-		below := sort.SearchFloat64s(sorted, v)
-		return 1 + below*5/n
+	return r
+}
+
+func (r ranks) quintiles(f facts) (int, int, int) {
+	q := func(sorted []float64, v float64) int { return 1 + sort.SearchFloat64s(sorted, v)*5/len(sorted) }
+	return q(r.rec, -float64(f.recency)), q(r.freq, float64(f.orders)), q(r.mon, f.monetary)
+}
+
+// report tells the observer and the logger how a batch went.
+func (o options) report(ctx context.Context, op string, start time.Time, customers int, err error) {
+	outcome := "ok"
+	switch {
+	case ctx.Err() != nil:
+		outcome = "cancelled"
+	case err != nil:
+		outcome = "error"
 	}
-	for i, f := range allFacts {
-		s := &rep.Scores[i]
-		if f.orders < 0 {
-			s.Segment = SegmentProspect
-		} else {
-			s.R = quintile(rec, -float64(f.recency))
-			s.F = quintile(freq, float64(f.orders))
-			s.M = quintile(mon, f.monetary)
-			s.Segment = segmentOf(s.R, s.F, s.M, f.newCustomer)
-		}
-		rep.Counts[s.Segment]++
+	took := time.Since(start)
+	o.logger.DebugContext(ctx, "scoring: "+op, slog.String("outcome", outcome), slog.Int("customers", customers), slog.Duration("took", took))
+	if err != nil {
+		o.logger.WarnContext(ctx, "scoring: "+op+" failed", slog.Any("error", err))
 	}
-	return rep, nil
+	if o.observer != nil {
+		o.observer(ctx, strata.Event{Package: "scoring", Op: op, Outcome: outcome, Start: start, Duration: took, Err: err,
+			Detail: &BatchStats{Customers: customers}})
+	}
+}
+
+// BatchStats is the Detail of the strata.Events RFM reports: how many
+// customers were ranked.
+type BatchStats struct {
+	Customers int `json:"customers"`
 }
 
 func segmentOf(r, f, m int, isNew bool) RFMSegment {
@@ -190,8 +225,9 @@ func segmentOf(r, f, m int, isNew bool) RFMSegment {
 	return SegmentNeedAttention
 }
 
-// Stage is where a customer is in its buying life, as the seeds classify
-// overseas buyers: first-time, repeat or churned.
+// Stage is where a customer is in its buying life, as the guide
+// 《国外客户怎么归类管理的》 classifies overseas buyers by purchase
+// behaviour: first-time, repeat or churned.
 type Stage string
 
 // The purchase stages.
@@ -203,17 +239,20 @@ const (
 )
 
 // PurchaseStage returns c's stage at now; a customer whose last order is
-// churnAfter or more ago is churned, however many orders it placed.
-func PurchaseStage(c strata.Customer, now time.Time, churnAfter time.Duration) Stage {
+// churnAfter or more ago is churned, however many orders it placed (zero
+// churnAfter: never churned). A nil c is an error.
+func PurchaseStage(c *strata.Customer, now time.Time, churnAfter time.Duration) (Stage, error) {
 	switch {
+	case c == nil:
+		return "", errNilRecord
 	case c.Orders <= 0 || c.LastOrderAt.IsZero():
-		return StageProspect
+		return StageProspect, nil
 	case churnAfter > 0 && now.Sub(c.LastOrderAt) >= churnAfter:
-		return StageChurned
+		return StageChurned, nil
 	case c.Orders == 1:
-		return StageFirstTime
+		return StageFirstTime, nil
 	}
-	return StageRepeat
+	return StageRepeat, nil
 }
 
 // chunks collects a stream of unknown length without regrowing one huge

@@ -88,7 +88,7 @@ func TestRFMCurrencies(t *testing.T) {
 	_, err := scoring.RFM(t.Context(), slices.Values(book), now)
 	require.ErrorIs(t, err, strata.ErrCurrencyMismatch)
 	assert.ErrorContains(t, err, "customer us")
-	rep, err := scoring.RFM(t.Context(), slices.Values(book), now, scoring.WithCurrency("USD", sample.Rates))
+	rep, err := scoring.RFM(t.Context(), slices.Values(book), now, scoring.WithCurrency("USD"), scoring.WithConverter(sample.Rates))
 	require.NoError(t, err)
 	assert.Equal(t, "100.00 USD", rep.Scores[0].Monetary.String())
 	assert.Equal(t, rep.Scores[0].M, rep.Scores[1].M, "710 CNY and 100 USD are the same money at 7.10")
@@ -151,12 +151,19 @@ func TestRFMProperties(t *testing.T) {
 
 func TestPurchaseStage(t *testing.T) {
 	year := 365 * 24 * time.Hour
+	stage := func(c strata.Customer, churnAfter time.Duration) scoring.Stage {
+		s, err := scoring.PurchaseStage(&c, now, churnAfter)
+		require.NoError(t, err)
+		return s
+	}
 	c := strata.Customer{Orders: 1, FirstOrderAt: now.AddDate(0, -1, 0), LastOrderAt: now.AddDate(0, -1, 0)}
-	assert.Equal(t, scoring.StageFirstTime, scoring.PurchaseStage(c, now, year))
+	assert.Equal(t, scoring.StageFirstTime, stage(c, year))
 	c.Orders = 9
-	assert.Equal(t, scoring.StageRepeat, scoring.PurchaseStage(c, now, year))
+	assert.Equal(t, scoring.StageRepeat, stage(c, year))
 	c.LastOrderAt = now.Add(-year)
-	assert.Equal(t, scoring.StageChurned, scoring.PurchaseStage(c, now, year), "exactly churnAfter ago is churned")
-	assert.Equal(t, scoring.StageRepeat, scoring.PurchaseStage(c, now, 0), "no churn window, never churned")
-	assert.Equal(t, scoring.StageProspect, scoring.PurchaseStage(strata.Customer{}, now, year))
+	assert.Equal(t, scoring.StageChurned, stage(c, year), "exactly churnAfter ago is churned")
+	assert.Equal(t, scoring.StageRepeat, stage(c, 0), "no churn window, never churned")
+	assert.Equal(t, scoring.StageProspect, stage(strata.Customer{}, year))
+	_, err := scoring.PurchaseStage(nil, now, year)
+	assert.Error(t, err)
 }

@@ -15,8 +15,9 @@ const (
 	TargetPotential Target = "potential" // growth and engagement
 )
 
-// Config is a scoring model as plain data (JSON round-trips): weighted
-// criteria, caps per criterion group, and grade thresholds. Compile checks it.
+// Config is a scoring model as plain data that round-trips through JSON and
+// YAML (ParseConfig): weighted criteria, caps per criterion group, and
+// grade thresholds. New checks it.
 type Config struct {
 	Name   string `json:"name"`
 	Target Target `json:"target"`
@@ -26,14 +27,19 @@ type Config struct {
 	// CNY, say); other currencies convert through the host's converter.
 	Currency string `json:"currency"`
 	// HalfLife is how fast engagement fades: an event HalfLife old counts
-	// half. Zero means no decay.
+	// half. It is required when a criterion measures engagement (a card
+	// without one would count a visit five years ago as much as one
+	// yesterday); a card that wants almost no decay says so with a long
+	// half-life ("3650d").
 	HalfLife strata.Duration `json:"half_life,omitempty"`
 	Criteria []Criterion     `json:"criteria"`
 	// Caps bounds the points a group of criteria can contribute together,
 	// in the same units as weights.
 	Caps map[string]float64 `json:"caps,omitempty"`
 	// Grades are thresholds on the 0–100 score, best first; a score exactly
-	// at a threshold gets that grade. The last band should have Min 0.
+	// at a threshold gets that grade (scores and thresholds are compared in
+	// whole nano-points, so a score that sums to a threshold reaches it).
+	// The last band must have Min 0.
 	Grades []GradeBand `json:"grades"`
 }
 
@@ -78,7 +84,8 @@ const (
 	// MeasureTenureDays is whole days since the first order.
 	MeasureTenureDays Measure = "tenure_days"
 	// MeasureEngagement is the sum of event weights, each halved for every
-	// HalfLife of age at now. Events after now are ignored.
+	// HalfLife of age at now. Events after now are ignored. A card that
+	// uses it needs a HalfLife.
 	MeasureEngagement Measure = "engagement"
 	// MeasureResponseRate is replies over messages sent, from events of
 	// kinds EventReply and EventMessageSent; missing when nothing was sent.

@@ -49,7 +49,7 @@ func card() scoring.Config {
 func TestCriterionKindsAndCaps(t *testing.T) {
 	e := compile(t, card())
 	c := strata.Customer{ID: "a", Country: "CN", Orders: 5, Revenue: money("500000", "CNY"), Profit: money("50000", "CNY")}
-	r, err := e.Score(c, nil, now)
+	r, err := e.Score(t.Context(), &c, nil, now)
 	require.NoError(t, err)
 	// Points possible: 25 + 25 + min(50, cap 25) = 75.
 	by := map[string]scoring.Contribution{}
@@ -69,7 +69,7 @@ func TestCriterionKindsAndCaps(t *testing.T) {
 
 	// Over the cap: both money criteria full (50 earned), scaled to 25.
 	c.Revenue, c.Profit = money("2000000", "CNY"), money("600000", "CNY")
-	r, err = e.Score(c, nil, now)
+	r, err = e.Score(t.Context(), &c, nil, now)
 	require.NoError(t, err)
 	for _, con := range r.Breakdown {
 		if con.Group == "money" {
@@ -87,7 +87,7 @@ func TestGradeBoundaries(t *testing.T) {
 		Grades:   []scoring.GradeBand{{Grade: "A", Min: 80}, {Grade: "B", Min: 50}, {Grade: "C", Min: 20}, {Grade: "D", Min: 0}}}
 	e := compile(t, cardOne)
 	for orders, want := range map[int]strata.Grade{100: "A", 80: "A", 79: "B", 50: "B", 49: "C", 20: "C", 19: "D", 0: "D"} {
-		r, err := e.Score(strata.Customer{ID: "x", Country: "CN", Orders: orders}, nil, now)
+		r, err := e.Score(t.Context(), &strata.Customer{ID: "x", Country: "CN", Orders: orders}, nil, now)
 		require.NoError(t, err)
 		assert.Equal(t, want, r.Grade, "score %v", r.Score)
 		assert.InDelta(t, float64(orders), r.Score, 1e-9)
@@ -111,7 +111,7 @@ func TestScales(t *testing.T) {
 		e := compile(t, scoring.Config{Name: "s", Target: scoring.TargetValue, Home: "CN", Currency: "CNY",
 			Criteria: []scoring.Criterion{{Name: "v", Weight: 1, Value: `attr(customer, "v", 0.0)`, Scale: tt.scale}},
 			Grades:   []scoring.GradeBand{{Grade: "A", Min: 0}}})
-		r, err := e.Score(strata.Customer{ID: "x", Country: "CN", Attrs: map[string]any{"v": tt.v}}, nil, now)
+		r, err := e.Score(t.Context(), &strata.Customer{ID: "x", Country: "CN", Attrs: map[string]any{"v": tt.v}}, nil, now)
 		require.NoError(t, err)
 		assert.InDelta(t, tt.want, r.Breakdown[0].Fraction, 1e-9, "%s at %v", tt.scale.Kind, tt.v)
 	}
@@ -134,7 +134,7 @@ func TestEngagementDecay(t *testing.T) {
 func TestMeasuresAndMissingData(t *testing.T) {
 	e := compile(t, scoring.StarterValueConfig("CN", "CNY"))
 	lead := strata.Customer{ID: "lead", Country: "DE"}
-	r, err := e.Score(lead, nil, now)
+	r, err := e.Score(t.Context(), &lead, nil, now)
 	require.NoError(t, err)
 	assert.Zero(t, r.Score)
 	assert.Equal(t, strata.GradeD, r.Grade)
@@ -153,7 +153,7 @@ func TestMeasuresAndMissingData(t *testing.T) {
 		{Kind: scoring.EventReply, At: now.AddDate(0, 0, 1), Weight: 2}, // after now: ignored
 	}
 	lead.Attrs = map[string]any{"revenue_growth": 0.25, "employees": 5000.0, "inquiry_score": 1.0}
-	r, err = p.Score(lead, events, now)
+	r, err = p.Score(t.Context(), &lead, events, now)
 	require.NoError(t, err)
 	frac := map[string]float64{}
 	for _, c := range r.Breakdown {
@@ -169,12 +169,12 @@ func TestMeasuresAndMissingData(t *testing.T) {
 func TestMixedCurrencies(t *testing.T) {
 	c := strata.Customer{ID: "us", Country: "US", Orders: 3, Revenue: money("100000", "USD"), Profit: money("710000", "CNY"),
 		FirstOrderAt: now.AddDate(-1, 0, 0), LastOrderAt: now.AddDate(0, 0, -3)}
-	_, err := compile(t, scoring.StarterValueConfig("CN", "CNY")).Score(c, nil, now)
+	_, err := compile(t, scoring.StarterValueConfig("CN", "CNY")).Score(t.Context(), &c, nil, now)
 	require.ErrorIs(t, err, strata.ErrCurrencyMismatch, "no converter: refused, never guessed")
 	assert.ErrorContains(t, err, "criterion value/revenue")
 
 	e := compile(t, scoring.StarterValueConfig("CN", "CNY"), scoring.WithConverter(sample.Rates))
-	r, err := e.Score(c, nil, now)
+	r, err := e.Score(t.Context(), &c, nil, now)
 	require.NoError(t, err)
 	for _, con := range r.Breakdown {
 		switch con.Criterion {
@@ -231,15 +231,26 @@ func TestCompileErrors(t *testing.T) {
 }
 
 func TestApply(t *testing.T) {
-	value := scoring.Result{Target: scoring.TargetValue, Score: 81, Grade: "A"}
-	potential := scoring.Result{Target: scoring.TargetPotential, Score: 30, Grade: "C"}
-	c := strata.Customer{Orders: 4}
-	scoring.Apply(&c, now, value, potential)
-	assert.Equal(t, strata.Scores{Value: 81, Potential: 30, Grade: "A", ScoredAt: now}, c.Scores)
-	lead := strata.Customer{}
-	scoring.Apply(&lead, now, value, potential)
-	assert.Equal(t, strata.Grade("C"), lead.Scores.Grade, "a lead is graded on its promise")
-	require.NoError(t, (&strata.Customer{ID: "x", Country: "CN", Scores: c.Scores}).Validate())
+	value := scoring.Result{Target: scoring.TargetValue, Score: 81, Grade: "A", At: now}
+	potential := scoring.Result{Target: scoring.TargetPotential, Score: 30, Grade: "C", At: now}
+	for _, order := range [][]scoring.Result{{value, potential}, {potential, value}} {
+		c := strata.Customer{Orders: 4}
+		for _, r := range order {
+			require.NoError(t, r.Apply(&c))
+		}
+		assert.Equal(t, strata.Scores{Value: 81, Potential: 30, Grade: "A", ScoredAt: now}, c.Scores, "a customer is graded on what it buys")
+		require.NoError(t, (&strata.Customer{ID: "x", Country: "CN", Scores: c.Scores}).Validate())
+		lead := strata.Customer{}
+		for _, r := range order {
+			require.NoError(t, r.Apply(&lead))
+		}
+		assert.Equal(t, strata.Grade("C"), lead.Scores.Grade, "a lead is graded on its promise")
+	}
+	alone := strata.Customer{}
+	require.NoError(t, value.Apply(&alone))
+	assert.Equal(t, strata.Grade("A"), alone.Scores.Grade, "a record with no grade takes any card's")
+	assert.Error(t, value.Apply(nil))
+	assert.Error(t, scoring.Result{Target: "vibes"}.Apply(&alone))
 }
 
 func TestCardJSONRoundTrip(t *testing.T) {
@@ -282,7 +293,7 @@ func TestScoreProperties(t *testing.T) {
 	}
 	for _, e := range engines {
 		for _, c := range book {
-			res, err := e.Score(c, events, now)
+			res, err := e.Score(t.Context(), &c, events, now)
 			require.NoError(t, err)
 			require.True(t, res.Score >= 0 && res.Score <= 100, "score %v", res.Score)
 			sum := 0.0
@@ -318,7 +329,7 @@ func FuzzScorecardJSON(f *testing.F) {
 			require.True(t, errors.As(err, &re) || errors.As(err, &ce), "typed errors only: %v", err)
 			return
 		}
-		r, err := e.Score(c, events, now)
+		r, err := e.Score(t.Context(), &c, events, now)
 		if err != nil {
 			return
 		}

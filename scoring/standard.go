@@ -1,14 +1,36 @@
 package scoring
 
 import (
-	"time"
-
-	"github.com/strata-go/strata"
+	_ "embed"
+	"sync"
 )
 
-// StarterValueConfig returns the standard value scorecard, reading money in
-// currency (its bands assume a manufacturer's book in CNY; pass "USD" and
-// they are read in dollars, so scale them if your book is much smaller):
+// The starter scorecards, shipped as the files a host copies and edits.
+var (
+	//go:embed value.yaml
+	valueYAML []byte
+	//go:embed potential.yaml
+	potentialYAML []byte
+
+	valueCard     = sync.OnceValues(func() (Config, error) { return ParseConfig(valueYAML) })
+	potentialCard = sync.OnceValues(func() (Config, error) { return ParseConfig(potentialYAML) })
+)
+
+// starterCard returns a copy of a shipped card with home and currency set.
+func starterCard(load func() (Config, error), home, currency string) Config {
+	c, err := load()
+	if err != nil { // the shipped files are checked by the package's tests
+		return Config{Home: home, Currency: currency}
+	}
+	c = cloneCard(c)
+	c.Home, c.Currency = home, currency
+	return c
+}
+
+// StarterValueConfig returns Strata's starter value scorecard, the file
+// value.yaml beside this package, reading money in currency (its bands
+// assume a manufacturer's book in CNY; pass "USD" and they are read in
+// dollars, so scale them if your book is much smaller):
 //
 //	criterion      weight  measure            scale
 //	revenue          35    revenue            log, 100,000 → 20,000,000
@@ -19,25 +41,15 @@ import (
 //
 // revenue and profit_margin form the "monetary" group, capped at 45 of
 // their 50 points, so a big low-margin account cannot outscore everything
-// else. Grades: A ≥ 75, B ≥ 50, C ≥ 25, D below.
+// else. Grades: A ≥ 75, B ≥ 50, C ≥ 25, D below. Amount, frequency and
+// recency are the value tiers of the guides 《国外客户怎么归类管理的》 and
+// 《海外客户和国内客户信息如何高效分层管理？》. Each call returns a new copy.
 func StarterValueConfig(home, currency string) Config {
-	return Config{
-		Name: "value", Target: TargetValue, Home: home, Currency: currency,
-		Criteria: []Criterion{
-			{Name: "revenue", Group: "monetary", Weight: 35, Measure: MeasureRevenue, Scale: &Scale{Kind: ScaleLog, From: 100_000, To: 20_000_000}},
-			{Name: "profit_margin", Group: "monetary", Weight: 15, Measure: MeasureProfitMargin, Scale: &Scale{Kind: ScaleLinear, From: 0, To: 0.30}},
-			{Name: "frequency", Weight: 20, Measure: MeasureOrders, Scale: &Scale{Kind: ScaleLog, From: 1, To: 50}},
-			{Name: "recency", Weight: 20, Measure: MeasureRecencyDays, Scale: &Scale{Kind: ScaleStep, Steps: []Step{
-				{At: 0, Fraction: 1}, {At: 31, Fraction: 0.75}, {At: 91, Fraction: 0.5}, {At: 181, Fraction: 0.25}, {At: 366, Fraction: 0}}}},
-			{Name: "tenure", Weight: 10, Measure: MeasureTenureDays, Scale: &Scale{Kind: ScaleLinear, From: 0, To: 3 * 365}},
-		},
-		Caps:   map[string]float64{"monetary": 45},
-		Grades: []GradeBand{{strata.GradeA, 75}, {strata.GradeB, 50}, {strata.GradeC, 25}, {strata.GradeD, 0}},
-	}
+	return starterCard(valueCard, home, currency)
 }
 
-// StarterPotentialConfig returns the standard potential scorecard, for leads and
-// customers alike:
+// StarterPotentialConfig returns Strata's starter potential scorecard, the
+// file potential.yaml beside this package, for leads and customers alike:
 //
 //	criterion        weight  from                                    scale
 //	growth             25    custom field revenue_growth (ratio)     linear, 0 → +50%
@@ -46,19 +58,9 @@ func StarterValueConfig(home, currency string) Config {
 //	inquiry_quality    15    CEL: attr(customer, "inquiry_score", 0.0), 0–1   linear
 //	responsiveness     15    replies / messages sent                 linear, 0 → 100%
 //
-// Grades: A ≥ 70, B ≥ 45, C ≥ 20, D below; the seeds route A leads to the
-// most senior reps.
+// Grades: A ≥ 70, B ≥ 45, C ≥ 20, D below; the guide
+// 《外贸企业如何通过CRM系统实现客户分配管理？》 routes A leads to the most
+// senior reps. Each call returns a new copy.
 func StarterPotentialConfig(home, currency string) Config {
-	return Config{
-		Name: "potential", Target: TargetPotential, Home: home, Currency: currency,
-		HalfLife: strata.Duration(30 * 24 * time.Hour),
-		Criteria: []Criterion{
-			{Name: "growth", Weight: 25, Measure: MeasureRevenueGrowth, Scale: &Scale{Kind: ScaleLinear, From: 0, To: 0.5}},
-			{Name: "engagement", Weight: 30, Measure: MeasureEngagement, Scale: &Scale{Kind: ScaleLog, From: 0, To: 20}},
-			{Name: "company_size", Weight: 15, Measure: MeasureCompanySize, Scale: &Scale{Kind: ScaleLog, From: 0, To: 5000}},
-			{Name: "inquiry_quality", Weight: 15, Value: `attr(customer, "inquiry_score", 0.0)`, Scale: &Scale{Kind: ScaleLinear, From: 0, To: 1}},
-			{Name: "responsiveness", Weight: 15, Measure: MeasureResponseRate, Scale: &Scale{Kind: ScaleLinear, From: 0, To: 1}},
-		},
-		Grades: []GradeBand{{strata.GradeA, 70}, {strata.GradeB, 45}, {strata.GradeC, 20}, {strata.GradeD, 0}},
-	}
+	return starterCard(potentialCard, home, currency)
 }

@@ -18,11 +18,11 @@ func bigLadder(segments int) tiering.Config {
 	var tiers []tiering.Tier
 	for i := range 19 {
 		tiers = append(tiers, tiering.Tier{
-			Name: fmt.Sprintf("t%02d", i),
+			Name: fmt.Sprintf("t%02d", i), FollowUp: tiering.CadenceNone,
 			When: fmt.Sprintf(`customer.revenue >= money("%d", "CNY") && customer.orders >= %d`, (19-i)*1_000_000, 19-i),
 		})
 	}
-	tiers = append(tiers, tiering.Tier{Name: "t19"})
+	tiers = append(tiers, tiering.Tier{Name: "t19", FollowUp: tiering.CadenceNone})
 	cfg.Ladders = []tiering.Ladder{{Name: "value", Tiers: tiers}}
 	kinds := []string{
 		`in_group(customer, "华东")`, `in_group(customer, "EU")`, `customer.industry == "textiles"`,
@@ -71,10 +71,11 @@ func benchClassify(b *testing.B, segments int) {
 	for i := range book {
 		book[i] = genCustomer(i)
 	}
+	ctx := b.Context()
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		if _, err := e.Classify(book[i%len(book)], now); err != nil {
+		if _, err := e.Classify(ctx, &book[i%len(book)], now); err != nil {
 			b.Fatal(err)
 		}
 		i++

@@ -2,11 +2,9 @@ package tiering
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"iter"
-	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/strata-go/strata"
@@ -79,15 +77,23 @@ func (p Placement) TierOn(ladder string) string {
 	return ""
 }
 
-// Apply writes the placement back onto a record: Tier and TierSince from
-// the primary ladder, and Segments. Other fields are left alone.
-func (p Placement) Apply(c *strata.Customer) {
+// Apply writes the placement into the record c points to: Tier and
+// TierSince from the primary ladder, and Segments. Other fields are left
+// alone. A nil c is an error.
+func (p Placement) Apply(c *strata.Customer) error {
+	if c == nil {
+		return errNilRecord
+	}
 	if len(p.Tiers) > 0 {
 		c.Tier = p.Tiers[0].Tier
 		c.TierSince = p.Tiers[0].Since
 	}
 	c.Segments = append(c.Segments[:0:0], p.Segments...)
+	return nil
 }
+
+// errNilRecord is returned for a nil *strata.Customer.
+var errNilRecord = errors.New("tiering: nil record")
 
 // Why explains the placement in one line per ladder, for people.
 func (p Placement) Why() string {
@@ -126,7 +132,8 @@ func (p Placement) Why() string {
 func oneLine(rule string) string { return strings.Join(strings.Fields(rule), " ") }
 
 // work is a pooled per-goroutine scratch: an activation and a copy of the
-// customer it points at, so Classify allocates nothing for its variables.
+// customer it points at, so Classify allocates nothing for its variables
+// and never keeps or changes the caller's record.
 type work struct {
 	act   *rules.Activation
 	c     strata.Customer
@@ -134,30 +141,56 @@ type work struct {
 	flags []bool // segment results
 }
 
-func (e *Engine) getWork(c *strata.Customer, now time.Time) *work {
-	w := e.acts.Get().(*work)
+// bind points w at a copy of *c, now and ctx.
+func (w *work) bind(ctx context.Context, c *strata.Customer, now time.Time) {
 	w.c = *c
 	if !w.now.Equal(now) || w.now.Location() != now.Location() {
 		w.act.SetNow(now)
 		w.now = now
 	}
 	w.act.SetCustomer(&w.c)
+	w.act.SetContext(ctx)
+}
+
+func (e *Engine) getWork(ctx context.Context, c *strata.Customer, now time.Time) *work {
+	w := e.acts.Get().(*work)
+	w.bind(ctx, c, now)
 	return w
 }
 
 func (e *Engine) putWork(w *work) {
 	w.c = strata.Customer{}
+	w.act.SetCustomer(nil)
+	w.act.SetContext(context.Background())
 	e.acts.Put(w)
+}
+
+// check returns the error for a call Classify or Explain cannot make.
+func (e *Engine) check(ctx context.Context, c *strata.Customer) error {
+	switch {
+	case e.ready() != nil:
+		return e.ready()
+	case ctx == nil:
+		return errors.New("tiering: nil context")
+	case c == nil:
+		return errNilRecord
+	}
+	return nil
 }
 
 // Classify places one customer at now: a tier on every ladder (first match,
 // with the primary ladder's hysteresis read from c.Tier and c.TierSince),
-// every matching segment, and the next follow-up date. It fails only when a
-// rule fails to evaluate (an *strata.EvalError naming the rule).
-func (e *Engine) Classify(c strata.Customer, now time.Time) (Placement, error) {
-	w := e.getWork(&c, now)
+// every matching segment, and the next follow-up date. It reads *c and
+// neither keeps nor changes it. It fails when a rule fails to evaluate (an
+// *strata.EvalError naming the rule) or ctx is done, with an error wrapping
+// ctx's cause; a nil c or a zero Engine is an error.
+func (e *Engine) Classify(ctx context.Context, c *strata.Customer, now time.Time) (Placement, error) {
+	if err := e.check(ctx, c); err != nil {
+		return Placement{}, err
+	}
+	w := e.getWork(ctx, c, now)
 	defer e.putWork(w)
-	return e.classify(w, &c, now)
+	return e.classify(w, &w.c, now)
 }
 
 func (e *Engine) classify(w *work, c *strata.Customer, now time.Time) (Placement, error) {
@@ -171,12 +204,7 @@ func (e *Engine) classify(w *work, c *strata.Customer, now time.Time) (Placement
 	}
 	if e.each != nil {
 		if err := e.each.EvalBools(w.act, w.flags); err != nil {
-			// Evaluate one by one to name the failing rule.
-			for i := range e.segments {
-				if w.flags[i], err = e.segments[i].when.EvalBool(w.act); err != nil {
-					return Placement{}, err
-				}
-			}
+			return Placement{}, err
 		}
 		n := 0
 		for _, f := range w.flags {
@@ -206,15 +234,6 @@ func (e *Engine) placeOn(act *rules.Activation, li int, c *strata.Customer, now 
 	if l.first != nil {
 		i, err := l.first.EvalInt(act)
 		if err != nil {
-			// Evaluate one by one to name the failing rule.
-			for j := range l.tiers {
-				if l.tiers[j].when == nil {
-					break
-				}
-				if _, err := l.tiers[j].when.EvalBool(act); err != nil {
-					return TierResult{}, err
-				}
-			}
 			return TierResult{}, err
 		}
 		if i >= 0 {
@@ -277,15 +296,18 @@ type Explanation struct {
 // tracking, every rule on the path to each tier and every segment rule,
 // recording the value of each sub-expression. It is several times slower
 // than Classify; call it when someone asks why.
-func (e *Engine) Explain(c strata.Customer, now time.Time) (Explanation, error) {
-	w := e.getWork(&c, now)
+func (e *Engine) Explain(ctx context.Context, c *strata.Customer, now time.Time) (Explanation, error) {
+	if err := e.check(ctx, c); err != nil {
+		return Explanation{}, err
+	}
+	w := e.getWork(ctx, c, now)
 	defer e.putWork(w)
-	p, err := e.classify(w, &c, now)
+	p, err := e.classify(w, &w.c, now)
 	if err != nil {
 		return Explanation{}, err
 	}
-	ex := Explanation{Placement: p}
-	trace := func(name string, prog *rules.Program) (bool, error) {
+	ex := Explanation{Placement: p, Rules: []RuleTrace{}}
+	trace := func(prog *rules.Program) (bool, error) {
 		ok, err := prog.EvalBool(w.act)
 		if err != nil {
 			return false, err
@@ -294,7 +316,7 @@ func (e *Engine) Explain(c strata.Customer, now time.Time) (Explanation, error) 
 		if err != nil {
 			return false, err
 		}
-		ex.Rules = append(ex.Rules, RuleTrace{Rule: name, Source: prog.Source(), Matched: ok, Steps: steps})
+		ex.Rules = append(ex.Rules, RuleTrace{Rule: prog.Name(), Source: prog.Source(), Matched: ok, Steps: steps})
 		return ok, nil
 	}
 	for li, l := range e.ladders {
@@ -302,7 +324,7 @@ func (e *Engine) Explain(c strata.Customer, now time.Time) (Explanation, error) 
 			if t.when == nil {
 				break
 			}
-			ok, err := trace(prog(t.when), t.when)
+			ok, err := trace(t.when)
 			if err != nil {
 				return Explanation{}, err
 			}
@@ -311,137 +333,15 @@ func (e *Engine) Explain(c strata.Customer, now time.Time) (Explanation, error) 
 			}
 		}
 		if li == 0 && p.Tiers[0].Reason == ReasonStayRule {
-			st := l.tiers[l.byName[p.Tiers[0].Tier]].stay
-			if _, err := trace(prog(st), st); err != nil {
+			if _, err := trace(l.tiers[l.byName[p.Tiers[0].Tier]].stay); err != nil {
 				return Explanation{}, err
 			}
 		}
 	}
 	for _, s := range e.segments {
-		if _, err := trace(prog(s.when), s.when); err != nil {
+		if _, err := trace(s.when); err != nil {
 			return Explanation{}, err
 		}
 	}
 	return ex, nil
-}
-
-func prog(p *rules.Program) string { return p.Name() }
-
-// batchSize is how many customers a worker classifies per hand-off.
-const batchSize = 256
-
-// ClassifyAll classifies a stream of customers on all cores, yielding one
-// placement (or error) per customer in input order. It stops early when the
-// consumer stops or ctx is done; in the latter case the last pair yielded
-// carries ctx's error. The sequence is read once, from one goroutine.
-func (e *Engine) ClassifyAll(ctx context.Context, customers iter.Seq[strata.Customer], now time.Time) iter.Seq2[Placement, error] {
-	return func(yield func(Placement, error) bool) {
-		type result struct {
-			p   Placement
-			err error
-		}
-		type batch struct {
-			in   []strata.Customer
-			out  []result
-			done chan struct{}
-		}
-		inner, cancel := context.WithCancel(ctx)
-		defer cancel()
-		workers := runtime.GOMAXPROCS(0)
-		jobs := make(chan *batch, workers)
-		ordered := make(chan *batch, workers*2)
-		// Batches are recycled once the consumer has yielded them, so a
-		// long stream allocates a handful of batches, not one per 256.
-		free := make(chan *batch, workers*3+1)
-		newBatch := func() *batch {
-			select {
-			case b := <-free:
-				b.in, b.out, b.done = b.in[:0], b.out[:0], make(chan struct{})
-				return b
-			default:
-				return &batch{in: make([]strata.Customer, 0, batchSize), out: make([]result, 0, batchSize), done: make(chan struct{})}
-			}
-		}
-		var wg sync.WaitGroup
-		for range workers {
-			wg.Go(func() {
-				w := e.acts.Get().(*work)
-				defer e.putWork(w)
-				for b := range jobs {
-					for i := range b.in {
-						if inner.Err() != nil {
-							break
-						}
-						c := &b.in[i]
-						w.c = *c
-						if !w.now.Equal(now) {
-							w.act.SetNow(now)
-							w.now = now
-						}
-						w.act.SetCustomer(&w.c)
-						p, err := e.classify(w, c, now)
-						b.out = append(b.out, result{p, err})
-					}
-					close(b.done)
-				}
-			})
-		}
-		wg.Go(func() { // producer: reads the sequence, hands out batches in order
-			defer close(jobs)
-			defer close(ordered)
-			b := newBatch()
-			send := func() bool {
-				select {
-				case ordered <- b:
-				case <-inner.Done():
-					return false
-				}
-				select {
-				case jobs <- b:
-				case <-inner.Done():
-					close(b.done)
-					return false
-				}
-				b = newBatch()
-				return true
-			}
-			for c := range customers {
-				b.in = append(b.in, c)
-				if len(b.in) == batchSize && !send() {
-					return
-				}
-			}
-			if len(b.in) > 0 {
-				send()
-			}
-		})
-		defer wg.Wait()
-		defer cancel()
-		for b := range ordered {
-			select {
-			case <-b.done:
-			case <-inner.Done():
-				yield(Placement{}, ctx.Err())
-				return
-			}
-			for _, r := range b.out {
-				if !yield(r.p, r.err) {
-					return
-				}
-			}
-			if len(b.out) < len(b.in) { // cut short by cancellation
-				yield(Placement{}, ctx.Err())
-				return
-			}
-			clear(b.in) // drop references to the records before reuse
-			clear(b.out)
-			select {
-			case free <- b:
-			default:
-			}
-		}
-		if err := ctx.Err(); err != nil {
-			yield(Placement{}, err)
-		}
-	}
 }

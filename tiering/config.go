@@ -7,8 +7,8 @@ import (
 )
 
 // Config is a tiering configuration: ladders and segments, as plain data
-// that round-trips through JSON so a host can store it and a business user
-// can edit it. Compile validates it.
+// that round-trips through JSON and YAML (ParseConfig) so a host can store
+// it and a business user can edit it. New validates it.
 type Config struct {
 	// Home is the company's home country (ISO 3166-1 alpha-2), bound to the
 	// rules' home variable: "domestic" is customer.country == home.
@@ -50,7 +50,9 @@ type Tier struct {
 	// OwnerRole is the role that should own customers in this tier, such as
 	// "sales-director"; routing can match it.
 	OwnerRole string `json:"owner_role,omitempty"`
-	// FollowUp is how often the owner should follow up.
+	// FollowUp is how often the owner should follow up. On the primary
+	// ladder it is required ("none" for no follow-up), so that a tier
+	// left without one is an error, not a silent end to follow-ups.
 	FollowUp Cadence `json:"follow_up,omitempty"`
 	// Meta is free metadata for the host (a colour, an SLA class, a
 	// discount band).
@@ -68,10 +70,12 @@ type Segment struct {
 // Cadence is how often a customer should be followed up.
 type Cadence string
 
-// The follow-up cadences. The seeds' case tables use weekly (每周一次),
-// monthly (每月一次) and quarterly (每季度一次).
+// The follow-up cadences. The Chinese CRM case tables Strata's starter
+// configuration comes from use weekly (每周一次), monthly (每月一次) and
+// quarterly (每季度一次).
 const (
-	CadenceNone      Cadence = ""
+	CadenceUnset     Cadence = ""     // not given: allowed off the primary ladder only
+	CadenceNone      Cadence = "none" // no follow-up, said explicitly
 	CadenceDaily     Cadence = "daily"
 	CadenceWeekly    Cadence = "weekly"
 	CadenceBiweekly  Cadence = "biweekly"
@@ -80,10 +84,10 @@ const (
 	CadenceYearly    Cadence = "yearly"
 )
 
-// Valid reports whether c is one of the declared cadences.
+// Valid reports whether c is one of the declared cadences, or unset.
 func (c Cadence) Valid() bool {
 	switch c {
-	case CadenceNone, CadenceDaily, CadenceWeekly, CadenceBiweekly, CadenceMonthly, CadenceQuarterly, CadenceYearly:
+	case CadenceUnset, CadenceNone, CadenceDaily, CadenceWeekly, CadenceBiweekly, CadenceMonthly, CadenceQuarterly, CadenceYearly:
 		return true
 	}
 	return false
@@ -91,7 +95,8 @@ func (c Cadence) Valid() bool {
 
 // Next returns the follow-up date after from, in from's location: calendar
 // months for monthly, quarterly and yearly, so 31 January + 1 month is
-// 3 March as time.AddDate has it. CadenceNone returns the zero time.
+// 3 March as time.AddDate has it. CadenceNone and CadenceUnset return the
+// zero time.
 func (c Cadence) Next(from time.Time) time.Time {
 	switch c {
 	case CadenceDaily:

@@ -4,42 +4,75 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 
 	"github.com/strata-go/strata"
 	"github.com/strata-go/strata/internal/rules"
 )
 
-// Option configures Compile.
+// Option configures New.
 type Option func(*options)
 
 type options struct {
 	conv      strata.Converter
 	costLimit uint64
+	limits    strata.Limits
+	observer  strata.Observer
+	logger    *slog.Logger
 }
 
 // WithConverter sets the exchange rates rules use to compare money in
-// different currencies (customer.revenue in USD against money("5000000", "CNY")).
+// different currencies (customer.revenue in USD against money("5000000",
+// "CNY")), and Summarize uses to add revenue up.
 func WithConverter(conv strata.Converter) Option { return func(o *options) { o.conv = conv } }
 
-// WithCostLimit sets the worst-case cost above which a rule is refused.
+// WithCostLimit sets the worst-case cost above which a rule is refused;
+// zero keeps the default (rules.DefaultCostLimit, 20,000).
 func WithCostLimit(limit uint64) Option { return func(o *options) { o.costLimit = limit } }
 
+// WithLimits sets the record limits rules' worst-case costs are estimated
+// for; zero fields keep their defaults. Records the engine classifies
+// should pass Customer.ValidateWithin(limits): for them every rule's cost
+// is within the cost limit.
+func WithLimits(limits strata.Limits) Option { return func(o *options) { o.limits = limits } }
+
+// WithObserver sets the observer ClassifyAll, Summarize and Impact report
+// to, once per batch (strata.Event with Package "tiering").
+func WithObserver(obs strata.Observer) Option { return func(o *options) { o.observer = obs } }
+
+// WithLogger sets the logger batches log to (with the *Context methods, so
+// a handler can read the caller's context). The default discards.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
 // Engine is a compiled tiering configuration. It is immutable and safe for
-// concurrent use; a new configuration means a new Engine.
+// concurrent use; a new configuration means a new Engine. The zero Engine
+// (and a nil *Engine) classifies nothing: its methods return an error.
 type Engine struct {
 	cfg      Config
+	opts     options
+	env      *rules.Env
 	ladders  []ladder
 	segments []segment
-	each     *rules.Program // all segment rules as one program; nil if none
+	each     *rules.Program // all segment rules, combined; nil if none
 	acts     sync.Pool      // *work
+}
+
+// errZero is returned by the methods of a nil or zero Engine.
+var errZero = errors.New("tiering: nil or zero Engine (build one with New)")
+
+func (e *Engine) ready() error {
+	if e == nil || e.env == nil {
+		return errZero
+	}
+	return nil
 }
 
 type ladder struct {
 	name   string
 	tiers  []tier
 	byName map[string]int
-	first  *rules.Program // all when rules as one first-match program; nil if none
+	first  *rules.Program // all when rules, combined; nil if none
 }
 
 type tier struct {
@@ -54,138 +87,69 @@ type segment struct {
 }
 
 // New validates and compiles cfg. It reports every problem at once,
-// joined: rule errors (*strata.RuleError, with line and column) and configuration
-// errors (*strata.ConfigError): no ladders, empty or duplicate names, a ladder
+// joined: rule errors (*strata.RuleError, with the rule's Path in the
+// configuration, line and column) and configuration errors
+// (*strata.ConfigError): no ladders, empty or duplicate names, a ladder
 // whose last tier is not a default (a tier with no rule), a default that is
 // not last, a tier that can never be reached because an earlier tier's rule
 // always matches first, hysteresis outside the primary ladder or on the
-// default tier, unknown cadences, and unknown home country or group codes.
+// default tier, a primary tier without a follow-up cadence, unknown
+// cadences, and unknown home country or group codes. Rules are compiled on
+// all cores.
 func New(cfg Config, opts ...Option) (*Engine, error) {
-	o := options{costLimit: rules.DefaultCostLimit}
+	o := options{}
 	for _, opt := range opts {
-		opt(&o)
+		if opt != nil {
+			opt(&o)
+		}
 	}
-	var errs []error
-	bad := func(path, format string, args ...any) {
-		errs = append(errs, &strata.ConfigError{Path: path, Msg: fmt.Sprintf(format, args...)})
+	if o.costLimit == 0 {
+		o.costLimit = rules.DefaultCostLimit
 	}
+	if o.logger == nil {
+		o.logger = slog.New(slog.DiscardHandler)
+	}
+	c := &compiler{cfg: cfg}
 	if !strata.IsCountry(cfg.Home) {
-		bad("home", "%q is not an ISO 3166-1 alpha-2 country code", cfg.Home)
+		c.bad("home", "%q is not an ISO 3166-1 alpha-2 country code", cfg.Home)
 	}
-	env, err := rules.New(rules.WithConverter(o.conv), rules.WithGroups(cfg.Groups), rules.WithCostLimit(o.costLimit))
+	env, err := rules.New(rules.WithConverter(o.conv), rules.WithGroups(cfg.Groups),
+		rules.WithCostLimit(o.costLimit), rules.WithLimits(o.limits))
 	if err != nil {
-		return nil, errors.Join(append(errs, &strata.ConfigError{Path: "groups", Msg: err.Error()})...)
+		return nil, errors.Join(append(c.errs, strata.Prefix("groups", err))...)
 	}
-	compile := func(name, src string) *rules.Program {
-		p, err := env.Compile(name, src, rules.Bool)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		return p
+	c.env = env
+	e := &Engine{cfg: cloneConfig(cfg), opts: o, env: env}
+	if e.ladders, e.segments, err = c.compile(); err != nil {
+		return nil, err
 	}
+	if err := e.combine(); err != nil {
+		return nil, err
+	}
+	home, nsegs := cfg.Home, len(e.segments)
+	e.acts.New = func() any {
+		return &work{act: env.NewActivation(home, zeroTime), flags: make([]bool, nsegs)}
+	}
+	return e, nil
+}
 
-	e := &Engine{cfg: cloneConfig(cfg)}
-	if len(cfg.Ladders) == 0 {
-		bad("ladders", "at least one ladder is required")
-	}
-	ladderNames := map[string]bool{}
-	for li, l := range cfg.Ladders {
-		lpath := fmt.Sprintf("ladders[%d]", li)
-		switch {
-		case l.Name == "":
-			bad(lpath+".name", "required")
-		case ladderNames[l.Name]:
-			bad(lpath+".name", "duplicate ladder %q", l.Name)
-		}
-		ladderNames[l.Name] = true
-		if len(l.Tiers) == 0 {
-			bad(lpath+".tiers", "a ladder needs at least a default tier")
-			continue
-		}
-		lad := ladder{name: l.Name, byName: map[string]int{}}
-		seen := map[string]bool{}
-		for ti, t := range l.Tiers {
-			tpath := fmt.Sprintf("%s.tiers[%d]", lpath, ti)
-			last := ti == len(l.Tiers)-1
-			switch {
-			case t.Name == "":
-				bad(tpath+".name", "required")
-			case seen[t.Name]:
-				bad(tpath+".name", "duplicate tier %q in ladder %q", t.Name, l.Name)
-			}
-			seen[t.Name] = true
-			lad.byName[t.Name] = ti
-			ct := tier{Tier: t}
-			if t.When == "" && !last {
-				bad(tpath+".when", "only the last tier may have no rule (it is the default); tier %q would hide every tier below it", t.Name)
-			}
-			if t.When != "" {
-				ct.when = compile("tier "+l.Name+"/"+t.Name, t.When)
-				if last {
-					bad(tpath+".when", "ladder %q has no default: its last tier %q has a rule, so some customers would get no tier", l.Name, t.Name)
-				}
-			}
-			if t.Stay != "" || t.MinDwell != 0 {
-				switch {
-				case li > 0:
-					bad(tpath, "stay and min_dwell apply only to the primary (first) ladder, whose tier the record keeps")
-				case t.When == "":
-					bad(tpath, "stay and min_dwell on the default tier have no effect")
-				}
-				if t.Stay != "" {
-					ct.stay = compile("stay "+l.Name+"/"+t.Name, t.Stay)
-				}
-			}
-			if !t.FollowUp.Valid() {
-				bad(tpath+".follow_up", "unknown cadence %q (want daily, weekly, biweekly, monthly, quarterly or yearly)", t.FollowUp)
-			}
-			lad.tiers = append(lad.tiers, ct)
-		}
-		// Unreachable tiers: an earlier rule that always matches when a
-		// later one does.
-		for j := range lad.tiers {
-			for i := range j {
-				if lad.tiers[i].when != nil && lad.tiers[j].when != nil && rules.Implies(lad.tiers[j].when, lad.tiers[i].when) {
-					bad(fmt.Sprintf("%s.tiers[%d]", lpath, j), "tier %q can never be reached: every customer it matches is taken first by tier %q",
-						lad.tiers[j].Name, lad.tiers[i].Name)
-					break
-				}
-			}
-		}
-		e.ladders = append(e.ladders, lad)
-	}
-	segNames := map[string]bool{}
-	for si, s := range cfg.Segments {
-		spath := fmt.Sprintf("segments[%d]", si)
-		switch {
-		case s.Name == "":
-			bad(spath+".name", "required")
-		case segNames[s.Name]:
-			bad(spath+".name", "duplicate segment %q", s.Name)
-		}
-		segNames[s.Name] = true
-		if s.When == "" {
-			bad(spath+".when", "required: a segment needs a rule")
-			continue
-		}
-		e.segments = append(e.segments, segment{Segment: s, when: compile("segment "+s.Name, s.When)})
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	// One evaluation per ladder and one for all segments, instead of one
-	// per rule: the rules were checked one by one above.
+// combine builds one program per ladder and one for all segments, from the
+// rules compiled one by one.
+func (e *Engine) combine() error {
 	for li := range e.ladders {
+		l := &e.ladders[li]
 		var conds []*rules.Program
-		for _, t := range e.ladders[li].tiers {
+		for _, t := range l.tiers {
 			if t.when != nil {
 				conds = append(conds, t.when)
 			}
 		}
 		if len(conds) > 0 {
-			if e.ladders[li].first, err = env.FirstMatch("ladder "+e.ladders[li].name, conds); err != nil {
-				return nil, err
+			first, err := e.env.FirstMatch("ladder "+l.name, conds)
+			if err != nil {
+				return err
 			}
+			l.first = first
 		}
 	}
 	if len(e.segments) > 0 {
@@ -193,21 +157,29 @@ func New(cfg Config, opts ...Option) (*Engine, error) {
 		for i, s := range e.segments {
 			conds[i] = s.when
 		}
-		if e.each, err = env.Each("segments", conds); err != nil {
-			return nil, err
+		each, err := e.env.Each("segments", conds)
+		if err != nil {
+			return err
 		}
+		e.each = each
 	}
-	e.acts.New = func() any {
-		return &work{act: env.NewActivation(cfg.Home, zeroTime), flags: make([]bool, len(e.segments))}
-	}
-	return e, nil
+	return nil
 }
 
-// Config returns a copy of the configuration the engine was compiled from.
-func (e *Engine) Config() Config { return cloneConfig(e.cfg) }
+// Config returns a copy of the configuration the engine was compiled from;
+// the zero Config for a nil or zero Engine.
+func (e *Engine) Config() Config {
+	if e.ready() != nil {
+		return Config{}
+	}
+	return cloneConfig(e.cfg)
+}
 
 // Ladders returns the ladder names in order; the first is the primary one.
 func (e *Engine) Ladders() []string {
+	if e.ready() != nil {
+		return nil
+	}
 	out := make([]string, len(e.ladders))
 	for i, l := range e.ladders {
 		out[i] = l.name
@@ -218,6 +190,9 @@ func (e *Engine) Ladders() []string {
 // Tiers returns the tier names of a ladder, best first, or nil for an
 // unknown ladder.
 func (e *Engine) Tiers(ladder string) []string {
+	if e.ready() != nil {
+		return nil
+	}
 	for _, l := range e.ladders {
 		if l.name == ladder {
 			out := make([]string, len(l.tiers))
@@ -232,6 +207,9 @@ func (e *Engine) Tiers(ladder string) []string {
 
 // Segments returns the segment names in configuration order.
 func (e *Engine) Segments() []string {
+	if e.ready() != nil {
+		return nil
+	}
 	out := make([]string, len(e.segments))
 	for i, s := range e.segments {
 		out[i] = s.Name
@@ -241,6 +219,9 @@ func (e *Engine) Segments() []string {
 
 // Tier returns a tier's configuration.
 func (e *Engine) Tier(ladder, name string) (Tier, bool) {
+	if e.ready() != nil {
+		return Tier{}, false
+	}
 	for _, l := range e.ladders {
 		if l.name == ladder {
 			if i, ok := l.byName[name]; ok {
@@ -272,4 +253,15 @@ func cloneTier(t Tier) Tier {
 		t.Meta = m
 	}
 	return t
+}
+
+// compiler collects the problems of one New.
+type compiler struct {
+	cfg  Config
+	env  *rules.Env
+	errs []error
+}
+
+func (c *compiler) bad(path, format string, args ...any) {
+	c.errs = append(c.errs, &strata.ConfigError{Path: path, Msg: fmt.Sprintf(format, args...)})
 }

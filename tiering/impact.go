@@ -3,6 +3,7 @@ package tiering
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"slices"
 	"time"
@@ -24,9 +25,42 @@ type Summary struct {
 
 // Summarize classifies customers (in parallel, as ClassifyAll) and counts
 // them per tier and segment, summing revenue per tier in currency through
-// conv (nil if every revenue is already in currency). It stops at the first
-// error.
-func (e *Engine) Summarize(ctx context.Context, customers iter.Seq[strata.Customer], now time.Time, currency string, conv strata.Converter) (Summary, error) {
+// the engine's converter (WithConverter; none is needed when every revenue
+// is already in currency). It stops at the first error, and reports to the
+// engine's observer as op "summarize".
+func (e *Engine) Summarize(ctx context.Context, customers iter.Seq[strata.Customer], now time.Time, currency string) (s Summary, err error) {
+	if err := e.check(ctx, &strata.Customer{}); err != nil {
+		return Summary{}, err
+	}
+	start, stats := time.Now(), BatchStats{}
+	defer func() { e.report(ctx, "summarize", start, stats, err) }()
+	s = e.emptySummary(currency)
+	for p, err := range e.classifyAll(ctx, customers, now, "") {
+		if err != nil {
+			stats.Failed++
+			return Summary{}, err
+		}
+		stats.Customers++
+		s.Total++
+		rev, err := p.Revenue.In(currency, e.opts.conv)
+		if err != nil {
+			stats.Failed++
+			return Summary{}, fmt.Errorf("tiering: summarize customer %s: %w", p.CustomerID, err)
+		}
+		for _, t := range p.Tiers {
+			s.Tiers[t.Ladder][t.Tier]++
+			sum, _ := s.Revenue[t.Ladder][t.Tier].Add(rev)
+			s.Revenue[t.Ladder][t.Tier] = sum
+		}
+		for _, seg := range p.Segments {
+			s.Segments[seg]++
+		}
+	}
+	return s, nil
+}
+
+// emptySummary has a zero for every ladder, tier and segment.
+func (e *Engine) emptySummary(currency string) Summary {
 	s := Summary{Tiers: map[string]map[string]int{}, Segments: map[string]int{}, Revenue: map[string]map[string]strata.Money{}, Currency: currency}
 	for _, l := range e.ladders {
 		s.Tiers[l.name] = map[string]int{}
@@ -39,25 +73,7 @@ func (e *Engine) Summarize(ctx context.Context, customers iter.Seq[strata.Custom
 	for _, seg := range e.segments {
 		s.Segments[seg.Name] = 0
 	}
-	for p, err := range e.ClassifyAll(ctx, customers, now) {
-		if err != nil {
-			return Summary{}, err
-		}
-		s.Total++
-		rev, err := p.Revenue.In(currency, conv)
-		if err != nil {
-			return Summary{}, errors.Join(errors.New("tiering: summarize customer "+p.CustomerID), err)
-		}
-		for _, t := range p.Tiers {
-			s.Tiers[t.Ladder][t.Tier]++
-			sum, _ := s.Revenue[t.Ladder][t.Tier].Add(rev)
-			s.Revenue[t.Ladder][t.Tier] = sum
-		}
-		for _, seg := range p.Segments {
-			s.Segments[seg]++
-		}
-	}
-	return s, nil
+	return s
 }
 
 // Movement is how many customers move from one tier to another on a ladder.
@@ -121,120 +137,166 @@ type impactOptions struct{ samples int }
 // (default 5).
 func WithSamples(n int) ImpactOption { return func(o *impactOptions) { o.samples = max(n, 0) } }
 
-// Impact classifies every customer with both engines at now and reports
-// how tiers and segments would change, so a rule change is reviewed before
-// it ships. Ladders are compared by name; a ladder only one engine has is
-// left out of the movements. Both engines read the same records, so
-// hysteresis applies the same way to both.
-func Impact(ctx context.Context, old, new *Engine, customers iter.Seq[strata.Customer], now time.Time, opts ...ImpactOption) (Report, error) {
+// Impact classifies every customer with the engine and with next at now
+// and reports how tiers and segments would change if next replaced it, so
+// a rule change is reviewed before it ships. Ladders are compared by name;
+// a ladder only one engine has is left out of the movements. Both engines
+// read the same records, so hysteresis applies the same way to both. It
+// stops at the first error and reports to the engine's observer as op
+// "impact". A nil or zero engine, either one, is an error.
+func (e *Engine) Impact(ctx context.Context, next *Engine, customers iter.Seq[strata.Customer], now time.Time, opts ...ImpactOption) (rep Report, err error) {
+	if err := e.check(ctx, &strata.Customer{}); err != nil {
+		return Report{}, err
+	}
+	if err := next.ready(); err != nil {
+		return Report{}, err
+	}
 	o := impactOptions{samples: 5}
 	for _, opt := range opts {
-		opt(&o)
-	}
-	type key struct{ ladder, from, to string }
-	moves := map[key]*Movement{}
-	var order []key
-	segs := map[string]*SegmentChange{}
-	var segOrder []string
-	seg := func(name string) *SegmentChange {
-		if s, ok := segs[name]; ok {
-			return s
-		}
-		s := &SegmentChange{Segment: name, Samples: []string{}}
-		segs[name] = s
-		segOrder = append(segOrder, name)
-		return s
-	}
-	for _, n := range old.Segments() {
-		seg(n)
-	}
-	for _, n := range new.Segments() {
-		seg(n)
-	}
-	rep := Report{SampleSize: o.samples}
-	keep := func(samples *[]string, id string) { // the first SampleSize IDs, in input order
-		if len(*samples) < o.samples {
-			*samples = append(*samples, id)
+		if opt != nil {
+			opt(&o)
 		}
 	}
-
+	start, stats := time.Now(), BatchStats{}
+	defer func() { e.report(ctx, "impact", start, stats, err) }()
+	t := newTally(e, next, o.samples)
 	// The sequence is read once; each customer is classified by both engines.
-	for pb, err := range pairEngines(ctx, old, new, customers, now) {
+	for pb, err := range pairEngines(ctx, e, next, customers, now) {
 		if err != nil {
+			stats.Failed++
 			return Report{}, err
 		}
-		a, b := pb[0], pb[1]
-		rep.Total++
-		if a.Tier() != b.Tier() {
-			rep.Moved++
+		stats.Customers++
+		t.add(pb[0], pb[1])
+	}
+	return t.report(), nil
+}
+
+// tally accumulates an Impact report.
+type tally struct {
+	old, new *Engine
+	rep      Report
+	moves    map[moveKey]*Movement
+	order    []moveKey
+	segs     map[string]*SegmentChange
+	segOrder []string
+}
+
+type moveKey struct{ ladder, from, to string }
+
+func newTally(old, new *Engine, samples int) *tally {
+	t := &tally{old: old, new: new, rep: Report{SampleSize: samples}, moves: map[moveKey]*Movement{}, segs: map[string]*SegmentChange{}}
+	for _, n := range old.Segments() {
+		t.seg(n)
+	}
+	for _, n := range new.Segments() {
+		t.seg(n)
+	}
+	return t
+}
+
+func (t *tally) seg(name string) *SegmentChange {
+	if s, ok := t.segs[name]; ok {
+		return s
+	}
+	s := &SegmentChange{Segment: name, Samples: []string{}}
+	t.segs[name] = s
+	t.segOrder = append(t.segOrder, name)
+	return s
+}
+
+// keep adds id to samples while there are fewer than SampleSize: the first
+// ones, in input order.
+func (t *tally) keep(samples *[]string, id string) {
+	if len(*samples) < t.rep.SampleSize {
+		*samples = append(*samples, id)
+	}
+}
+
+func (t *tally) add(a, b Placement) {
+	t.rep.Total++
+	if a.Tier() != b.Tier() {
+		t.rep.Moved++
+	}
+	newLadders := t.new.Ladders()
+	for _, ta := range a.Tiers {
+		to := b.TierOn(ta.Ladder)
+		if to == "" && !slices.Contains(newLadders, ta.Ladder) {
+			continue
 		}
-		for _, ta := range a.Tiers {
-			to := b.TierOn(ta.Ladder)
-			if to == "" && !slices.Contains(new.Ladders(), ta.Ladder) {
-				continue
-			}
-			k := key{ta.Ladder, ta.Tier, to}
-			mv, ok := moves[k]
-			if !ok {
-				mv = &Movement{Ladder: k.ladder, From: k.from, To: k.to, Samples: []string{}}
-				moves[k] = mv
-				order = append(order, k)
-			}
-			mv.Count++
-			keep(&mv.Samples, a.CustomerID)
+		k := moveKey{ta.Ladder, ta.Tier, to}
+		mv, ok := t.moves[k]
+		if !ok {
+			mv = &Movement{Ladder: k.ladder, From: k.from, To: k.to, Samples: []string{}}
+			t.moves[k] = mv
+			t.order = append(t.order, k)
 		}
-		for _, s := range a.Segments {
-			seg(s).Before++
-			if !slices.Contains(b.Segments, s) {
-				seg(s).Lost++
-				keep(&seg(s).Samples, a.CustomerID)
-			}
-		}
-		for _, s := range b.Segments {
-			seg(s).After++
-			if !slices.Contains(a.Segments, s) {
-				seg(s).Gained++
-				keep(&seg(s).Samples, a.CustomerID)
-			}
+		mv.Count++
+		t.keep(&mv.Samples, a.CustomerID)
+	}
+	for _, s := range a.Segments {
+		t.seg(s).Before++
+		if !slices.Contains(b.Segments, s) {
+			t.seg(s).Lost++
+			t.keep(&t.seg(s).Samples, a.CustomerID)
 		}
 	}
-	// Movements in ladder and tier order: the old engine's ladders and
-	// tiers first, then tiers only the new engine has.
+	for _, s := range b.Segments {
+		t.seg(s).After++
+		if !slices.Contains(a.Segments, s) {
+			t.seg(s).Gained++
+			t.keep(&t.seg(s).Samples, a.CustomerID)
+		}
+	}
+}
+
+// report lists movements in ladder and tier order (the old engine's
+// ladders and tiers first, then tiers only the new engine has) and
+// segments in the order first seen.
+func (t *tally) report() Report {
+	ladders := t.old.Ladders()
 	rank := func(ladder, tier string) int {
-		if i := slices.Index(old.Tiers(ladder), tier); i >= 0 {
+		if i := slices.Index(t.old.Tiers(ladder), tier); i >= 0 {
 			return i
 		}
-		return 1000 + slices.Index(new.Tiers(ladder), tier)
+		return 1_000_000 + slices.Index(t.new.Tiers(ladder), tier)
 	}
-	slices.SortStableFunc(order, func(x, y key) int {
+	slices.SortStableFunc(t.order, func(x, y moveKey) int {
 		if x.ladder != y.ladder {
-			return slices.Index(old.Ladders(), x.ladder) - slices.Index(old.Ladders(), y.ladder)
+			return slices.Index(ladders, x.ladder) - slices.Index(ladders, y.ladder)
 		}
 		if d := rank(x.ladder, x.from) - rank(x.ladder, y.from); d != 0 {
 			return d
 		}
 		return rank(x.ladder, x.to) - rank(x.ladder, y.to)
 	})
-	for _, k := range order {
-		rep.Movements = append(rep.Movements, *moves[k])
+	rep := t.rep
+	rep.Movements = []Movement{}
+	for _, k := range t.order {
+		rep.Movements = append(rep.Movements, *t.moves[k])
 	}
-	for _, n := range segOrder {
-		rep.Segments = append(rep.Segments, *segs[n])
+	rep.Segments = []SegmentChange{}
+	for _, n := range t.segOrder {
+		rep.Segments = append(rep.Segments, *t.segs[n])
 	}
-	return rep, nil
+	return rep
 }
 
 // pairEngines classifies each customer with both engines, in input order.
+// A panic of the sequence is recovered into an error wrapping ErrPanicked.
 func pairEngines(ctx context.Context, a, b *Engine, customers iter.Seq[strata.Customer], now time.Time) iter.Seq2[[2]Placement, error] {
 	return func(yield func([2]Placement, error) bool) {
+		if customers == nil {
+			yield([2]Placement{}, errors.New("tiering: nil customer sequence"))
+			return
+		}
 		// Keep the records so the second engine sees the same input: the
 		// first engine's stream is replayed from a buffer, batch by batch.
 		var buf []strata.Customer
 		flush := func() bool {
-			bp := b.ClassifyAll(ctx, slices.Values(buf), now)
-			next, stop := iter.Pull2(bp)
+			next, stop := iter.Pull2(b.classifyAll(ctx, slices.Values(buf), now, ""))
 			defer stop()
-			for pa, err := range a.ClassifyAll(ctx, slices.Values(buf), now) {
+			for pa, err := range a.classifyAll(ctx, slices.Values(buf), now, "") {
 				pbv, errb, ok := next()
 				if err == nil {
 					err = errb
@@ -248,17 +310,46 @@ func pairEngines(ctx context.Context, a, b *Engine, customers iter.Seq[strata.Cu
 			}
 			return true
 		}
-		for c := range customers {
+		if err := readAll(customers, func(c strata.Customer) bool {
 			buf = append(buf, c)
 			if len(buf) == 64*batchSize {
 				if !flush() {
-					return
+					return false
 				}
 				buf = buf[:0]
 			}
+			return true
+		}); err != nil {
+			yield([2]Placement{}, err)
+			return
 		}
 		if len(buf) > 0 {
 			flush()
 		}
 	}
+}
+
+// readAll ranges over customers, recovering a panic of the sequence into
+// an error wrapping ErrPanicked.
+// A panic in f, which yields to the caller's loop, is the caller's own and
+// goes on up.
+func readAll(customers iter.Seq[strata.Customer], f func(strata.Customer) bool) (err error) {
+	inF := false
+	defer func() {
+		if inF {
+			return // not recovered here: the caller's panic propagates
+		}
+		if v := recover(); v != nil {
+			err = fmt.Errorf("%w (a value of type %T)", ErrPanicked, v)
+		}
+	}()
+	for c := range customers {
+		inF = true
+		more := f(c)
+		inF = false
+		if !more {
+			return nil
+		}
+	}
+	return nil
 }

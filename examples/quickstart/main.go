@@ -67,15 +67,20 @@ func run(ctx context.Context, out io.Writer, lang string) error {
 	var explained scoring.Result
 	for i := range book {
 		events := eventsOf(book[i], now)
-		v, err := value.Score(book[i], events, now)
+		v, err := value.Score(ctx, &book[i], events, now)
 		if err != nil {
 			return err
 		}
-		p, err := potential.Score(book[i], events, now)
+		p, err := potential.Score(ctx, &book[i], events, now)
 		if err != nil {
 			return err
 		}
-		scoring.Apply(&book[i], now, v, p)
+		if err := v.Apply(&book[i]); err != nil {
+			return err
+		}
+		if err := p.Apply(&book[i]); err != nil {
+			return err
+		}
 		grades[book[i].Scores.Grade]++
 		if book[i].ID == "sea-new-001" {
 			explained = v
@@ -94,7 +99,7 @@ func run(ctx context.Context, out io.Writer, lang string) error {
 	if err != nil {
 		return err
 	}
-	summary, err := engine.Summarize(ctx, slices.Values(book), now, "CNY", sample.Rates)
+	summary, err := engine.Summarize(ctx, slices.Values(book), now, "CNY")
 	if err != nil {
 		return err
 	}
@@ -120,7 +125,9 @@ func run(ctx context.Context, out io.Writer, lang string) error {
 			return err
 		}
 		i := slices.IndexFunc(book, func(c strata.Customer) bool { return c.ID == p.CustomerID })
-		p.Apply(&book[i])
+		if err := p.Apply(&book[i]); err != nil {
+			return err
+		}
 	}
 	// Compliance plugs into routing as a filter: a customer's data may go
 	// to a rep abroad only with a transfer basis (GDPR adequacy or SCCs,
@@ -201,7 +208,7 @@ func run(ctx context.Context, out io.Writer, lang string) error {
 	if c.Revenue.Amount.Cmp(decimal.NewFromInt(5_000_000)) >= 0 {
 		c.Revenue = strata.MoneyOf(decimal.NewFromInt(4_700_000), "CNY")
 	}
-	p, err := engine.Classify(c, now)
+	p, err := engine.Classify(ctx, &c, now)
 	if err != nil {
 		return err
 	}

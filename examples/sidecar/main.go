@@ -248,7 +248,7 @@ func (s *server) classify(w http.ResponseWriter, r *http.Request) {
 		}
 		now = t
 	}
-	p, err := s.tiers.Load().Classify(c, now)
+	p, err := s.tiers.Load().Classify(r.Context(), &c, now)
 	if err != nil {
 		fail(w, http.StatusUnprocessableEntity, "cannot classify", err)
 		return

@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -224,8 +225,8 @@ func BenchmarkCompileLarge(b *testing.B) {
 			for b.Loop() {
 				env, err := rules.New(rules.WithConverter(rates))
 				require.NoError(b, err)
-				conds, err := env.CompileAll(rs)
-				require.NoError(b, err)
+				conds, errs := env.CompileAll(rs)
+				require.NoError(b, errors.Join(errs...))
 				if n == 1000 {
 					_, err = env.FirstMatch("ladder", conds)
 				} else {

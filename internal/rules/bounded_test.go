@@ -229,8 +229,8 @@ func TestCombinedMatchesOneByOne(t *testing.T) {
 			}
 			rs = append(rs, rules.Rule{Name: fmt.Sprint("r", i), Source: src, Out: rules.Bool})
 		}
-		conds, err := env.CompileAll(rs)
-		require.NoError(t, err)
+		conds, errs := env.CompileAll(rs)
+		require.NoError(t, errors.Join(errs...))
 		first, err := env.FirstMatch("ladder", conds)
 		require.NoError(t, err)
 		each, err := env.Each("segments", conds)
@@ -272,8 +272,8 @@ func TestCombinedMatchesOneByOne(t *testing.T) {
 		}
 		rs = append(rs, rules.Rule{Name: fmt.Sprint("r", i), Source: src, Out: rules.Bool})
 	}
-	conds, err := noRates.CompileAll(rs)
-	require.NoError(t, err)
+	conds, errs := noRates.CompileAll(rs)
+	require.NoError(t, errors.Join(errs...))
 	act := noRates.NewActivation("CN", benchNow)
 	act.SetCustomer(benchCustomer())
 	first, err := noRates.FirstMatch("ladder", conds)
@@ -306,8 +306,8 @@ func TestLargeSetsCompile(t *testing.T) {
 	for i := range tiers {
 		tiers[i] = rules.Rule{Name: fmt.Sprint("t", i), Source: fmt.Sprintf(`customer.orders >= %d`, 1000-i), Out: rules.Bool}
 	}
-	conds, err := env.CompileAll(tiers)
-	require.NoError(t, err)
+	conds, errs := env.CompileAll(tiers)
+	require.NoError(t, errors.Join(errs...))
 	first, err := env.FirstMatch("ladder", conds)
 	require.NoError(t, err)
 	i, err := first.EvalInt(act)
@@ -319,8 +319,8 @@ func TestLargeSetsCompile(t *testing.T) {
 		segments[i] = rules.Rule{Name: fmt.Sprint("s", i), Out: rules.Bool,
 			Source: fmt.Sprintf(`in_group(customer, "EU") && customer.orders >= %d && customer.industry != "industry-number-%06d"`, i%20, i)}
 	}
-	conds, err = env.CompileAll(segments)
-	require.NoError(t, err)
+	conds, errs = env.CompileAll(segments)
+	require.NoError(t, errors.Join(errs...))
 	each, err := env.Each("segments", conds)
 	require.NoError(t, err)
 	flags := make([]bool, len(conds))

@@ -110,24 +110,27 @@ type Rule struct {
 // CompileAll compiles the rules of a configuration on all cores: each is
 // parsed, checked and cost-estimated as Compile does, and planned on its
 // own only when it is first evaluated on its own, since FirstMatch and
-// Each combine them. programs[i] is rules[i]'s program, nil where it
-// failed; the error joins every problem in rule order, each RuleError with
-// its rule's Path.
-func (e *Env) CompileAll(rules []Rule) ([]*Program, error) {
+// Each combine them. programs[i] and errs[i] are rules[i]'s program and
+// error (nil where it failed, or nil); every RuleError in errs[i] carries
+// rules[i].Path.
+func (e *Env) CompileAll(rules []Rule) (programs []*Program, errs []error) {
+	programs = make([]*Program, len(rules))
+	errs = make([]error, len(rules))
 	if e == nil || e.cel == nil {
-		return nil, &strata.RuleError{Msg: "rules: nil environment"}
+		for i, r := range rules {
+			errs[i] = &strata.RuleError{Rule: r.Name, Path: r.Path, Msg: "rules: nil environment"}
+		}
+		return programs, errs
 	}
-	out := make([]*Program, len(rules))
-	errs := make([]error, len(rules))
 	parallel(len(rules), func(i int) {
 		r := rules[i]
 		p, err := e.compileLazy(r.Name, r.Source, r.Out, e.costLimit)
-		out[i] = p
+		programs[i] = p
 		if err != nil {
 			errs[i] = strata.Prefix(r.Path, err)
 		}
 	})
-	return out, errors.Join(errs...)
+	return programs, errs
 }
 
 // joinEnd returns the end of the group of conditions that starts at lo.
