@@ -166,11 +166,18 @@ func New(opts ...Option) (*Env, error) {
 	}
 	e := &Env{groups: g, conv: cfg.conv, costLimit: cfg.costLimit, limits: cfg.limits.OrDefault(), fields: map[string]field{}}
 	fieldsOf("customer", reflect.TypeFor[strata.Customer](), e.fields)
-	envOpts, err := e.declare(cfg.vars)
-	if err != nil {
-		return nil, err
+	for _, v := range cfg.vars {
+		if err := e.declareVar(v); err != nil {
+			return nil, err
+		}
 	}
-	env, err := cel.NewEnv(envOpts...)
+	base, err := baseEnv(cfg.vars)
+	if err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	// Only what depends on this Env (its converter, its groups) is
+	// declared here; the rest is shared.
+	env, err := base.Extend(append(append(e.moneyFunctions(), e.groupFunctions()...), e.moneyFields())...)
 	if err != nil {
 		return nil, fmt.Errorf("rules: %w", err)
 	}
@@ -181,10 +188,58 @@ func New(opts ...Option) (*Env, error) {
 	return e, nil
 }
 
-// declare returns the cel-go options of the environment: the variables
-// (customer, now, home and the extra ones), the native types behind them,
-// the libraries, the functions and the literal validators.
-func (e *Env) declare(vars []variable) ([]cel.EnvOption, error) {
+// declareVar checks an extra variable and indexes its fields.
+func (e *Env) declareVar(v variable) error {
+	t := v.typ
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return fmt.Errorf("rules: variable %q: %v is not a struct type", v.name, v.typ)
+	}
+	if v.name == "customer" || v.name == "now" || v.name == "home" || slices.Contains(e.extra, v.name) {
+		return fmt.Errorf("rules: variable %q is already declared", v.name)
+	}
+	fieldsOf(v.name, t, e.fields)
+	e.extra = append(e.extra, v.name)
+	return nil
+}
+
+// bases caches the part of an environment every Env with the same extra
+// variables shares: types, libraries, macros, validators, variables and
+// the functions that need no Env. Only this package declares variables
+// (tiering and scoring none, routing lead and agent), so it holds a
+// handful of entries.
+var (
+	basesMu sync.Mutex
+	bases   = map[string]*cel.Env{}
+)
+
+func baseEnv(vars []variable) (*cel.Env, error) {
+	var key strings.Builder
+	for _, v := range vars {
+		t := v.typ
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		fmt.Fprintf(&key, "%s:%s/%v;", v.name, t.PkgPath(), v.typ)
+	}
+	basesMu.Lock()
+	defer basesMu.Unlock()
+	if env, ok := bases[key.String()]; ok {
+		return env, nil
+	}
+	env, err := cel.NewEnv(declarations(vars)...)
+	if err != nil {
+		return nil, err
+	}
+	bases[key.String()] = env
+	return env, nil
+}
+
+// declarations returns the shared cel-go options of environments with the
+// given (already checked) extra variables.
+func declarations(vars []variable) []cel.EnvOption {
 	nativeTypes := []any{reflect.TypeFor[strata.Customer]()}
 	decls := []cel.EnvOption{
 		cel.Variable("customer", CustomerType),
@@ -196,16 +251,8 @@ func (e *Env) declare(vars []variable) ([]cel.EnvOption, error) {
 		for t.Kind() == reflect.Pointer {
 			t = t.Elem()
 		}
-		if t.Kind() != reflect.Struct {
-			return nil, fmt.Errorf("rules: variable %q: %v is not a struct type", v.name, v.typ)
-		}
-		if v.name == "customer" || v.name == "now" || v.name == "home" || slices.Contains(e.extra, v.name) {
-			return nil, fmt.Errorf("rules: variable %q is already declared", v.name)
-		}
 		nativeTypes = append(nativeTypes, t)
-		fieldsOf(v.name, t, e.fields)
 		decls = append(decls, cel.Variable(v.name, cel.ObjectType(simplePkg(t.PkgPath())+"."+t.Name())))
-		e.extra = append(e.extra, v.name)
 	}
 	nativeTypes = append(nativeTypes, ext.ParseStructTags(true))
 	opts := []cel.EnvOption{
@@ -218,8 +265,8 @@ func (e *Env) declare(vars []variable) ([]cel.EnvOption, error) {
 		cel.ASTValidators(cel.ValidateDurationLiterals(), cel.ValidateTimestampLiterals(), cel.ValidateRegexLiterals()),
 	}
 	opts = append(opts, decls...)
-	opts = append(opts, e.functions()...)
-	return append(opts, e.moneyFields()), nil
+	opts = append(opts, customerFunctions()...)
+	return append(opts, timeAndAttrFunctions()...)
 }
 
 // CEL returns the underlying cel-go environment, for packages that need to

@@ -21,16 +21,6 @@ func daysSinceMacro(eh parser.ExprHelper, _ ast.Expr, args []ast.Expr) (ast.Expr
 	return eh.NewCall("days_between", args[0], eh.NewIdent("now")), nil
 }
 
-// functions declares Strata's functions: money, groups, the customer's
-// lists, dates and custom fields.
-func (e *Env) functions() []cel.EnvOption {
-	var out []cel.EnvOption
-	for _, part := range [][]cel.EnvOption{e.moneyFunctions(), e.groupFunctions(), customerFunctions(), timeAndAttrFunctions()} {
-		out = append(out, part...)
-	}
-	return out
-}
-
 func (e *Env) moneyFunctions() []cel.EnvOption {
 	money, str, dbl, boolean := MoneyType, cel.StringType, cel.DoubleType, cel.BoolType
 	// Operators on Money have no bindings of their own: the standard library

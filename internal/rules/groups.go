@@ -2,8 +2,10 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/strata-go/strata"
 )
@@ -131,25 +133,54 @@ type groups struct {
 	exact   map[string]map[string]bool // every name and alias as written -> codes
 }
 
-func newGroups(host map[string][]string) (*groups, error) {
-	g := &groups{members: map[string]map[string]bool{}, names: map[string]string{}}
-	add := func(name string, codes []string) {
-		codes = withTerritories(codes)
-		set := make(map[string]bool, len(codes))
-		for _, c := range codes {
-			set[c] = true
+// builtin is the index of the built-in groups and aliases, built once:
+// every Env shares its sets, which nobody modifies.
+var builtin = sync.OnceValue(func() *groups {
+	g := &groups{members: map[string]map[string]bool{}, names: map[string]string{}, exact: map[string]map[string]bool{}}
+	for _, src := range []map[string][]string{cldrRegions, curatedRegions} {
+		for _, n := range slices.Sorted(maps.Keys(src)) {
+			g.add(n, src[n])
 		}
-		g.members[groupKey(name)] = set
-		g.names[groupKey(name)] = name
 	}
-	for n, codes := range cldrRegions {
-		add(n, codes)
+	g.aliases()
+	return g
+})
+
+// add indexes one group under its folded name and its name as written.
+func (g *groups) add(name string, codes []string) {
+	codes = withTerritories(codes)
+	set := make(map[string]bool, len(codes))
+	for _, c := range codes {
+		set[c] = true
 	}
-	for n, codes := range curatedRegions {
-		add(n, codes)
+	g.members[groupKey(name)] = set
+	g.names[groupKey(name)] = name
+	g.exact[name] = set
+}
+
+// aliases indexes the Chinese and other spellings of groups, unless a
+// group of that name exists.
+func (g *groups) aliases() {
+	for _, alias := range slices.Sorted(maps.Keys(groupAliases)) {
+		target := groupAliases[alias]
+		if _, taken := g.members[groupKey(alias)]; !taken {
+			g.members[groupKey(alias)] = g.members[groupKey(target)]
+			g.names[groupKey(alias)] = target
+		}
+		g.exact[alias] = g.members[groupKey(alias)]
 	}
+}
+
+func newGroups(host map[string][]string) (*groups, error) {
+	base := builtin()
+	if len(host) == 0 {
+		return base, nil
+	}
+	g := &groups{members: maps.Clone(base.members), names: maps.Clone(base.names), exact: maps.Clone(base.exact)}
 	var errs []error
-	for _, n := range slices.Sorted(mapsKeys(host)) {
+	hostKeys := map[string]bool{}
+	for _, n := range slices.Sorted(maps.Keys(host)) {
+		hostKeys[groupKey(n)] = true
 		if groupKey(n) == "" {
 			errs = append(errs, fmt.Errorf("group %q: empty name", n))
 			continue
@@ -159,25 +190,20 @@ func newGroups(host map[string][]string) (*groups, error) {
 				errs = append(errs, fmt.Errorf("group %q: members[%d]: %q is not an ISO 3166 country or subdivision code", n, i, c))
 			}
 		}
-		add(n, host[n]) // host groups replace built-ins of the same name
-	}
-	for alias, target := range groupAliases {
-		if _, taken := g.members[groupKey(alias)]; !taken {
-			g.members[groupKey(alias)] = g.members[groupKey(target)]
-			g.names[groupKey(alias)] = target
-		}
+		g.add(n, host[n]) // host groups replace built-ins of the same name
 	}
 	if len(errs) > 0 {
 		return nil, joinErrs(errs)
 	}
-	g.exact = map[string]map[string]bool{}
-	for _, src := range []map[string][]string{cldrRegions, curatedRegions, host} {
-		for n := range src {
-			g.exact[n] = g.members[groupKey(n)]
+	// An alias the host did not take keeps pointing at its group, replaced
+	// or not, and every name as written answers for its folded name.
+	for alias, target := range groupAliases {
+		if !hostKeys[groupKey(alias)] && base.names[groupKey(alias)] == target {
+			g.members[groupKey(alias)] = g.members[groupKey(target)]
 		}
 	}
-	for alias := range groupAliases {
-		g.exact[alias] = g.members[groupKey(alias)]
+	for n := range g.exact {
+		g.exact[n] = g.members[groupKey(n)]
 	}
 	return g, nil
 }
@@ -208,16 +234,6 @@ func contains(set map[string]bool, code string) bool {
 		return set[code[:2]]
 	}
 	return false
-}
-
-func mapsKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // customerIn reports whether the customer's subdivision, else its country,

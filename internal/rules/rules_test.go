@@ -558,3 +558,25 @@ func TestTerritoriesEitherWay(t *testing.T) {
 		assert.Equal(t, tt.in, in, "%s in %s", tt.code, tt.group)
 	}
 }
+
+// TestHostGroupsReplaceEverySpelling: a host group replaces a built-in one
+// under every spelling of its name, and a host group named like an alias
+// is the host's.
+func TestHostGroupsReplaceEverySpelling(t *testing.T) {
+	env := newEnv(t, rules.WithGroups(map[string][]string{"eu": {"FR"}, "华东": {"CN-GD"}}))
+	for _, name := range []string{"EU", "eu", "E-U", "欧盟"} {
+		in, ok := env.InGroup("FR", name)
+		assert.True(t, ok && in, name)
+		in, _ = env.InGroup("DE", name)
+		assert.False(t, in, "%s is the host's EU", name)
+	}
+	in, _ := env.InGroup("CN-GD", "华东")
+	assert.True(t, in)
+	in, _ = env.InGroup("CN-SH", "华东")
+	assert.False(t, in, "the host's 华东")
+	in, _ = env.InGroup("CN-SH", "CN-East")
+	assert.True(t, in, "the built-in CN-East is untouched")
+	plain := newEnv(t)
+	in, _ = plain.InGroup("DE", "EU")
+	assert.True(t, in, "another Env keeps the built-in EU")
+}
