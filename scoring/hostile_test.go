@@ -315,7 +315,9 @@ func TestHostileInput(t *testing.T) {
 		}},
 		{"hostile configurations", func(t *testing.T) {
 			for _, mutate := range []func(*scoring.Config){
-				func(c *scoring.Config) { c.Criteria[0].When = `customer.orders > 0 && money("` + strings.Repeat("9", 1_000_000) + `", "CNY") > customer.revenue` },
+				func(c *scoring.Config) {
+					c.Criteria[0].When = `customer.orders > 0 && money("` + strings.Repeat("9", 1_000_000) + `", "CNY") > customer.revenue`
+				},
 				func(c *scoring.Config) { c.Criteria[0].When = "customer.orders > 1 \xff" },
 				func(c *scoring.Config) { c.Criteria[1].Weight = 1e308 },
 				func(c *scoring.Config) { c.Caps["money"] = 1e300 },
