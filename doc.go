@@ -33,8 +33,11 @@
 // Date and Span, Duration for configurations, and the error types every
 // package reports with. Customer.Validate checks a record against the ISO
 // 3166, ISO 4217, BCP 47 and IANA code tables (generated from Unicode CLDR 48
-// and the IANA tz database) and reports every problem at once, each naming
-// its field path.
+// and the IANA tz database) and against the size limits of Limits (list
+// lengths, string bytes, custom-field shape), and reports every problem at
+// once, each naming its field path. The rule engines estimate every rule's
+// worst-case cost for records within the same Limits, so a record that
+// passes validation cannot make a rule run long.
 //
 // It does not score, tier, route, format or store anything; the packages
 // below it do.
@@ -141,7 +144,9 @@
 //	    DACH, Nordics, ASEAN, MiddleEast, NorthAmerica, LatinAmerica,
 //	    Europe, Americas, APAC, Asia, Africa, Oceania, the seven Chinese
 //	    macro-regions (华东, 华南, 华北, 华中, 西南, 西北, 东北), 欧美, and the
-//	    host's own groups: in_group(customer, "华东").
+//	    host's own groups: in_group(customer, "华东"). A territory with
+//	    its own country code is in the same groups whichever way it is
+//	    recorded (HK or CN-HK is in 华南, GP or FR-971 in the EU).
 //	has_tag(customer, tag string) bool
 //	has_segment(customer, segment string) bool
 //	has_channel(customer, kind string) bool
@@ -161,6 +166,8 @@
 //	    default, else the default: attr(customer, "credit_days", 30) <= 60.
 //
 // A rule is compiled once, when its configuration is built; a typo, an
-// unknown field, group or currency, or a rule whose worst-case cost exceeds
-// the limit is a RuleError then, never a surprise in production.
+// unknown field, group or currency, or a rule whose worst-case cost (over
+// records within Limits) exceeds the limit is a RuleError then, never a
+// surprise in production. Rules run under the caller's context, so a
+// deadline stops them.
 package strata
