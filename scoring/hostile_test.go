@@ -289,7 +289,8 @@ func TestHostileInput(t *testing.T) {
 		{"nil record and context", func(t *testing.T) {
 			_, err := e.Score(ctx, nil, nil, now)
 			assert.Error(t, err)
-			_, err = e.Score(nil, &c, nil, now) //nolint:staticcheck // a nil context is refused, not a panic
+			//lint:ignore SA1012 a nil context is refused, not a panic
+			_, err = e.Score(nil, &c, nil, now)
 			assert.Error(t, err)
 			_, err = scoring.RFM(ctx, nil, now)
 			assert.Error(t, err)

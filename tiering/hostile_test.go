@@ -108,7 +108,8 @@ func TestHostileInput(t *testing.T) {
 			assert.Error(t, err)
 			_, err = e.Explain(ctx, nil, now)
 			assert.Error(t, err)
-			_, err = e.Classify(nil, &c, now) //nolint:staticcheck // a nil context is refused, not a panic
+			//lint:ignore SA1012 a nil context is refused, not a panic
+			_, err = e.Classify(nil, &c, now)
 			assert.Error(t, err)
 			for _, err := range e.ClassifyAll(ctx, nil, now) {
 				assert.Error(t, err)
