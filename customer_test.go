@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -191,6 +192,11 @@ func FuzzCustomerJSON(f *testing.F) {
 	f.Add([]byte(`{"id":"x","country":"US","revenue":{"amount":"1e400","currency":"USD"}}`))
 	f.Add([]byte(`{"id":"","languages":["","--"],"channels":[{"kind":"email","value":"@"}],"scores":{"value":1e309}}`))
 	f.Add([]byte(`{"attrs":{"a":[{"b":null}]},"first_order_at":"2026-01-01T00:00:00Z"}`))
+	// hostile: a huge amount, an exponent, invalid UTF-8, deep custom fields, long lists
+	f.Add([]byte(`{"id":"x","country":"CN","revenue":{"amount":"` + strings.Repeat("9", 10_000) + `","currency":"CNY"}}`))
+	f.Add([]byte(`{"id":"x","country":"CN","profit":{"amount":"1e999999999","currency":"CNY","extra":1}}`))
+	f.Add([]byte("{\"id\":\"\xff\",\"country\":\"CN\",\"tags\":[\"a\",\"\xfe\"]}"))
+	f.Add([]byte(`{"id":"x","country":"CN","attrs":{"a":[[[[[[1]]]]]]},"tags":["` + strings.Repeat(`a","`, 500) + `b"]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var c strata.Customer
 		if json.Unmarshal(data, &c) != nil {

@@ -3,6 +3,7 @@ package strata_test
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -254,4 +255,35 @@ func TestMoneyDigitLimit(t *testing.T) {
 	require.ErrorContains(t, json.Unmarshal([]byte(`{"amount":"1","currency":"CNY","amout":"2"}`), &m), "unknown field")
 	require.NoError(t, json.Unmarshal([]byte(`{"amount":12.5,"currency":"CNY"}`), &m))
 	assert.Equal(t, "12.50 CNY", m.String())
+}
+
+// TestHeapDoesNotGrowWithInput: ten thousand distinct invalid amounts,
+// money documents and records leave the live heap where it was. (Time
+// zones are looked up by IsTimeZone, which caches its own answers.)
+func TestHeapDoesNotGrowWithInput(t *testing.T) {
+	run := func(n int) {
+		for i := range n {
+			_, err := strata.NewMoney(strings.Repeat("9", 100+i%1000)+fmt.Sprint(i), "CNY")
+			require.Error(t, err)
+			var m strata.Money
+			require.Error(t, json.Unmarshal([]byte(fmt.Sprintf(`{"amount":"%d.%s","currency":"CNY"}`, i, strings.Repeat("1", 60))), &m))
+			c := fresh()
+			c.Country = fmt.Sprint("Z", i)
+			c.Tags = []string{fmt.Sprint("t", i), fmt.Sprint("t", i)}
+			c.Attrs = map[string]any{fmt.Sprint("k", i): "\xff"}
+			require.Error(t, c.Validate())
+		}
+	}
+	run(1000)
+	before := liveHeap()
+	run(10_000)
+	assert.Less(t, int64(liveHeap())-int64(before), int64(1<<20))
+}
+
+func liveHeap() uint64 {
+	var m runtime.MemStats
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
 }

@@ -1,9 +1,12 @@
 package tiering_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -139,4 +142,64 @@ func BenchmarkClassifyAll1M(b *testing.B) {
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "customers/s")
 		})
 	}
+}
+
+// BenchmarkNewLarge builds an engine of a 1,000-tier ladder, and one of
+// 10,000 segments, lint included. The goal: under 2 s each.
+func BenchmarkNewLarge(b *testing.B) {
+	ladder := tiering.Config{Home: "CN", Ladders: []tiering.Ladder{{Name: "value"}}}
+	for i := range 1000 {
+		ladder.Ladders[0].Tiers = append(ladder.Ladders[0].Tiers, tiering.Tier{Name: fmt.Sprint("t", i), FollowUp: tiering.CadenceNone,
+			When: fmt.Sprintf(`customer.revenue >= money("%d", "CNY") && customer.orders >= %d`, (1000-i)*1000, i%50)})
+	}
+	ladder.Ladders[0].Tiers = append(ladder.Ladders[0].Tiers, tiering.Tier{Name: "rest", FollowUp: tiering.CadenceNone})
+	segments := bigLadder(0)
+	for i := range 10_000 {
+		segments.Segments = append(segments.Segments, tiering.Segment{Name: fmt.Sprint("s", i),
+			When: fmt.Sprintf(`in_group(customer, "EU") && customer.orders >= %d && customer.industry != "i%d"`, i%50, i)})
+	}
+	for name, cfg := range map[string]tiering.Config{"1000tiers": ladder, "10000segments": segments} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := tiering.New(cfg); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkClassifyAllCancel measures how long a cancelled ClassifyAll
+// takes to return (see ms-to-return), over records past the limits that a
+// quadratic segment rule loops over. The goal: within 100 ms.
+func BenchmarkClassifyAllCancel(b *testing.B) {
+	cfg := bigLadder(6)
+	cfg.Segments = append(cfg.Segments, tiering.Segment{Name: "quadratic", When: `customer.tags.filter(a, a in customer.tags).size() == 0`})
+	e := compile(b, cfg)
+	huge := genCustomer(1)
+	huge.Tags = make([]string, 100_000)
+	for i := range huge.Tags {
+		huge.Tags[i] = fmt.Sprint("t", i)
+	}
+	endless := func(yield func(strata.Customer) bool) {
+		for yield(huge) {
+		}
+	}
+	var worst time.Duration
+	for b.Loop() {
+		ctx, cancel := context.WithCancel(b.Context())
+		var cancelled time.Time
+		go func() {
+			time.Sleep(20 * time.Millisecond)
+			cancelled = time.Now()
+			cancel()
+		}()
+		for _, err := range e.ClassifyAll(ctx, endless, now) {
+			if err != nil && errors.Is(err, context.Canceled) {
+				break
+			}
+		}
+		worst = max(worst, time.Since(cancelled))
+	}
+	b.ReportMetric(float64(worst.Microseconds())/1000, "ms-to-return")
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"iter"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -425,6 +426,12 @@ func FuzzCompileConfig(f *testing.F) {
 	f.Add(starter, `in_group(customer, "华东")`)
 	f.Add([]byte(`{"home":"CN","ladders":[{"name":"x","tiers":[{"name":"a","when":"true"},{"name":"b","when":"true"},{"name":"c"}]}]}`), `(`)
 	f.Add([]byte(`{"ladders":[{"tiers":[{"min_dwell":"9999999d"}]}]}`), `customer.revenue + 1`)
+	// hostile: quadratic loops, huge literals, deep nesting, zones in loops
+	f.Add(seed, `customer.tags.filter(a, a in customer.tags).size() == 0`)
+	f.Add(seed, `customer.revenue > money("`+strings.Repeat("9", 5000)+`", "CNY")`)
+	f.Add(seed, strings.Repeat("(", 300)+"true"+strings.Repeat(")", 300))
+	f.Add(seed, `customer.tags.all(t, now.getHours(t) > 1)`)
+	f.Add([]byte(`{"home":"CN","groups":{"x":["HK","CN-HK"]},"ladders":[{"name":"v","tiers":[{"name":"a","follow_up":"none"}]}],"segments":[{"name":"s","when":"true"}]}`), `in_group(customer, "x")`)
 	c := cust("f", "CN", cny(3_000_000), 5)
 	f.Fuzz(func(t *testing.T, data []byte, rule string) {
 		var cfg tiering.Config

@@ -197,7 +197,7 @@ func (e *Env) build(name, src string, out Output, costLimit uint64) (*compiled, 
 		return nil, errors.Join(errs...)
 	}
 	c := &compiled{parsed: parsed, ast: a}
-	c.program = sync.OnceValues(func() (cel.Program, error) { return e.plan(a) })
+	c.program = sync.OnceValues(func() (cel.Program, error) { return e.plan(a.NativeRep()) })
 	c.loops, c.nodes = shape(a.NativeRep())
 	// Nested no deeper than it has nodes: only a large rule can be too
 	// deep to join others.
@@ -212,8 +212,8 @@ func (e *Env) build(name, src string, out Output, costLimit uint64) (*compiled, 
 
 // plan turns a checked rule into the program evaluations run: optimized,
 // money literals folded, the fast paths for the commonest comparisons.
-func (e *Env) plan(a *cel.Ast) (cel.Program, error) {
-	return e.cel.Program(a,
+func (e *Env) plan(a *ast.AST) (cel.Program, error) {
+	return e.cel.PlanProgram(a,
 		cel.EvalOptions(cel.OptOptimize),
 		cel.CustomDecoratorV2(e.foldMoney),
 		cel.CustomDecoratorV2(e.fastMoneyCompare),

@@ -10,6 +10,7 @@ import (
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/operators"
+	"cel.dev/cel-go/common/overloads"
 	"cel.dev/cel-go/common/types"
 
 	"github.com/strata-go/strata"
@@ -176,10 +177,66 @@ func singles(conds []*Program, lo int) []part {
 }
 
 // joined builds the combined program: a chain c0 ? 0 : c1 ? 1 : … : -1 for
-// FirstMatch, a list [c0, c1, …] for Each, from the conditions' parsed
-// trees (copied and renumbered, so nothing is parsed again), checked and
-// planned.
+// FirstMatch, a list [c0, c1, …] for Each, spliced from the conditions'
+// checked trees (copied and renumbered, with their types and references),
+// so nothing is parsed or checked again, and planned. If cel-go refuses
+// the spliced tree, the combination is checked from scratch instead.
 func (e *Env) joined(conds []*Program, each bool) (cel.Program, error) {
+	root, typeMap, refMap := splice(conds, each)
+	if prg, err := e.plan(ast.NewCheckedAST(ast.NewAST(root, ast.NewSourceInfo(nil)), typeMap, refMap)); err == nil {
+		return prg, nil
+	}
+	return e.rechecked(conds, each)
+}
+
+// splice returns the combined tree of conds with its type and reference
+// maps.
+func splice(conds []*Program, each bool) (ast.Expr, map[int64]*types.Type, map[int64]*ast.ReferenceInfo) {
+	fac := ast.NewExprFactory()
+	typeMap := map[int64]*types.Type{}
+	refMap := map[int64]*ast.ReferenceInfo{}
+	var id int64
+	exprs := make([]ast.Expr, len(conds))
+	for i, c := range conds {
+		checked := c.ast.NativeRep()
+		renum := make(map[int64]int64, c.nodes)
+		x := fac.CopyExpr(checked.Expr())
+		x.RenumberIDs(func(old int64) int64 { id++; renum[old] = id; return id })
+		for old, t := range checked.TypeMap() {
+			if n, ok := renum[old]; ok {
+				typeMap[n] = t
+			}
+		}
+		for old, r := range checked.ReferenceMap() {
+			if n, ok := renum[old]; ok {
+				refMap[n] = r
+			}
+		}
+		exprs[i] = x
+	}
+	next := func() int64 { id++; return id }
+	if each {
+		root := fac.NewList(next(), exprs, nil)
+		typeMap[root.ID()] = types.NewListType(types.BoolType)
+		return root, typeMap, refMap
+	}
+	lit := func(v int64) ast.Expr {
+		x := fac.NewLiteral(next(), types.Int(v))
+		typeMap[x.ID()] = types.IntType
+		return x
+	}
+	root := lit(-1)
+	for i := len(exprs) - 1; i >= 0; i-- {
+		root = fac.NewCall(next(), operators.Conditional, exprs[i], lit(int64(i)), root)
+		typeMap[root.ID()] = types.IntType
+		refMap[root.ID()] = ast.NewFunctionReference(overloads.Conditional)
+	}
+	return root, typeMap, refMap
+}
+
+// rechecked builds the combined program from the conditions' parsed trees
+// and checks it.
+func (e *Env) rechecked(conds []*Program, each bool) (cel.Program, error) {
 	fac := ast.NewExprFactory()
 	var id int64
 	next := func(int64) int64 { id++; return id }
@@ -209,5 +266,5 @@ func (e *Env) joined(conds []*Program, each bool) (cel.Program, error) {
 	if !each && !checked.OutputType().IsExactType(types.IntType) {
 		return nil, errors.New("rules: combined conditions are not an int")
 	}
-	return e.plan(checked)
+	return e.plan(checked.NativeRep())
 }

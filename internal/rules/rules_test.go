@@ -580,3 +580,25 @@ func TestHostGroupsReplaceEverySpelling(t *testing.T) {
 	in, _ = plain.InGroup("DE", "EU")
 	assert.True(t, in, "another Env keeps the built-in EU")
 }
+
+// TestCrossCurrencyThresholdIsExact is the finding: a rule's threshold in
+// another currency was converted into the customer's and rounded to cents,
+// so a customer just under it was placed above it. 15,000.00 USD is worth
+// exactly 106,851.00 CNY at 7.1234, under a line of 106,851.004 CNY that
+// rounds to 15,000.00 USD.
+func TestCrossCurrencyThresholdIsExact(t *testing.T) {
+	env := newEnv(t, rules.WithConverter(strata.Rates{Base: "USD", PerBase: map[string]decimal.Decimal{"CNY": decimal.RequireFromString("7.1234")}}))
+	c := benchCustomer()
+	c.Revenue = strata.MoneyOf(decimal.RequireFromString("15000.00"), "USD")
+	for src, want := range map[string]bool{
+		`customer.revenue >= money("106851.004", "CNY")`:                     false,
+		`money("106851.004", "CNY") <= customer.revenue`:                     false,
+		`customer.revenue < money("106851.004", "CNY")`:                      true,
+		`customer.revenue >= money("106851.00", "CNY")`:                      true,
+		`customer.revenue == money("106851", "CNY")`:                         true,
+		`customer.revenue > money("106850.9999", "CNY")`:                     true,
+		`customer.revenue + money("0", "USD") >= money("106851.004", "CNY")`: false,
+	} {
+		assert.Equal(t, want, eval(t, env, c, src), src)
+	}
+}
