@@ -167,6 +167,9 @@ func (r *run) work() {
 			c := &b.in[i]
 			w.bind(r.inner, c, r.now)
 			p, err := r.e.classify(w, c, r.now)
+			if err != nil && r.inner.Err() != nil {
+				break // stopped by the run, not failed on its own
+			}
 			b.out = append(b.out, result{p, err})
 		}
 		close(b.done)
