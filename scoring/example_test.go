@@ -90,3 +90,101 @@ func ExampleRFM() {
 	// E R3 F3 M3 need_attention     repeat
 	// F R0 F0 M0 prospect           prospect
 }
+
+func ExampleNew() {
+	_, err := scoring.New(scoring.Config{Name: "bad", Target: scoring.TargetValue, Home: "CN", Currency: "CNY",
+		Criteria: []scoring.Criterion{
+			{Name: "domestic", Weight: 10, When: "customer.contry == home"},
+			{Name: "engaged", Weight: 0, Measure: scoring.MeasureEngagement, Scale: &scoring.Scale{Kind: scoring.ScaleLog, To: 20}},
+		},
+		Grades: []scoring.GradeBand{{Grade: "A", Min: 50}}})
+	for _, e := range strata.Problems(err) {
+		fmt.Println(e)
+	}
+	// Output:
+	// half_life: required by the engagement measure: how fast events fade (an event half_life old counts half)
+	// criteria[0].when: rule "criterion bad/domestic" 1:10: undefined field 'contry'
+	//     | customer.contry == home
+	//     |          ^
+	// criteria[1].weight: 0: want a positive number of points, at most 1e+06
+	// grades[0].min: the last band must start at 0 so every score has a grade
+}
+
+func ExampleParseConfig() {
+	_, err := scoring.ParseConfig([]byte(`
+name: value
+target: value
+home: CN
+currency: CNY
+criteria:
+  - name: revenue
+    wieght: 35
+    measure: revenue
+grades: [{grade: A, min: 0}]
+`))
+	fmt.Println(err)
+	// Output:
+	// 8:5: criteria[0].wieght: unknown field (did you mean "weight"?)
+	// 7:5: criteria[0].weight: required field missing
+}
+
+func ExampleEngine_Score() {
+	e, err := scoring.New(scoring.Config{Name: "fit", Target: scoring.TargetValue, Home: "CN", Currency: "CNY",
+		Criteria: []scoring.Criterion{
+			{Name: "textiles", Weight: 0.7, When: `customer.industry == "textiles"`},
+			{Name: "repeat", Weight: 0.1, When: "customer.orders > 1"},
+			{Name: "big", Weight: 0.2, When: `customer.revenue >= money("1000000", "CNY")`},
+		},
+		Grades: []scoring.GradeBand{{Grade: "A", Min: 80}, {Grade: "B", Min: 0}}})
+	if err != nil {
+		panic(err)
+	}
+	c := strata.Customer{ID: "C-9", Country: "CN", Industry: "textiles", Orders: 3}
+	r, err := e.Score(context.Background(), &c, nil, time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
+	if err != nil {
+		panic(err)
+	}
+	// 0.7 + 0.1 of 1.0: exactly 80, so an A (in float64 it is 79.99999999999999).
+	fmt.Println(r.Score, r.Grade)
+	// Output:
+	// 80 A
+}
+
+func ExampleResult_Apply() {
+	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	value := scoring.Result{Card: "value", Target: scoring.TargetValue, Score: 81, Grade: strata.GradeA, At: now}
+	potential := scoring.Result{Card: "potential", Target: scoring.TargetPotential, Score: 30, Grade: strata.GradeC, At: now}
+	customer := strata.Customer{ID: "C-1", Country: "CN", Orders: 4}
+	lead := strata.Customer{ID: "L-1", Country: "DE"}
+	for _, c := range []*strata.Customer{&customer, &lead} {
+		for _, r := range []scoring.Result{value, potential} {
+			if err := r.Apply(c); err != nil {
+				panic(err)
+			}
+		}
+		fmt.Println(c.ID, c.Scores.Value, c.Scores.Potential, c.Scores.Grade)
+	}
+	// Output:
+	// C-1 81 30 A
+	// L-1 81 30 C
+}
+
+func ExamplePurchaseStage() {
+	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	c := strata.Customer{ID: "C-5", Country: "US", Orders: 7, FirstOrderAt: now.AddDate(-3, 0, 0), LastOrderAt: now.AddDate(-2, 0, 0)}
+	stage, err := scoring.PurchaseStage(&c, now, 365*24*time.Hour)
+	fmt.Println(stage, err)
+	// Output:
+	// churned <nil>
+}
+
+func ExampleEngagement() {
+	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	events := []scoring.Event{
+		{Kind: scoring.EventInquiry, At: now, Weight: 4},
+		{Kind: scoring.EventVisit, At: now.AddDate(0, 0, -30), Weight: 4}, // one half-life ago
+	}
+	fmt.Println(scoring.Engagement(events, now, 30*24*time.Hour))
+	// Output:
+	// 6
+}
