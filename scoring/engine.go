@@ -93,6 +93,7 @@ func newOptions(opts []Option) options {
 type Engine struct {
 	card     Config
 	criteria []criterion
+	groups   int // criterion groups, numbered in order of first use
 	grades   []grade
 	maxTotal float64 // points possible after caps
 	conv     strata.Converter
@@ -102,7 +103,10 @@ type Engine struct {
 
 type criterion struct {
 	Criterion
-	prog *rules.Program
+	prog   *rules.Program
+	group  int     // index of Group, -1 for none
+	cap    float64 // the group's cap, if capped
+	capped bool
 }
 
 // grade is a band with its threshold in whole nano-points.
@@ -137,9 +141,31 @@ func New(card Config, opts ...Option) (*Engine, error) {
 		return nil, errors.Join(c.errs...)
 	}
 	e.maxTotal = maxPoints(card, groups)
-	home := card.Home
-	e.acts.New = func() any { return &work{act: env.NewActivation(home, time.Time{})} }
+	e.indexGroups()
+	home, ngroups := card.Home, e.groups
+	e.acts.New = func() any { return &work{act: env.NewActivation(home, time.Time{}), earned: make([]float64, ngroups)} }
 	return e, nil
+}
+
+// indexGroups numbers the criteria's groups and notes their caps, so
+// scoring adds points up in a slice, not a map.
+func (e *Engine) indexGroups() {
+	index := map[string]int{}
+	for i := range e.criteria {
+		cr := &e.criteria[i]
+		cr.group = -1
+		if cr.Group == "" {
+			continue
+		}
+		gi, ok := index[cr.Group]
+		if !ok {
+			gi = len(index)
+			index[cr.Group] = gi
+		}
+		cr.group = gi
+		cr.cap, cr.capped = e.card.Caps[cr.Group]
+	}
+	e.groups = len(index)
 }
 
 // maxPoints is the points possible: each group's weights, capped, and the

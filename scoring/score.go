@@ -119,8 +119,9 @@ func (r Result) Apply(c *strata.Customer) error {
 var errNilRecord = errors.New("scoring: nil record")
 
 type work struct {
-	act *rules.Activation
-	c   strata.Customer
+	act    *rules.Activation
+	c      strata.Customer
+	earned []float64 // points per criterion group
 }
 
 // nanos is x in whole nano-points, rounded half away from zero.
@@ -152,26 +153,25 @@ func (e *Engine) Score(ctx context.Context, c *strata.Customer, events []Event, 
 	w.act.SetContext(ctx)
 	r := Result{Card: e.card.Name, Target: e.card.Target, Breakdown: make([]Contribution, len(e.criteria)), At: now}
 	for i := range e.criteria {
-		con, err := e.contribution(w, &e.criteria[i], events, now)
-		if err != nil {
+		if err := e.contribution(w, &e.criteria[i], events, now, &r.Breakdown[i]); err != nil {
 			return Result{}, err
 		}
-		r.Breakdown[i] = con
 	}
-	score := e.total(r.Breakdown)
+	score := e.total(r.Breakdown, w.earned)
 	r.Score = float64(score) / 1e9
 	r.Grade = e.grade(score)
 	return r, nil
 }
 
-// contribution measures one criterion, in weight units (total rescales).
-func (e *Engine) contribution(w *work, cr *criterion, events []Event, now time.Time) (Contribution, error) {
-	con := Contribution{Criterion: cr.Name, Group: cr.Group}
+// contribution measures one criterion into con, in weight units (total
+// rescales).
+func (e *Engine) contribution(w *work, cr *criterion, events []Event, now time.Time, con *Contribution) error {
+	con.Criterion, con.Group = cr.Name, cr.Group
 	switch {
 	case cr.When != "":
 		ok, err := cr.prog.EvalBool(w.act)
 		if err != nil {
-			return con, err
+			return err
 		}
 		if ok {
 			con.Raw, con.Fraction = 1, 1
@@ -179,13 +179,13 @@ func (e *Engine) contribution(w *work, cr *criterion, events []Event, now time.T
 	case cr.Value != "":
 		v, err := cr.prog.EvalNumber(w.act)
 		if err != nil {
-			return con, err
+			return err
 		}
 		con.Raw, con.Fraction = v, cr.Scale.fraction(v)
 	default:
 		v, ok, err := e.measure(cr.Measure, &w.c, events, now)
 		if err != nil {
-			return con, fmt.Errorf("scoring: criterion %s/%s: %w", e.card.Name, cr.Name, err)
+			return fmt.Errorf("scoring: criterion %s/%s: %w", e.card.Name, cr.Name, err)
 		}
 		con.Raw, con.Missing = v, !ok
 		if ok {
@@ -193,29 +193,29 @@ func (e *Engine) contribution(w *work, cr *criterion, events []Event, now time.T
 		}
 	}
 	con.Points = con.Fraction * cr.Weight
-	return con, nil
+	return nil
 }
 
 // total applies the caps (scaling a group's points down proportionally),
 // expresses every contribution on the 0–100 score, and returns the score
-// in whole nano-points.
-func (e *Engine) total(breakdown []Contribution) int64 {
-	groupEarned := map[string]float64{}
+// in whole nano-points. earned is scratch space, one per group.
+func (e *Engine) total(breakdown []Contribution, earned []float64) int64 {
+	clear(earned)
 	for i := range breakdown {
-		if g := breakdown[i].Group; g != "" {
-			groupEarned[g] += breakdown[i].Points
+		if g := e.criteria[i].group; g >= 0 {
+			earned[g] += breakdown[i].Points
 		}
 	}
 	total := 0.0
 	for i := range breakdown {
-		con := &breakdown[i]
-		maxPts := e.criteria[i].Weight
-		if cap, ok := e.card.Caps[con.Group]; ok {
-			if groupEarned[con.Group] > cap {
-				con.Points *= cap / groupEarned[con.Group]
+		con, cr := &breakdown[i], &e.criteria[i]
+		maxPts := cr.Weight
+		if cr.capped {
+			if earned[cr.group] > cr.cap {
+				con.Points *= cr.cap / earned[cr.group]
 				con.Capped = true
 			}
-			maxPts = min(maxPts, cap)
+			maxPts = min(maxPts, cr.cap)
 		}
 		con.Points *= 100 / e.maxTotal
 		con.Max = maxPts * 100 / e.maxTotal
