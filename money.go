@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 
 	"github.com/shopspring/decimal"
 )
@@ -123,16 +125,7 @@ func (m *Money) UnmarshalJSON(data []byte) error {
 	}
 	var amount decimal.Decimal
 	if text := bytes.TrimSpace(raw.Amount); len(text) > 0 && string(text) != "null" {
-		if len(text) > maxAmountText+2 {
-			return fmt.Errorf("strata: money: amount of %d characters: more than %d digits", len(text), MaxAmountDigits)
-		}
-		s := string(text)
-		if text[0] == '"' {
-			if err := json.Unmarshal(text, &s); err != nil {
-				return fmt.Errorf("strata: money: amount: %w", err)
-			}
-		}
-		d, err := ParseAmount(s)
+		d, err := parseJSONAmount(text)
 		if err != nil {
 			return fmt.Errorf("strata: money: %w", err)
 		}
@@ -380,6 +373,49 @@ func (m Money) CmpIn(o Money, conv Converter) (int, error) {
 type Rates struct {
 	Base    string                     `json:"base"`
 	PerBase map[string]decimal.Decimal `json:"per_base"`
+}
+
+// UnmarshalJSON reads {"base":"USD","per_base":{"CNY":"7.10"}}, each rate
+// a string or a number of at most MaxAmountDigits digits, checked before it
+// is parsed. Keys other than base and per_base are errors.
+func (r *Rates) UnmarshalJSON(data []byte) error {
+	var raw struct {
+		Base    string                     `json:"base"`
+		PerBase map[string]json.RawMessage `json:"per_base"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		return fmt.Errorf("strata: rates: %w", err)
+	}
+	out := Rates{Base: raw.Base}
+	if raw.PerBase != nil {
+		out.PerBase = make(map[string]decimal.Decimal, len(raw.PerBase))
+	}
+	for _, cur := range slices.Sorted(maps.Keys(raw.PerBase)) {
+		d, err := parseJSONAmount(raw.PerBase[cur])
+		if err != nil {
+			return fmt.Errorf("strata: rates: per_base.%s: %w", quoteShort(cur), err)
+		}
+		out.PerBase[cur] = d
+	}
+	*r = out
+	return nil
+}
+
+// parseJSONAmount reads an amount given as a JSON string or number.
+func parseJSONAmount(text json.RawMessage) (decimal.Decimal, error) {
+	text = bytes.TrimSpace(text)
+	if len(text) > maxAmountText+2 {
+		return decimal.Decimal{}, fmt.Errorf("amount of %d characters: more than %d digits", len(text), MaxAmountDigits)
+	}
+	s := string(text)
+	if len(text) > 0 && text[0] == '"' {
+		if err := json.Unmarshal(text, &s); err != nil {
+			return decimal.Decimal{}, err
+		}
+	}
+	return ParseAmount(s)
 }
 
 // Convert implements Converter: m × PerBase[to] / PerBase[m.Currency],

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math/big"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -237,4 +238,22 @@ func TestCmpInIsExact(t *testing.T) {
 	c, err := mustMoney(t, "70", "CNY").CmpIn(mustMoney(t, "10", "USD"), &fakeConverter{})
 	require.NoError(t, err)
 	assert.Zero(t, c)
+}
+
+// TestRatesJSON: rates read back what they wrote, and a rate of a million
+// digits is refused by its length.
+func TestRatesJSON(t *testing.T) {
+	r := strata.Rates{Base: "USD", PerBase: map[string]decimal.Decimal{"CNY": decimal.RequireFromString("7.10"), "JPY": decimal.NewFromInt(150)}}
+	b, err := json.Marshal(r)
+	require.NoError(t, err)
+	var back strata.Rates
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.True(t, back.PerBase["CNY"].Equal(r.PerBase["CNY"]))
+	assert.Equal(t, "USD", back.Base)
+	require.NoError(t, json.Unmarshal([]byte(`{"base":"USD","per_base":{"EUR":0.92}}`), &back))
+	assert.Equal(t, "0.92", back.PerBase["EUR"].String())
+	err = json.Unmarshal([]byte(`{"base":"USD","per_base":{"EUR":"`+strings.Repeat("9", 1_000_000)+`"}}`), &back)
+	assert.ErrorContains(t, err, "per_base.EUR")
+	assert.ErrorContains(t, err, "more than 38 digits")
+	assert.Error(t, json.Unmarshal([]byte(`{"base":"USD","rates":{}}`), &back), "an unknown key")
 }
