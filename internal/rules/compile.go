@@ -84,10 +84,13 @@ func identColumn(line string, col int, msg string) int {
 type compiled struct {
 	parsed *ast.AST // as parsed, for combining rules
 	ast    *cel.Ast // checked
-	// program plans the rule once, when Compile asks or when the rule is
-	// first evaluated on its own (rules from CompileAll, which are
-	// usually evaluated combined).
-	program func() (cel.Program, error)
+	// The rule is planned once, when Compile asks or when it is first
+	// evaluated on its own (rules from CompileAll, which are usually
+	// evaluated combined): planFn, under planOnce, into prg or planErr.
+	planFn   func() (cel.Program, error)
+	planOnce sync.Once
+	prg      cel.Program
+	planErr  error
 	loops   bool // has a comprehension: evaluated under the activation's context
 	deep    bool // too deeply nested to join a combined program
 	nodes   int
@@ -197,7 +200,7 @@ func (e *Env) build(name, src string, out Output, costLimit uint64) (*compiled, 
 		return nil, errors.Join(errs...)
 	}
 	c := &compiled{parsed: parsed, ast: a}
-	c.program = sync.OnceValues(func() (cel.Program, error) { return e.plan(a.NativeRep()) })
+	c.planFn = func() (cel.Program, error) { return e.plan(a.NativeRep()) }
 	c.loops, c.nodes = shape(a.NativeRep())
 	// Nested no deeper than it has nodes: only a large rule can be too
 	// deep to join others.
@@ -208,6 +211,12 @@ func (e *Env) build(name, src string, out Output, costLimit uint64) (*compiled, 
 	})
 	c.dnf = sync.OnceValue(func() [][]atom { return dnf(a.NativeRep()) })
 	return c, nil
+}
+
+// program returns the planned program, planning it the first time.
+func (c *compiled) program() (cel.Program, error) {
+	c.planOnce.Do(func() { c.prg, c.planErr = c.planFn() })
+	return c.prg, c.planErr
 }
 
 // plan turns a checked rule into the program evaluations run: optimized,

@@ -157,7 +157,7 @@ func (e *Env) join(name string, conds []*Program, lo int, each bool) (parts []pa
 	}()
 	if len(conds) > 1 {
 		if prg, err := e.joined(conds, each); err == nil {
-			c := &compiled{program: func() (cel.Program, error) { return prg, nil }}
+			c := &compiled{planFn: func() (cel.Program, error) { return prg, nil }}
 			for _, cond := range conds {
 				c.loops = c.loops || cond.loops
 			}

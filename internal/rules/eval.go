@@ -27,7 +27,7 @@ var errNotCompiled = errors.New("rules: not a compiled rule, or no activation")
 // context's cause. A rule without one runs to its end, which its
 // worst-case cost bounds.
 func (p *Program) eval(a *Activation) (ref.Val, error) {
-	if p == nil || p.compiled == nil || p.program == nil || a == nil {
+	if p == nil || p.compiled == nil || p.planFn == nil || a == nil {
 		return nil, &strata.EvalError{Rule: p.ruleName(), Err: errNotCompiled}
 	}
 	prg, err := p.program()
