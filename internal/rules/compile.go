@@ -91,11 +91,11 @@ type compiled struct {
 	planOnce sync.Once
 	prg      cel.Program
 	planErr  error
-	loops   bool // has a comprehension: evaluated under the activation's context
-	deep    bool // too deeply nested to join a combined program
-	nodes   int
-	traced  func() (cel.Program, error)
-	dnf     func() [][]atom
+	loops    bool // has a comprehension: evaluated under the activation's context
+	deep     bool // too deeply nested to join a combined program
+	nodes    int
+	traced   func() (cel.Program, error)
+	dnf      func() [][]atom
 }
 
 // Program is one compiled rule, or (from FirstMatch and Each) several
