@@ -7,6 +7,7 @@ import (
 
 //go:generate go run ./internal/gen/isocodes
 //go:generate go run ./internal/gen/schema
+//go:generate go run ./internal/gen/examples
 
 // Kind says what sort of party a customer is.
 type Kind string

@@ -1,5 +1,7 @@
-// Command quickstart runs Strata's main job on a built-in sample book: a
-// Chinese manufacturer's domestic and overseas customers. It validates the
+// Command quickstart runs Strata's main job on a sample book: a Chinese
+// manufacturer's domestic and overseas customers, read from data/ beside
+// this file, with the configurations in config/ (the packages' starter
+// files: edit them, or point -dir at a copy). It validates the
 // records, scores their value and potential, places every customer in a
 // tier and its segments with the starter configuration (the seed article's
 // case tables), routes the book to reps in Shanghai, Berlin and São Paulo,
@@ -7,13 +9,18 @@
 //
 //	go run ./examples/quickstart            # tables in Chinese (zh-Hans)
 //	go run ./examples/quickstart -lang en   # or any language the catalogue has
+//	go run ./examples/quickstart -dir ./my  # your own config/ and data/
 package main
 
 import (
 	"context"
+	"embed"
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
 	"strings"
@@ -27,7 +34,6 @@ import (
 	"github.com/strata-go/strata"
 	"github.com/strata-go/strata/compliance"
 	"github.com/strata-go/strata/compliance/law"
-	"github.com/strata-go/strata/internal/sample"
 	"github.com/strata-go/strata/routing"
 	"github.com/strata-go/strata/scoring"
 	"github.com/strata-go/strata/tiering"
@@ -35,18 +41,27 @@ import (
 
 func main() {
 	lang := flag.String("lang", "zh-Hans", "language of the tables (BCP 47: zh-Hans, en, de, ja …)")
+	dir := flag.String("dir", "", "a folder with config/ and data/ to use instead of the built-in ones")
 	flag.Parse()
-	if err := run(context.Background(), os.Stdout, *lang); err != nil {
+	var fsys fs.FS = files
+	if *dir != "" {
+		fsys = os.DirFS(*dir)
+	}
+	in, err := load(fsys)
+	if err == nil {
+		err = run(context.Background(), os.Stdout, in, *lang)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, out io.Writer, lang string) error {
+func run(ctx context.Context, out io.Writer, in inputs, lang string) error {
 	l := locale.BuiltinCatalog().MatchStrings(lang)
 	money := locale.NewFormatter(l.Tag)
 	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC) // Monday: 16:00 in Shanghai, 09:00 in Berlin
-	book := sample.Book(now)
+	book := slices.Clone(in.book)
 	for _, c := range book {
 		if err := c.Validate(); err != nil {
 			return fmt.Errorf("customer %s: %w", c.ID, err)
@@ -55,18 +70,18 @@ func run(ctx context.Context, out io.Writer, lang string) error {
 	fmt.Fprintf(out, "Sample book: %d customers, all valid.\n\n", len(book))
 
 	// 1. Scoring: value and potential, written onto the records.
-	value, err := scoring.New(scoring.StarterValueConfig(sample.Home, "CNY"), scoring.WithConverter(sample.Rates))
+	value, err := scoring.New(in.value, scoring.WithConverter(in.rates))
 	if err != nil {
 		return err
 	}
-	potential, err := scoring.New(scoring.StarterPotentialConfig(sample.Home, "CNY"), scoring.WithConverter(sample.Rates))
+	potential, err := scoring.New(in.potential, scoring.WithConverter(in.rates))
 	if err != nil {
 		return err
 	}
 	grades := map[strata.Grade]int{}
 	var explained scoring.Result
 	for i := range book {
-		events := eventsOf(book[i], now)
+		events := in.events[book[i].ID]
 		v, err := value.Score(ctx, &book[i], events, now)
 		if err != nil {
 			return err
@@ -95,7 +110,7 @@ func run(ctx context.Context, out io.Writer, lang string) error {
 	fmt.Fprintf(out, "\nWhy is sea-new-001 a %s?\n%s\n\n", explained.Grade, explained.Why())
 
 	// 2. Tiering: the starter ladder and segments.
-	engine, err := tiering.New(tiering.StarterConfig(sample.Home), tiering.WithConverter(sample.Rates))
+	engine, err := tiering.New(in.tiers, tiering.WithConverter(in.rates))
 	if err != nil {
 		return err
 	}
@@ -151,7 +166,7 @@ func run(ctx context.Context, out io.Writer, lang string) error {
 		return d.Permitted(), string(d.Outcome) + ": " + d.Reason
 	}
 	store := routing.NewMemoryStore()
-	router, err := routing.New(sample.Team(), store, routing.WithConverter(sample.Rates), routing.WithFilter("transfer", transfer))
+	router, err := routing.New(in.team, store, routing.WithConverter(in.rates), routing.WithFilter("transfer", transfer))
 	if err != nil {
 		return err
 	}
@@ -179,7 +194,7 @@ func run(ctx context.Context, out io.Writer, lang string) error {
 		counts[a.Agent]++
 	}
 	table(out, []string{l.Label("ui.rep"), l.Label("ui.customers"), l.Label("ui.load"), l.Label("ui.capacity")}, func(row func(...string)) {
-		for _, a := range sample.Team().Agents {
+		for _, a := range in.team.Agents {
 			row(a.ID, fmt.Sprint(counts[a.ID]), fmt.Sprint(loads[a.ID]), fmt.Sprint(a.Capacity))
 		}
 	})
@@ -215,7 +230,7 @@ func run(ctx context.Context, out io.Writer, lang string) error {
 	fmt.Fprintf(out, "\nWhy is %s (revenue %s, was vip) still where it is?\n%s\n", c.ID, c.Revenue, p.Why())
 
 	// 5. Compliance: one overseas customer as two roles see it.
-	policy, err := compliance.New(compliance.StarterConfig(sample.Home))
+	policy, err := compliance.New(in.policy)
 	if err != nil {
 		return err
 	}
@@ -240,20 +255,12 @@ func run(ctx context.Context, out io.Writer, lang string) error {
 	}
 
 	// 6. A typo in a rule is caught when the configuration is compiled.
-	cfg := tiering.StarterConfig(sample.Home)
+	cfg := in.tiers
+	cfg.Segments = slices.Clone(cfg.Segments)
 	cfg.Segments[0].When = `customer.country == home && customer.revnue >= money("1000000", "CNY")`
 	_, err = tiering.New(cfg)
 	fmt.Fprintf(out, "\nA typo is caught before it ships:\n%v\n", err)
 	return nil
-}
-
-// eventsOf turns the sample's engagement touches into scoring events.
-func eventsOf(c strata.Customer, now time.Time) []scoring.Event {
-	var events []scoring.Event
-	for _, t := range sample.Touches(c) {
-		events = append(events, scoring.Event{Kind: t.Kind, At: now.AddDate(0, 0, -t.DaysAgo), Weight: t.Weight})
-	}
-	return events
 }
 
 // table prints rows with columns padded by display width, so Chinese text
@@ -292,4 +299,48 @@ func displayWidth(s string) int {
 		}
 	}
 	return n
+}
+
+// files holds the built-in configuration and data: config/ has the
+// packages' starter files and the sample team, data/ the sample book, its
+// engagement events and an exchange-rate snapshot.
+//
+//go:embed config data
+var files embed.FS
+
+// inputs is everything the quickstart reads.
+type inputs struct {
+	book      []strata.Customer
+	events    map[string][]scoring.Event
+	rates     strata.Rates
+	tiers     tiering.Config
+	value     scoring.Config
+	potential scoring.Config
+	team      routing.Config
+	policy    compliance.Config
+}
+
+// load reads the configuration files with each package's strict loader and
+// the data as JSON.
+func load(fsys fs.FS) (inputs, error) {
+	var in inputs
+	var errs []error
+	read := func(name string, parse func([]byte) error) {
+		b, err := fs.ReadFile(fsys, name)
+		if err == nil {
+			err = parse(b)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+		}
+	}
+	read("config/tiering.yaml", func(b []byte) (err error) { in.tiers, err = tiering.ParseConfig(b); return })
+	read("config/scoring-value.yaml", func(b []byte) (err error) { in.value, err = scoring.ParseConfig(b); return })
+	read("config/scoring-potential.yaml", func(b []byte) (err error) { in.potential, err = scoring.ParseConfig(b); return })
+	read("config/team.yaml", func(b []byte) (err error) { in.team, err = routing.ParseConfig(b); return })
+	read("config/policy.yaml", func(b []byte) (err error) { in.policy, err = compliance.ParseConfig(b); return })
+	read("data/rates.json", func(b []byte) error { return json.Unmarshal(b, &in.rates) })
+	read("data/customers.json", func(b []byte) error { return json.Unmarshal(b, &in.book) })
+	read("data/events.json", func(b []byte) error { return json.Unmarshal(b, &in.events) })
+	return in, errors.Join(errs...)
 }

@@ -9,8 +9,10 @@ import (
 )
 
 func TestQuickstartRuns(t *testing.T) {
+	in, err := load(files)
+	require.NoError(t, err)
 	var out bytes.Buffer
-	require.NoError(t, run(t.Context(), &out, "en"))
+	require.NoError(t, run(t.Context(), &out, in, "en"))
 	s := out.String()
 	assert.Contains(t, s, "Sample book: 700 customers, all valid.")
 	assert.Contains(t, s, "Tier distribution")
@@ -26,11 +28,11 @@ func TestQuickstartRuns(t *testing.T) {
 	assert.Contains(t, s, "Sales Director")
 
 	var again bytes.Buffer
-	require.NoError(t, run(t.Context(), &again, "en"))
+	require.NoError(t, run(t.Context(), &again, in, "en"))
 	assert.Equal(t, s, again.String(), "the same inputs give the same output")
 
 	var zh bytes.Buffer
-	require.NoError(t, run(t.Context(), &zh, "zh-Hans"))
+	require.NoError(t, run(t.Context(), &zh, in, "zh-Hans"))
 	assert.Contains(t, zh.String(), "客户分层")
 	assert.Contains(t, zh.String(), "重点客户")
 	assert.Contains(t, zh.String(), "亿", "revenue in 万/亿")

@@ -1,84 +1,102 @@
 // Command simulate replays a month of leads through the quickstart's sales
 // team (Shanghai, Berlin, São Paulo) under three routing setups on the same
 // seed, and prints them side by side: the way to review a rule change before
-// it ships.
+// it ships. The setups and the month are files in config/ beside this one:
+// edit them, or point -dir at a folder of your own.
 //
-//	go run ./examples/simulate [-days 30] [-per-day 150] [-seed 7]
+//	go run ./examples/simulate [-days 30] [-per-day 150] [-seed 7] [-dir ./my]
 package main
 
 import (
 	"context"
+	"embed"
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
-	"time"
 
 	"github.com/strata-go/strata"
-	"github.com/strata-go/strata/internal/sample"
 	"github.com/strata-go/strata/routing"
 	"github.com/strata-go/strata/routing/sim"
 )
+
+// files holds the built-in setups: three routing configurations of the
+// same team, the simulated month and an exchange-rate snapshot.
+//
+//go:embed config
+var files embed.FS
+
+// setups names the routing configurations compared, in print order.
+var setups = []string{"round-robin", "least-loaded", "tier-to-seniority"}
 
 func main() {
 	days := flag.Int("days", 30, "days to simulate")
 	perDay := flag.Int("per-day", 150, "leads a day")
 	seed := flag.Uint64("seed", 7, "random seed: the same seed gives the same report")
+	dir := flag.String("dir", "", "a folder with config/ to use instead of the built-in one")
 	flag.Parse()
-	if err := run(context.Background(), os.Stdout, *days, *perDay, *seed); err != nil {
+	var fsys fs.FS = files
+	if *dir != "" {
+		fsys = os.DirFS(*dir)
+	}
+	in, err := load(fsys)
+	if err == nil {
+		in.month.Days, in.month.LeadsPerDay, in.month.Seed = *days, *perDay, *seed
+		err = run(context.Background(), os.Stdout, in)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "simulate:", err)
 		os.Exit(1)
 	}
 }
 
-// setups returns the three configurations compared.
-func setups() map[string]routing.Config {
-	roundRobin := sample.Team()
-	for i := range roundRobin.Pools {
-		roundRobin.Pools[i].Strategy = routing.RoundRobin
-	}
-	// VIP leads go to directors, and grade-A leads to reps of seniority 3
-	// and up in their region.
-	seniority := sample.Team()
-	seniority.Pools = append(seniority.Pools, routing.Pool{Name: "seniors", Select: `agent.seniority >= 3`,
-		Strategy: routing.LeastLoaded, MatchRegion: true, Sticky: true})
-	seniority.Rules = append([]routing.Rule{
-		{Name: "vip-to-directors", When: `customer.tier == "vip"`, Pool: "directors"},
-		{Name: "a-grade-to-seniors", When: `customer.scores.grade == "A"`, Pool: "seniors"},
-	}, seniority.Rules[1:]...)
-	return map[string]routing.Config{"round-robin": roundRobin, "least-loaded": sample.Team(), "tier-to-seniority": seniority}
+// inputs is everything the simulation reads.
+type inputs struct {
+	month  sim.Config
+	rates  strata.Rates
+	setups map[string]routing.Config
 }
 
-func run(ctx context.Context, out io.Writer, days, perDay int, seed uint64) error {
-	month := sim.Config{
-		Seed: seed, Start: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC), Days: days, LeadsPerDay: perDay,
-		Markets: []sim.Market{
-			{Country: "CN", Subdivision: "CN-ZJ", Languages: []string{"zh-Hans"}, Zone: "Asia/Shanghai", Weight: 45},
-			{Country: "CN", Subdivision: "CN-GD", Languages: []string{"zh-Hans"}, Zone: "Asia/Shanghai", Weight: 15},
-			{Country: "DE", Subdivision: "DE-BY", Languages: []string{"de"}, Zone: "Europe/Berlin", Weight: 10},
-			{Country: "FR", Languages: []string{"fr"}, Zone: "Europe/Paris", Weight: 5},
-			{Country: "US", Subdivision: "US-NY", Languages: []string{"en"}, Zone: "America/New_York", Weight: 10},
-			{Country: "BR", Subdivision: "BR-SP", Languages: []string{"pt-BR"}, Zone: "America/Sao_Paulo", Weight: 5},
-			{Country: "VN", Languages: []string{"vi"}, Zone: "Asia/Ho_Chi_Minh", Weight: 7},
-			{Country: "AE", Languages: []string{"ar"}, Zone: "Asia/Dubai", Weight: 3},
-		},
-		Products:    []string{"nylon-yarn", "polyester-fabric", "dyes"},
-		TierMix:     map[string]float64{"vip": 0.04, "key": 0.16, "regular": 0.6, "potential": 0.2},
-		GradeMix:    map[strata.Grade]float64{"A": 0.15, "B": 0.45, "C": 0.3, "D": 0.1},
-		UrgentShare: 0.03,
-		Service:     strata.Duration(72 * time.Hour),
-		SLA:         strata.Duration(8 * time.Hour),
+// load reads the files with each package's strict loader.
+func load(fsys fs.FS) (inputs, error) {
+	in := inputs{setups: map[string]routing.Config{}}
+	var errs []error
+	read := func(name string, parse func([]byte) error) {
+		b, err := fs.ReadFile(fsys, name)
+		if err == nil {
+			err = parse(b)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+		}
 	}
+	read("config/month.yaml", func(b []byte) (err error) { in.month, err = sim.ParseConfig(b); return })
+	read("config/rates.json", func(b []byte) error { return json.Unmarshal(b, &in.rates) })
+	for _, name := range setups {
+		read("config/"+name+".yaml", func(b []byte) error {
+			cfg, err := routing.ParseConfig(b)
+			in.setups[name] = cfg
+			return err
+		})
+	}
+	return in, errors.Join(errs...)
+}
+
+func run(ctx context.Context, out io.Writer, in inputs) error {
 	var reports []sim.Report
-	for _, name := range []string{"round-robin", "least-loaded", "tier-to-seniority"} {
+	for _, name := range setups {
+		month := in.month
 		month.Name = name
-		rep, err := sim.Run(ctx, setups()[name], month, routing.WithConverter(sample.Rates))
+		rep, err := sim.Run(ctx, in.setups[name], month, routing.WithConverter(in.rates))
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		reports = append(reports, rep)
 	}
-	fmt.Fprintf(out, "%d days, %d leads a day, seed %d: %d leads\n\n", days, perDay, seed, reports[0].Leads)
+	fmt.Fprintf(out, "%d days, %d leads a day, seed %d: %d leads\n\n", in.month.Days, in.month.LeadsPerDay, in.month.Seed, reports[0].Leads)
 	fmt.Fprint(out, sim.Compare(reports...))
 	fmt.Fprintln(out, "\nAssignments per rep:")
 	fmt.Fprintf(out, "%-12s", "")
