@@ -88,3 +88,32 @@ func reserveRelease(b *testing.B, s *pgstore.Store, window []routing.Candidate) 
 		}
 	})
 }
+
+// BenchmarkRankPool measures Rank's front of the line (8 agents) in pools
+// of growing size: the server reads every member's row.
+func BenchmarkRankPool(b *testing.B) {
+	needDB(b)
+	ctx := b.Context()
+	s := open(b, freshSchema(b))
+	for _, size := range []int{40, 1000, 10000} {
+		agents := make([]string, size)
+		caps := make([]int, size)
+		for i := range agents {
+			agents[i], caps[i] = fmt.Sprintf("p%d-%05d", size, i), 3+i%5
+		}
+		_, err := pool(b).Exec(ctx, "INSERT INTO "+s.Schema()+".agents (id, load, last, seq) "+
+			"SELECT a, i % 3, now() - (i % 97) * interval '1 minute', i FROM unnest($1::text[]) WITH ORDINALITY AS w(a, i)", agents)
+		require.NoError(b, err)
+		k, err := routing.NewRanking(routing.ByFreeShare, 1, agents, caps)
+		require.NoError(b, err)
+		b.Run(strconv.Itoa(size), func(b *testing.B) {
+			b.ReportAllocs()
+			var dst []routing.Ranked
+			for b.Loop() {
+				if dst, err = s.Rank(ctx, k, 0, 8, dst[:0]); err != nil || len(dst) != 8 {
+					b.Fatal(err, len(dst))
+				}
+			}
+		})
+	}
+}

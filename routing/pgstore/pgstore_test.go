@@ -260,3 +260,128 @@ func TestCancelledMidCall(t *testing.T) {
 	assert.ErrorIs(t, err, routing.ErrStore)
 	assert.True(t, errors.Is(err, context.DeadlineExceeded), "%v", err)
 }
+
+// TestWindowsSkipLockedAgents holds an agent's row in another transaction,
+// as a concurrent reservation would until its commit is on disk: a window
+// passes over it at once to the next agent with room, and waits for it only
+// when no other candidate is left, never reporting it as full.
+func TestWindowsSkipLockedAgents(t *testing.T) {
+	needDB(t)
+	ctx := t.Context()
+	s := open(t, freshSchema(t))
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	for _, agent := range []string{"ann", "bob"} { // rows for both
+		_, _, err := s.Reserve(ctx, routing.Reservation{Item: "seed-" + agent, Agent: agent, Units: 0, Capacity: 1, At: at})
+		require.NoError(t, err)
+	}
+	tx, err := pool(t).Begin(ctx)
+	require.NoError(t, err)
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	_, err = tx.Exec(ctx, "SELECT FROM "+s.Schema()+".agents WHERE id = 'ann' FOR UPDATE")
+	require.NoError(t, err)
+
+	window := []routing.Candidate{{Agent: "ann", Capacity: 1}, {Agent: "bob", Capacity: 1}}
+	a, _, err := s.ReserveFirst(ctx, routing.Offer{Item: "L1", Units: 1, At: at, Window: window})
+	require.NoError(t, err)
+	assert.Equal(t, "bob", a.Agent, "ann's row is held: bob, next in the window, takes the work without waiting")
+
+	done := make(chan routing.Assignment, 1)
+	go func() {
+		a, _, err := s.ReserveFirst(ctx, routing.Offer{Item: "L2", Units: 1, At: at, Window: window})
+		assert.NoError(t, err, "a locked candidate is never reported as full")
+		done <- a
+	}()
+	select {
+	case a := <-done:
+		t.Fatalf("bob is full and ann held: the reservation should wait, got %+v", a)
+	case <-time.After(300 * time.Millisecond):
+	}
+	require.NoError(t, tx.Rollback(ctx))
+	select {
+	case a := <-done:
+		assert.Equal(t, "ann", a.Agent, "once ann's row is free, she takes the work")
+	case <-time.After(10 * time.Second):
+		t.Fatal("the waiting reservation did not finish")
+	}
+}
+
+func TestRankEdges(t *testing.T) {
+	needDB(t)
+	ctx := t.Context()
+	s := open(t, freshSchema(t))
+	empty, err := routing.NewRanking(routing.ByLoad, 1, nil, nil)
+	require.NoError(t, err)
+	got, err := s.Rank(ctx, empty, 0, 5, nil)
+	require.NoError(t, err)
+	assert.Empty(t, got, "an empty line")
+	_, err = s.Rank(ctx, nil, 0, 5, nil)
+	assert.ErrorIs(t, err, routing.ErrStore, "no ranking")
+	k, err := routing.NewRanking(routing.ByIdle, 1, []string{"ann", "bob"}, []int{1, 1})
+	require.NoError(t, err)
+	got, err = s.Rank(ctx, k, 0, 0, nil)
+	require.NoError(t, err)
+	assert.Empty(t, got, "n = 0 asks for nothing")
+	other := open(t, s.Schema())
+	got, err = s.Rank(ctx, k, 0, 2, nil)
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	require.NoError(t, other.CloseRanking(ctx, k), "another handle closes the ranking")
+	again, err := s.Rank(ctx, k, 0, 2, nil)
+	require.NoError(t, err, "this handle stores it again")
+	assert.Equal(t, got, again)
+}
+
+// TestDeadlockedWindowsAreRetried makes two waiting windows in opposite
+// orders deadlock: each waits for a row the other locked and found full.
+// The database aborts one; the store retries it (it changed nothing), and
+// both calls report the agents full instead of failing.
+func TestDeadlockedWindowsAreRetried(t *testing.T) {
+	needDB(t)
+	ctx := t.Context()
+	s := open(t, freshSchema(t))
+	p := pool(t)
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	for _, agent := range []string{"ann", "bob"} {
+		_, _, err := s.Reserve(ctx, routing.Reservation{Item: "seed-" + agent, Agent: agent, Units: 0, Capacity: 1, At: at})
+		require.NoError(t, err)
+	}
+	var deadlocks0 int64
+	require.NoError(t, p.QueryRow(ctx, "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").Scan(&deadlocks0))
+	var fill [2]interface {
+		Commit(context.Context) error
+		Rollback(context.Context) error
+	}
+	for i, agent := range []string{"ann", "bob"} { // fill each agent in a transaction that holds its row
+		tx, err := p.Begin(ctx)
+		require.NoError(t, err)
+		defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+		_, err = tx.Exec(ctx, "UPDATE "+s.Schema()+".agents SET load = 1 WHERE id = $1", agent)
+		require.NoError(t, err)
+		fill[i] = tx
+	}
+	errs := make(chan error, 2)
+	for i, window := range [][]routing.Candidate{
+		{{Agent: "ann", Capacity: 1}, {Agent: "bob", Capacity: 1}},
+		{{Agent: "bob", Capacity: 1}, {Agent: "ann", Capacity: 1}},
+	} {
+		go func() {
+			_, _, err := s.ReserveFirst(ctx, routing.Offer{Item: fmt.Sprint("L", i), Units: 1, At: at, Window: window})
+			errs <- err
+		}()
+	}
+	time.Sleep(300 * time.Millisecond) // both wait for the filled rows
+	for _, tx := range fill {
+		require.NoError(t, tx.Commit(ctx))
+	}
+	for range 2 {
+		select {
+		case err := <-errs:
+			assert.ErrorIs(t, err, routing.ErrOverCapacity, "both agents are full: no deadlock error escapes")
+		case <-time.After(20 * time.Second):
+			t.Fatal("a window did not finish")
+		}
+	}
+	var deadlocks int64
+	require.NoError(t, p.QueryRow(ctx, "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").Scan(&deadlocks))
+	t.Logf("deadlocks detected by the server: %d", deadlocks-deadlocks0)
+}

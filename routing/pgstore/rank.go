@@ -44,7 +44,7 @@ func (s *Store) Rank(ctx context.Context, k *routing.Ranking, skip, n int, dst [
 		return dst, err
 	}
 	switch {
-	case k == nil || k.Len() == 0:
+	case k == nil:
 		return dst, routing.StoreError(op, errors.New("pgstore: rank needs a ranking"))
 	case skip < 0 || n < 0:
 		return dst, routing.StoreError(op, errors.New("pgstore: rank: negative skip or count"))

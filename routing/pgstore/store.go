@@ -127,9 +127,9 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error
 	return &Store{pool: pool, schema: o.schema, width: o.width, q: newQueries(pgx.Identifier{o.schema}.Sanitize())}, nil
 }
 
-// Close closes the store's connections if Open made them; a Store from New
-// leaves its pool to the caller. A closed Store fails every call. Close is
-// safe to call more than once.
+// Close closes the store's connections if Open made them, after which
+// every call fails (wrapping routing.ErrStore); a Store from New leaves its
+// pool to the caller, who closes it. Close is safe to call more than once.
 func (s *Store) Close() {
 	if s != nil && s.own && s.pool != nil {
 		s.pool.Close()
@@ -309,7 +309,7 @@ func (s *Store) Release(ctx context.Context, item string) (routing.Assignment, e
 	return s.readAssignment(ctx, "release", s.q.release, item)
 }
 
-// Lookup implements routing.Store.
+// Lookup implements routing.Store: one SELECT by the item's primary key.
 func (s *Store) Lookup(ctx context.Context, item string) (routing.Assignment, bool, error) {
 	a, err := s.readAssignment(ctx, "lookup", s.q.lookup, item)
 	if errors.Is(err, routing.ErrUnknownItem) {
