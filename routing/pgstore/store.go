@@ -245,7 +245,8 @@ func (s *Store) Reserve(ctx context.Context, r routing.Reservation) (routing.Ass
 // call of the schema's reserve_first function, under READ COMMITTED): the
 // item's assignment if it has one; else the first candidate with room whose
 // row no other transaction holds (FOR NO KEY UPDATE SKIP LOCKED); else, if
-// some were skipped, the first with room once their locks are released.
+// some were skipped, the first with room once their locks are released,
+// waiting as long as ctx allows.
 func (s *Store) ReserveFirst(ctx context.Context, o routing.Offer) (routing.Assignment, bool, error) {
 	const op = "reserve"
 	if err := s.begin(ctx, op); err != nil {
@@ -388,6 +389,9 @@ func (s *Store) Stats(ctx context.Context, agents []string, since time.Time, dst
 	}
 	if err := checkIDs(op, agents...); err != nil {
 		return dst, err
+	}
+	if len(agents) == 0 {
+		return dst, nil
 	}
 	mark := len(dst)
 	err := s.retry(ctx, op, func() error {

@@ -238,7 +238,7 @@ func route(ctx context.Context, r *routing.Router, cfg *Config, g, n int) Result
 	}
 	for i := 0; i < n && time.Now().Before(stop); i++ {
 		item := "p" + strconv.Itoa(cfg.Process) + "-g" + strconv.Itoa(g) + "-" + strconv.Itoa(i)
-		req := routing.Request{Item: item, Now: time.Now(), Quiet: true,
+		req := routing.Request{Item: item, Now: time.Now(),
 			Customer: strata.Customer{ID: "c" + strconv.Itoa(i%97), Country: "CN", Owner: fmt.Sprintf("a%02d", i%8)}}
 		if i%5 == 0 {
 			req.Lead.Product = "small"
