@@ -4,8 +4,9 @@
 // reports route+release pairs per second, how many reservations lost a
 // race, and, with -pgbench, the physical anchor measured just before on the
 // same server with the same number of clients: pgbench -N (simple update)
-// transactions per second. It then checks, with SQL over an audit table a
-// trigger fills, that no agent ever went over capacity.
+// transactions per second. With -audit it also records every load change
+// with a trigger and checks, with SQL, that no agent ever went over
+// capacity (the multi-process test does that always).
 //
 // It is bounded: every process stops routing after -limit and releases what
 // it holds. Against the throwaway server of .ci/with-postgres, from the
@@ -42,7 +43,7 @@ type flags struct {
 	limit, pgbenchTime             time.Duration
 	pgbench                        bool
 	pgbenchPath                    string
-	noAudit                        bool
+	audit                          bool
 	cpuProfile                     string
 }
 
@@ -61,7 +62,7 @@ func main() {
 	flag.BoolVar(&f.pgbench, "pgbench", false, "measure pgbench -N first, with procs×goroutines clients")
 	flag.StringVar(&f.pgbenchPath, "pgbench-path", "pgbench", "the pgbench program")
 	flag.DurationVar(&f.pgbenchTime, "pgbench-time", 20*time.Second, "how long pgbench runs")
-	flag.BoolVar(&f.noAudit, "no-audit", false, "skip the audit trigger (it costs a row per load change)")
+	flag.BoolVar(&f.audit, "audit", false, "record every load change with a trigger and check capacity afterwards (costs a row per change)")
 	flag.StringVar(&f.cpuProfile, "cpuprofile", "", "write each worker's CPU profile to this path, suffixed with .N")
 	flag.Parse()
 	if err := run(&f); err != nil {
@@ -143,7 +144,7 @@ func load(ctx context.Context, f *flags, w int, anchor float64) error {
 		return err
 	}
 	width := s.Width()
-	if !f.noAudit {
+	if f.audit {
 		if err := loadtest.InstallAudit(ctx, pool, schema); err != nil {
 			return err
 		}
@@ -176,7 +177,7 @@ func load(ctx context.Context, f *flags, w int, anchor float64) error {
 	if t.FirstError != "" {
 		fmt.Println("  first error:", t.FirstError)
 	}
-	if f.noAudit {
+	if !f.audit {
 		return nil
 	}
 	au, err := loadtest.Check(ctx, pool, schema, loadtest.Team())
