@@ -21,23 +21,23 @@ func rankQuery(s string, o routing.Order) string {
 	case routing.ByFreeShare:
 		key = "CASE WHEN m.cap < 0 THEN 0 ELSE div(coalesce(a.load, 0)::numeric * k.scale, m.cap) END, "
 	}
-	return "WITH k AS (SELECT * FROM " + s + ".rankings WHERE key = $1) " +
-		"(SELECT m.idx - 1, m.id, coalesce(a.load, 0), a.last, coalesce(a.seq, 0) " +
-		"FROM k, unnest(k.agents, k.caps, k.tie_keys) WITH ORDINALITY AS m(id, cap, tie, idx) " +
-		"LEFT JOIN " + s + ".agents a ON a.id = m.id " +
-		"ORDER BY " + key + "a.last NULLS FIRST, coalesce(a.seq, 0), m.tie, m.id COLLATE \"C\" OFFSET $2 LIMIT $3) " +
+	return "WITH k AS (SELECT scale FROM " + s + ".rankings WHERE key = $1) " +
+		"(SELECT m.idx, m.agent, coalesce(a.load, 0), a.last, coalesce(a.seq, 0) " +
+		"FROM k, " + s + ".ranking_members m LEFT JOIN " + s + ".agents a ON a.id = m.agent WHERE m.key = $1 " +
+		"ORDER BY " + key + "a.last NULLS FIRST, coalesce(a.seq, 0), m.tie_key, m.agent COLLATE \"C\" OFFSET $2 LIMIT $3) " +
 		"UNION ALL SELECT -1, NULL, 0, NULL, 0 WHERE NOT EXISTS (SELECT FROM k)"
 }
 
 // Rank implements routing.Ranker in one statement: it orders the ranking's
 // agents by their rows with routing.Ranking's SQL ORDER BY and returns the
-// requested positions. The schema keeps each ranking's agents, capacities
-// and tie keys once (by Ranking.Key, shared by all processes with the same
-// configuration); the first Rank of a ranking the schema does not know
-// stores it, which costs two more round trips. A Rank reads every member's
-// row inside the database (a pool of 1,000 agents costs about a
-// millisecond of database time), and sends back only the positions asked
-// for.
+// requested positions. The schema keeps each ranking's members as rows
+// (agent, capacity, tie key), once per Ranking.Key, shared by all processes
+// with the same configuration; the first Rank of a ranking the schema does
+// not know stores it, which costs two more round trips. A Rank reads every
+// member's row inside the database and sends back only the positions asked
+// for, so it costs about 2 µs of server time per member: measured on a
+// 2-core machine, round trip included, 0.4 ms for 40 agents, 2 ms for
+// 1,000, 21 ms for 10,000 (BenchmarkRankPool).
 func (s *Store) Rank(ctx context.Context, k *routing.Ranking, skip, n int, dst []routing.Ranked) ([]routing.Ranked, error) {
 	const op = "rank"
 	if err := s.begin(ctx, op); err != nil {

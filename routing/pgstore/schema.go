@@ -92,7 +92,8 @@ func isUndefined(err error) bool {
 // agents holds each agent's load, latest assignment time (last, NULL if
 // never) and the sequence number of the assignment recorded at last; items
 // the assignments held; history one row per assignment (reserve or move),
-// for Recent; rankings the lines Rank keeps, by Ranking.Key. Capacities are
+// for Recent; rankings and ranking_members the lines Rank orders, by
+// Ranking.Key, one row per member. Agents' capacities are
 // not stored: each call brings them, and the functions check them under the
 // agent's row lock.
 //
@@ -131,11 +132,19 @@ CREATE INDEX history_agent_at ON {{S}}.history (agent, at);
 CREATE SEQUENCE {{S}}.assignment_seq;
 
 CREATE TABLE {{S}}.rankings (
-	key      bytea PRIMARY KEY,
-	scale    numeric NOT NULL,
-	agents   text[] NOT NULL,
-	caps     bigint[] NOT NULL,
-	tie_keys bigint[] NOT NULL
+	key   bytea PRIMARY KEY,
+	scale numeric NOT NULL
+);
+
+-- One row per agent of a ranking (not arrays: element access to a large
+-- TOASTed array detoasts it again and again).
+CREATE TABLE {{S}}.ranking_members (
+	key     bytea NOT NULL,
+	idx     integer NOT NULL,
+	agent   text COLLATE "C" NOT NULL,
+	cap     bigint NOT NULL,
+	tie_key bigint NOT NULL,
+	PRIMARY KEY (key, idx)
 );
 
 -- reserve_first: see the comment on schemaV1. Agents that have rows are

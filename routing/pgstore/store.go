@@ -176,9 +176,10 @@ func newQueries(s string) queries {
 		statsRecent: "SELECT coalesce(a.load, 0), a.last, coalesce(a.seq, 0), " +
 			"(SELECT count(*) FROM " + s + ".history h WHERE h.agent = w.id AND h.at >= $2) " +
 			"FROM unnest($1::text[]) WITH ORDINALITY AS w(id, ord) LEFT JOIN " + s + ".agents a ON a.id = w.id ORDER BY w.ord",
-		register: "INSERT INTO " + s + ".rankings (key, scale, agents, caps, tie_keys) VALUES ($1, $2, $3, $4, $5) " +
-			"ON CONFLICT (key) DO NOTHING",
-		closeRanking: "DELETE FROM " + s + ".rankings WHERE key = $1",
+		register: "WITH k AS (INSERT INTO " + s + ".rankings (key, scale) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key) " +
+			"INSERT INTO " + s + ".ranking_members (key, idx, agent, cap, tie_key) " +
+			"SELECT k.key, w.i - 1, w.agent, w.cap, w.tie FROM k, unnest($3::text[], $4::bigint[], $5::bigint[]) WITH ORDINALITY AS w(agent, cap, tie, i)",
+		closeRanking: "WITH k AS (DELETE FROM " + s + ".rankings WHERE key = $1) DELETE FROM " + s + ".ranking_members WHERE key = $1",
 		prune:        "DELETE FROM " + s + ".history WHERE at < $1",
 	}
 	for _, o := range []routing.Order{routing.ByLoad, routing.ByFreeShare, routing.ByIdle} {
