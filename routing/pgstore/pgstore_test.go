@@ -1,0 +1,387 @@
+package pgstore_test
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/strata-go/strata/routing"
+	"github.com/strata-go/strata/routing/pgstore"
+	"github.com/strata-go/strata/routing/routingtest"
+)
+
+// dsn is the database the tests use: STRATA_PG_DSN. Without it the tests
+// that need PostgreSQL are skipped, unless STRATA_CI is set, when that is a
+// failure: bash .ci/with-postgres provides one.
+var dsn = os.Getenv("STRATA_PG_DSN")
+
+func TestMain(m *testing.M) {
+	if os.Getenv(workerEnv) != "" {
+		os.Exit(workerMain())
+	}
+	flag.Parse()
+	if dsn == "" {
+		if os.Getenv("STRATA_CI") != "" {
+			fmt.Fprintln(os.Stderr, "pgstore: STRATA_PG_DSN is unset in CI (STRATA_CI is set): run the tests under bash .ci/with-postgres")
+			os.Exit(1)
+		}
+		fmt.Fprintln(os.Stderr, "pgstore: STRATA_PG_DSN is unset: skipping the tests and examples that need PostgreSQL "+
+			"(bash .ci/with-postgres go test ./... runs them against a throwaway server)")
+		// Examples cannot skip; run only the tests, which skip themselves.
+		if f := flag.Lookup("test.run"); f != nil && f.Value.String() == "" {
+			_ = f.Value.Set("^Test")
+		}
+	}
+	os.Exit(m.Run())
+}
+
+// needDB skips t when no database is configured (never in CI: TestMain
+// fails first).
+func needDB(t testing.TB) {
+	t.Helper()
+	if dsn == "" {
+		t.Skip("STRATA_PG_DSN is unset")
+	}
+}
+
+var schemas atomic.Int64
+
+// freshSchema returns a schema name no other test uses, dropped when t ends.
+func freshSchema(t testing.TB) string {
+	t.Helper()
+	name := fmt.Sprintf("t_%d_%d", os.Getpid(), schemas.Add(1))
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		pool, err := pgxpool.New(ctx, dsn)
+		if err != nil {
+			t.Errorf("drop schema %s: %v", name, err)
+			return
+		}
+		defer pool.Close()
+		if _, err := pool.Exec(ctx, "DROP SCHEMA IF EXISTS "+name+" CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", name, err)
+		}
+	})
+	return name
+}
+
+// open opens a handle (its own pool) on schema, closed when t ends.
+func open(t testing.TB, schema string, opts ...pgstore.Option) *pgstore.Store {
+	t.Helper()
+	s, err := pgstore.Open(t.Context(), dsn, append([]pgstore.Option{pgstore.WithSchema(schema)}, opts...)...)
+	require.NoError(t, err)
+	t.Cleanup(s.Close)
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	needDB(t)
+	routingtest.TestStore(t, func(t testing.TB) routing.Store { return open(t, freshSchema(t)) })
+}
+
+func TestConformanceShared(t *testing.T) {
+	needDB(t)
+	routingtest.TestSharedStore(t, func(t testing.TB) routingtest.Open {
+		schema := freshSchema(t)
+		return func(t testing.TB) routing.Store { return open(t, schema) }
+	})
+}
+
+// TestConformanceLosingAcknowledgements runs the suite with every fourth
+// change made but its acknowledgement lost, as a dropped connection would.
+func TestConformanceLosingAcknowledgements(t *testing.T) {
+	needDB(t)
+	routingtest.TestStore(t, func(t testing.TB) routing.Store {
+		return &routingtest.FaultyStore{Inner: open(t, freshSchema(t)), Every: 4, After: true}
+	})
+}
+
+func TestManyProcessesMigrateAtOnce(t *testing.T) {
+	needDB(t)
+	schema := freshSchema(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Go(func() {
+			s, err := pgstore.Open(t.Context(), dsn, pgstore.WithSchema(schema))
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		assert.NoError(t, err)
+	}
+	s := open(t, schema)
+	var versions []int
+	rows, err := pool(t).Query(t.Context(), "SELECT version FROM "+s.Schema()+".migrations ORDER BY version")
+	require.NoError(t, err)
+	for rows.Next() {
+		var v int
+		require.NoError(t, rows.Scan(&v))
+		versions = append(versions, v)
+	}
+	require.NoError(t, rows.Err())
+	assert.Equal(t, []int{pgstore.SchemaVersion}, versions, "each migration applied once")
+}
+
+func TestNewerSchemaIsRefused(t *testing.T) {
+	needDB(t)
+	s := open(t, freshSchema(t))
+	_, err := pool(t).Exec(t.Context(), "INSERT INTO "+s.Schema()+".migrations (version, name) VALUES (999, 'from the future')")
+	require.NoError(t, err)
+	_, err = pgstore.Open(t.Context(), dsn, pgstore.WithSchema(s.Schema()))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "newer than this package")
+}
+
+// pool is a plain pool for the tests' own SQL, closed when t ends.
+func pool(t testing.TB) *pgxpool.Pool {
+	t.Helper()
+	p, err := pgxpool.New(t.Context(), dsn)
+	require.NoError(t, err)
+	t.Cleanup(p.Close)
+	return p
+}
+
+func TestBadArguments(t *testing.T) {
+	ctx := t.Context()
+	_, err := pgstore.New(ctx, nil)
+	assert.Error(t, err, "nil pool")
+	_, err = pgstore.Open(ctx, "not a dsn ===")
+	assert.Error(t, err, "bad DSN")
+	var nilStore *pgstore.Store
+	_, _, err = nilStore.Reserve(ctx, routing.Reservation{Item: "L1", Agent: "ann", Units: 1, Capacity: 1})
+	assert.ErrorIs(t, err, routing.ErrStore, "a nil Store fails, as a store")
+	nilStore.Close()
+	assert.Equal(t, 1, nilStore.Width())
+	needDB(t)
+	_, err = pgstore.Open(ctx, dsn, pgstore.WithSchema("Robert'); DROP TABLE students;--"))
+	assert.ErrorContains(t, err, "schema name")
+	s := open(t, freshSchema(t))
+	bad := []string{"nul\x00byte", "\xff\xfe", strings.Repeat("x", pgstore.MaxIDLen+1)}
+	for _, id := range bad {
+		_, _, err := s.Reserve(ctx, routing.Reservation{Item: id, Agent: "ann", Units: 1, Capacity: 1})
+		assert.ErrorIs(t, err, pgstore.ErrInvalidID)
+		assert.ErrorIs(t, err, routing.ErrStore)
+		_, _, err = s.Reserve(ctx, routing.Reservation{Item: "ok", Agent: id, Units: 1, Capacity: 1})
+		assert.ErrorIs(t, err, pgstore.ErrInvalidID)
+		_, _, err = s.Lookup(ctx, id)
+		assert.ErrorIs(t, err, pgstore.ErrInvalidID)
+		_, err = s.Stats(ctx, []string{"ann", id}, time.Time{}, nil)
+		assert.ErrorIs(t, err, pgstore.ErrInvalidID)
+	}
+	_, _, err = s.Reserve(ctx, routing.Reservation{Item: "neg", Agent: "ann", Units: -1, Capacity: 1})
+	assert.ErrorIs(t, err, routing.ErrStore, "negative units")
+	_, _, err = s.Reserve(ctx, routing.Reservation{Item: strings.Repeat("é", pgstore.MaxIDLen/2), Agent: "ann", Units: 1, Capacity: 1})
+	assert.NoError(t, err, "the longest ID fits")
+}
+
+// TestClosedStoreFails checks that a closed Store's calls fail as store
+// failures.
+func TestClosedStoreFails(t *testing.T) {
+	needDB(t)
+	s, err := pgstore.Open(t.Context(), dsn, pgstore.WithSchema(freshSchema(t)))
+	require.NoError(t, err)
+	s.Close()
+	s.Close()
+	_, _, err = s.Lookup(t.Context(), "L1")
+	assert.ErrorIs(t, err, routing.ErrStore)
+}
+
+func TestNewLeavesThePoolOpen(t *testing.T) {
+	needDB(t)
+	p := pool(t)
+	s, err := pgstore.New(t.Context(), p, pgstore.WithSchema(freshSchema(t)))
+	require.NoError(t, err)
+	s.Close()
+	require.NoError(t, p.Ping(t.Context()), "the caller's pool stays open")
+}
+
+func TestUnlimitedLoadDoesNotOverflow(t *testing.T) {
+	needDB(t)
+	ctx := t.Context()
+	s := open(t, freshSchema(t))
+	const big = int(^uint(0) >> 1)
+	_, _, err := s.Reserve(ctx, routing.Reservation{Item: "L1", Agent: "ann", Units: big - 1, Capacity: routing.NoLimit})
+	require.NoError(t, err)
+	_, _, err = s.Reserve(ctx, routing.Reservation{Item: "L2", Agent: "ann", Units: 2, Capacity: routing.NoLimit})
+	assert.ErrorIs(t, err, routing.ErrOverCapacity, "a load past the store's integers is over capacity")
+	_, _, err = s.Reserve(ctx, routing.Reservation{Item: "L3", Agent: "bob", Units: 2, Capacity: routing.NoLimit})
+	require.NoError(t, err)
+	_, err = s.Move(ctx, "L3", "ann", routing.NoLimit, time.Now())
+	assert.ErrorIs(t, err, routing.ErrOverCapacity, "a move past the store's integers is over capacity")
+}
+
+func TestPruneHistory(t *testing.T) {
+	needDB(t)
+	ctx := t.Context()
+	s := open(t, freshSchema(t))
+	t0 := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	for i := range 3 {
+		_, _, err := s.Reserve(ctx, routing.Reservation{Item: fmt.Sprint("L", i), Agent: "ann", Units: 1, Capacity: 5,
+			At: t0.AddDate(0, 0, i)})
+		require.NoError(t, err)
+	}
+	n, err := s.PruneHistory(ctx, t0.AddDate(0, 0, 2))
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), n)
+	st, err := s.Stats(ctx, []string{"ann"}, t0.AddDate(-1, 0, 0), nil)
+	require.NoError(t, err)
+	assert.Equal(t, 1, st[0].Recent, "pruned history no longer counts")
+	assert.Equal(t, 3, st[0].Load, "loads are not history")
+	assert.True(t, st[0].Last.Equal(t0.AddDate(0, 0, 2)), "nor is Last")
+}
+
+// TestCancelledMidCall checks that a context ending during a call is
+// reported as a store failure wrapping the context's error.
+func TestCancelledMidCall(t *testing.T) {
+	needDB(t)
+	s := open(t, freshSchema(t))
+	ctx, cancel := context.WithTimeout(t.Context(), time.Nanosecond)
+	defer cancel()
+	<-ctx.Done()
+	_, _, err := s.Reserve(ctx, routing.Reservation{Item: "L1", Agent: "ann", Units: 1, Capacity: 1, At: time.Now()})
+	assert.ErrorIs(t, err, routing.ErrStore)
+	assert.True(t, errors.Is(err, context.DeadlineExceeded), "%v", err)
+}
+
+// TestWindowsSkipLockedAgents holds an agent's row in another transaction,
+// as a concurrent reservation would until its commit is on disk: a window
+// passes over it at once to the next agent with room, and waits for it only
+// when no other candidate is left, never reporting it as full.
+func TestWindowsSkipLockedAgents(t *testing.T) {
+	needDB(t)
+	ctx := t.Context()
+	s := open(t, freshSchema(t))
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	for _, agent := range []string{"ann", "bob"} { // rows for both
+		_, _, err := s.Reserve(ctx, routing.Reservation{Item: "seed-" + agent, Agent: agent, Units: 0, Capacity: 1, At: at})
+		require.NoError(t, err)
+	}
+	tx, err := pool(t).Begin(ctx)
+	require.NoError(t, err)
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	_, err = tx.Exec(ctx, "SELECT FROM "+s.Schema()+".agents WHERE id = 'ann' FOR UPDATE")
+	require.NoError(t, err)
+
+	window := []routing.Candidate{{Agent: "ann", Capacity: 1}, {Agent: "bob", Capacity: 1}}
+	a, _, err := s.ReserveFirst(ctx, routing.Offer{Item: "L1", Units: 1, At: at, Window: window})
+	require.NoError(t, err)
+	assert.Equal(t, "bob", a.Agent, "ann's row is held: bob, next in the window, takes the work without waiting")
+
+	done := make(chan routing.Assignment, 1)
+	go func() {
+		a, _, err := s.ReserveFirst(ctx, routing.Offer{Item: "L2", Units: 1, At: at, Window: window})
+		assert.NoError(t, err, "a locked candidate is never reported as full")
+		done <- a
+	}()
+	select {
+	case a := <-done:
+		t.Fatalf("bob is full and ann held: the reservation should wait, got %+v", a)
+	case <-time.After(300 * time.Millisecond):
+	}
+	require.NoError(t, tx.Rollback(ctx))
+	select {
+	case a := <-done:
+		assert.Equal(t, "ann", a.Agent, "once ann's row is free, she takes the work")
+	case <-time.After(10 * time.Second):
+		t.Fatal("the waiting reservation did not finish")
+	}
+}
+
+func TestRankEdges(t *testing.T) {
+	needDB(t)
+	ctx := t.Context()
+	s := open(t, freshSchema(t))
+	empty, err := routing.NewRanking(routing.ByLoad, 1, nil, nil)
+	require.NoError(t, err)
+	got, err := s.Rank(ctx, empty, 0, 5, nil)
+	require.NoError(t, err)
+	assert.Empty(t, got, "an empty line")
+	_, err = s.Rank(ctx, nil, 0, 5, nil)
+	assert.ErrorIs(t, err, routing.ErrStore, "no ranking")
+	k, err := routing.NewRanking(routing.ByIdle, 1, []string{"ann", "bob"}, []int{1, 1})
+	require.NoError(t, err)
+	got, err = s.Rank(ctx, k, 0, 0, nil)
+	require.NoError(t, err)
+	assert.Empty(t, got, "n = 0 asks for nothing")
+	other := open(t, s.Schema())
+	got, err = s.Rank(ctx, k, 0, 2, nil)
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	require.NoError(t, other.CloseRanking(ctx, k), "another handle closes the ranking")
+	again, err := s.Rank(ctx, k, 0, 2, nil)
+	require.NoError(t, err, "this handle stores it again")
+	assert.Equal(t, got, again)
+}
+
+// TestDeadlockedWindowsAreRetried makes two waiting windows in opposite
+// orders deadlock: each waits for a row the other locked and found full.
+// The database aborts one; the store retries it (it changed nothing), and
+// both calls report the agents full instead of failing.
+func TestDeadlockedWindowsAreRetried(t *testing.T) {
+	needDB(t)
+	ctx := t.Context()
+	s := open(t, freshSchema(t))
+	p := pool(t)
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	for _, agent := range []string{"ann", "bob"} {
+		_, _, err := s.Reserve(ctx, routing.Reservation{Item: "seed-" + agent, Agent: agent, Units: 0, Capacity: 1, At: at})
+		require.NoError(t, err)
+	}
+	var deadlocks0 int64
+	require.NoError(t, p.QueryRow(ctx, "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").Scan(&deadlocks0))
+	var fill [2]interface {
+		Commit(context.Context) error
+		Rollback(context.Context) error
+	}
+	for i, agent := range []string{"ann", "bob"} { // fill each agent in a transaction that holds its row
+		tx, err := p.Begin(ctx)
+		require.NoError(t, err)
+		defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+		_, err = tx.Exec(ctx, "UPDATE "+s.Schema()+".agents SET load = 1 WHERE id = $1", agent)
+		require.NoError(t, err)
+		fill[i] = tx
+	}
+	errs := make(chan error, 2)
+	for i, window := range [][]routing.Candidate{
+		{{Agent: "ann", Capacity: 1}, {Agent: "bob", Capacity: 1}},
+		{{Agent: "bob", Capacity: 1}, {Agent: "ann", Capacity: 1}},
+	} {
+		go func() {
+			_, _, err := s.ReserveFirst(ctx, routing.Offer{Item: fmt.Sprint("L", i), Units: 1, At: at, Window: window})
+			errs <- err
+		}()
+	}
+	time.Sleep(300 * time.Millisecond) // both wait for the filled rows
+	for _, tx := range fill {
+		require.NoError(t, tx.Commit(ctx))
+	}
+	for range 2 {
+		select {
+		case err := <-errs:
+			assert.ErrorIs(t, err, routing.ErrOverCapacity, "both agents are full: no deadlock error escapes")
+		case <-time.After(20 * time.Second):
+			t.Fatal("a window did not finish")
+		}
+	}
+	var deadlocks int64
+	require.NoError(t, p.QueryRow(ctx, "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").Scan(&deadlocks))
+	t.Logf("deadlocks detected by the server: %d", deadlocks-deadlocks0)
+}
