@@ -118,10 +118,13 @@ func (s *server) routeBatch(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// releaseIn names the item to release.
+type releaseIn struct {
+	Item string `json:"item"`
+}
+
 func (s *server) release(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Item string `json:"item"`
-	}
+	var in releaseIn
 	if !decode(w, r, &in) {
 		return
 	}
@@ -139,13 +142,17 @@ func (s *server) release(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// reassignIn moves an item to agent To, for Reason, at Now (default the
+// server's clock).
+type reassignIn struct {
+	Item   string    `json:"item"`
+	To     string    `json:"to"`
+	Reason string    `json:"reason,omitempty"`
+	Now    time.Time `json:"now,omitzero"`
+}
+
 func (s *server) reassign(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Item   string    `json:"item"`
-		To     string    `json:"to"`
-		Reason string    `json:"reason"`
-		Now    time.Time `json:"now,omitzero"`
-	}
+	var in reassignIn
 	if !decode(w, r, &in) {
 		return
 	}

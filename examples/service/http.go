@@ -43,6 +43,11 @@ const (
 	maxResponseDefault = 64 << 20
 )
 
+// openapiJSON is the API's description, built from api/openapi.base.json,
+// the Go types of the bodies and the library's configuration schemas by
+// TestOpenAPIIsCurrent (go generate rewrites it).
+//
+//go:generate go test -run TestOpenAPIIsCurrent -update .
 //go:embed openapi.json
 var openapiJSON []byte
 

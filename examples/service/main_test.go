@@ -57,7 +57,7 @@ func newTestAPI(t testing.TB, c config) *server {
 
 func newTestServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	ts := httptest.NewServer(newTestAPI(t, testConfig()).handler())
+	ts := httptest.NewServer(validating(t, newTestAPI(t, testConfig()).handler()))
 	t.Cleanup(ts.Close)
 	return ts
 }
@@ -470,6 +470,7 @@ rules:
 // answers JSON.
 func FuzzEndpoints(f *testing.F) {
 	h := newTestAPI(f, testConfig()).handler()
+	a := loadAPI(f)
 	f.Add(0, `{"customer": {"id": "c", "country": "DE", "languages": ["de"]}, "lead": {"id": "L"}}`)
 	f.Add(1, `{"requests": [{"customer": {"id": "c", "country": "DE"}, "lead": {"id": "L"}}, {}], "quiet": true}`)
 	f.Add(2, `{"item": "L"}`)
@@ -495,6 +496,9 @@ func FuzzEndpoints(f *testing.F) {
 		}
 		if !json.Valid(rec.Body.Bytes()) {
 			t.Fatalf("%s %s: not JSON: %s", ep.method, ep.path, rec.Body)
+		}
+		if err := a.check(ep.method, ep.path, "application/json", []byte(body), rec.Code, rec.Header().Get("Content-Type"), rec.Body.Bytes()); err != nil {
+			t.Fatal(err)
 		}
 	})
 }

@@ -38,6 +38,7 @@ type telemetry struct {
 	httpDuration metric.Float64Histogram
 	httpSets     sync.Map // httpKey → attribute.Set
 	mp           metric.MeterProvider
+	tracing      bool // spans are exported
 	stop         []func(context.Context) error
 }
 
@@ -58,7 +59,7 @@ func newTelemetry(ctx context.Context) (*telemetry, error) {
 			return nil, err
 		}
 		sdk := sdktrace.NewTracerProvider(sdktrace.WithBatcher(te), sdktrace.WithResource(res))
-		tp = sdk
+		tp, t.tracing = sdk, true
 		t.stop = append(t.stop, sdk.Shutdown)
 	}
 	t.tracer = tp.Tracer(otelstrata.ScopeName)
