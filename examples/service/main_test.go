@@ -82,14 +82,28 @@ func admin(t *testing.T, ts *httptest.Server, method, path, body string, out any
 // send is call for any goroutine and token: it reports failures instead of
 // stopping the test.
 func send(ts *httptest.Server, token, method, path, body string, out any) (int, error) {
-	req, err := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
+	return (&httpTarget{url: ts.URL, client: ts.Client()}).send(token, method, path, body, out)
+}
+
+// httpTarget is a server at a URL.
+type httpTarget struct {
+	url    string
+	client *http.Client
+}
+
+// send sends a request with token and decodes the JSON answer into out.
+func (h *httpTarget) send(token, method, path, body string, out any) (int, error) {
+	if h.client == nil {
+		h.client = http.DefaultClient
+	}
+	req, err := http.NewRequest(method, h.url+path, strings.NewReader(body))
 	if err != nil {
 		return 0, err
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := ts.Client().Do(req)
+	resp, err := h.client.Do(req)
 	if err != nil {
 		return 0, err
 	}
