@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -151,4 +154,62 @@ default_pool: all
 		require.True(t, time.Now().Before(deadline), "instance b never loaded version %d", v.Version)
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// TestReadmeTwoInstances runs the README's two-instance commands as they
+// are written, with three substitutions: the built binary for "go run .",
+// free ports for 8081 and 8082, and the test's database for the example
+// STRATA_PG_DSN.
+func TestReadmeTwoInstances(t *testing.T) {
+	dsn := testDatabase(t)
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	_, block, ok := strings.Cut(string(readme), "<!-- two-instances")
+	require.True(t, ok, "the README marks the block")
+	_, block, _ = strings.Cut(block, "```sh\n")
+	block, _, _ = strings.Cut(block, "```")
+	var lines []string
+	for _, line := range strings.Split(block, "\n") {
+		if strings.HasPrefix(line, "export STRATA_PG_DSN=") {
+			continue // the test's database instead
+		}
+		lines = append(lines, line)
+	}
+	script := strings.Join(lines, "\n")
+	script = strings.ReplaceAll(script, "go run .", serviceBinary(t))
+	for _, port := range []string{"8081", "8082"} {
+		script = strings.ReplaceAll(script, "127.0.0.1:"+port, "127.0.0.1:"+freePort(t))
+	}
+	dir := t.TempDir()
+	wd, err := os.Getwd()
+	require.NoError(t, err)
+	require.NoError(t, os.Symlink(filepath.Join(wd, "testdata"), filepath.Join(dir, "testdata")))
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", "-c", "set -e\n"+script+"\nkill $(jobs -p)\nwait\n")
+	cmd.Dir, cmd.Env = dir, append(os.Environ(), "STRATA_PG_DSN="+dsn)
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	require.NoError(t, cmd.Run(), "%s\n%s", stdout.String(), stderr.String())
+	out := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	require.Len(t, out, 3, stdout.String())
+	var first, second decision
+	require.NoError(t, json.Unmarshal([]byte(out[0]), &first))
+	require.NoError(t, json.Unmarshal([]byte(out[1]), &second))
+	assert.Equal(t, "assigned", first.Outcome)
+	assert.True(t, second.Replayed, "the other instance answers the same assignment")
+	assert.Equal(t, first.Agent, second.Agent)
+	assert.JSONEq(t, `{"kind": "rates", "version": 2}`, out[2])
+	assert.NotContains(t, stderr.String(), "level\":\"ERROR")
+}
+
+// freePort returns a loopback port nobody listens on now.
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	_, port, err := net.SplitHostPort(l.Addr().String())
+	require.NoError(t, err)
+	return port
 }

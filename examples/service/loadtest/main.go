@@ -176,7 +176,9 @@ func (r result) print(name string, clients int) {
 		return
 	}
 	slices.Sort(r.latencies)
-	pct := func(p float64) time.Duration { return r.latencies[min(len(r.latencies)-1, int(p*float64(len(r.latencies))))] }
+	pct := func(p float64) time.Duration {
+		return r.latencies[min(len(r.latencies)-1, int(p*float64(len(r.latencies))))]
+	}
 	sec := r.elapsed.Seconds()
 	fmt.Printf("%-8s %8d %12.0f %14.0f %9s %9s %9.1f µs/req", name, clients, float64(r.requests)/sec, float64(r.decisions)/sec,
 		pct(0.50).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond),
