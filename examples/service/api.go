@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/strata-go/strata"
-	"github.com/strata-go/strata/examples/service/otelstrata"
 	"github.com/strata-go/strata/routing"
 	"github.com/strata-go/strata/tiering"
 )
@@ -204,24 +203,32 @@ func (s *server) classify(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusServiceUnavailable, "no tiering configuration loaded (PUT /v1/config/tiering)", nil)
 		return
 	}
-	ctx, span := s.tel.strata.Start(r.Context(), "tiering", "classify")
-	p, err := classify(ctx, e, &c, now)
-	outcome := "classified"
+	p, err := s.classifyOne(r.Context(), e, &c, now)
 	if err != nil {
-		outcome = "error"
-	}
-	otelstrata.End(span, outcome, err)
-	if err != nil {
-		status, msg := s.failure(ctx, err, http.StatusUnprocessableEntity, "cannot classify")
+		status, msg := s.failure(r.Context(), err, http.StatusUnprocessableEntity, "cannot classify")
 		fail(w, status, msg, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, placementOut{p, p.Why()})
 }
 
-// classify is the one call into tiering's Classify.
-func classify(_ context.Context, e *tiering.Engine, c *strata.Customer, now time.Time) (tiering.Placement, error) {
-	return e.Classify(*c, now)
+// classifyOne classifies c in a span, and reports it to the observer as
+// tiering's batches report themselves (tiering.Engine.Classify reports
+// nothing of its own): outcome "classified" with the primary tier as its
+// label, or "error".
+func (s *server) classifyOne(ctx context.Context, e *tiering.Engine, c *strata.Customer, now time.Time) (tiering.Placement, error) {
+	ctx, span := s.tel.strata.Start(ctx, "tiering", "classify")
+	start := time.Now()
+	p, err := e.Classify(ctx, c, now)
+	ev := strata.Event{Package: "tiering", Op: "classify", Outcome: "classified", Start: start, Duration: time.Since(start), Err: err}
+	if err != nil {
+		ev.Outcome = "error"
+	} else if tier := p.Tier(); tier != "" {
+		ev.Labels = []strata.Label{{Key: "tier", Value: tier}}
+	}
+	s.tel.strata.Observer()(ctx, ev)
+	span.End()
+	return p, err
 }
 
 // configOut answers a configuration change.

@@ -194,7 +194,7 @@ func (s *server) build(e *engines, kind string) (*routing.Router, *tiering.Engin
 		}
 	}
 	if kind != kindRouting && e.tieringCfg != nil {
-		var opts []tiering.Option
+		opts := []tiering.Option{tiering.WithObserver(s.tel.strata.Observer()), tiering.WithLogger(s.log)}
 		if e.rates != nil {
 			opts = append(opts, tiering.WithConverter(*e.rates))
 		}
