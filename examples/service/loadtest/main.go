@@ -46,30 +46,43 @@ func main() {
 	batchClients := flag.String("batch-clients", "1,4", "concurrent clients of the batch phases")
 	batchSize := flag.Int("batch", 500, "requests in one batch")
 	flag.Parse()
-	if err := run(*store, *dsn, *phase, *maxReq, *clients, *batchClients, *batchSize); err != nil {
+	p := plan{store: *store, dsn: *dsn, phase: *phase, maxReq: *maxReq, clients: ints(*clients), batchClients: ints(*batchClients), batchSize: *batchSize}
+	if err := run(p); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
 	}
 }
 
-func run(store, dsn string, phase time.Duration, maxReq int, clients, batchClients string, batchSize int) error {
-	srv, err := startService(store, dsn)
+// plan is what to measure.
+type plan struct {
+	store, dsn            string
+	phase                 time.Duration
+	maxReq, batchSize     int
+	clients, batchClients []int
+}
+
+// phase is one measurement: clients sending requests of size leads.
+type phase struct {
+	clients, size, maxReq, run int
+	length                     time.Duration
+}
+
+func run(p plan) error {
+	srv, err := startService(p.store, p.dsn)
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
-	fmt.Printf("store %s, %s per phase (at most %d requests), server pid %d\n\n", store, phase, maxReq, srv.cmd.Process.Pid)
+	fmt.Printf("store %s, %s per phase (at most %d requests), server pid %d\n\n", p.store, p.phase, p.maxReq, srv.cmd.Process.Pid)
 	fmt.Printf("%-8s %8s %12s %14s %9s %9s %12s\n", "phase", "clients", "requests/s", "decisions/s", "p50", "p99", "server CPU")
 	run := 0
-	for _, c := range ints(clients) {
+	for _, c := range p.clients {
 		run++
-		r := load(srv, c, 1, phase, maxReq, run)
-		r.print("route", c)
+		load(srv, phase{clients: c, size: 1, maxReq: p.maxReq, run: run, length: p.phase}).print("route", c)
 	}
-	for _, c := range ints(batchClients) {
+	for _, c := range p.batchClients {
 		run++
-		r := load(srv, c, batchSize, phase, maxReq/batchSize+1, run)
-		r.print("batch", c)
+		load(srv, phase{clients: c, size: p.batchSize, maxReq: p.maxReq/p.batchSize + 1, run: run, length: p.phase}).print("batch", c)
 	}
 	return nil
 }
@@ -201,10 +214,11 @@ func body(run, n int) string {
 }
 
 // load runs one phase: clients goroutines sending requests of size leads
-// (1: POST /v1/route; more: POST /v1/route/batch) until phase has passed or
-// maxReq requests were sent.
-func load(s *service, clients, size int, phase time.Duration, maxReq, run int) result {
-	ctx, cancel := context.WithTimeout(context.Background(), phase)
+// (1: POST /v1/route; more: POST /v1/route/batch) until the phase's length
+// has passed or maxReq requests were sent.
+func load(s *service, ph phase) result {
+	clients, size, maxReq, run := ph.clients, ph.size, ph.maxReq, ph.run
+	ctx, cancel := context.WithTimeout(context.Background(), ph.length)
 	defer cancel()
 	var next atomic.Int64
 	var mu sync.Mutex

@@ -70,7 +70,7 @@ func TestObserverMetricsAndSpans(t *testing.T) {
 	assert.Equal(t, "strata.routing.route", ended[0].Name())
 	attrs := map[attribute.Key]string{}
 	for _, kv := range ended[0].Attributes() {
-		attrs[kv.Key] = kv.Value.Emit()
+		attrs[kv.Key] = kv.Value.String()
 	}
 	assert.Equal(t, "assigned", attrs["strata.outcome"])
 	assert.Equal(t, "europe", attrs["strata.pool"])
