@@ -1,0 +1,296 @@
+// Command loadtest measures the service over HTTP on this machine: it
+// builds and starts the service on the loopback interface (authentication
+// and metrics on, as in production), sends route requests from 1, 16 and
+// 256 concurrent clients and batches from a few, and prints requests or
+// decisions per second, p50 and p99 latency, and the server's CPU time per
+// request. Every phase is bounded in time and in count, and the program
+// stops the service and exits by itself.
+//
+//	go run ./loadtest                               # memory store
+//	go run ./loadtest -store postgres -dsn "$DSN"   # PostgreSQL (a scratch database: it adds rows)
+//
+// Client and server share the machine, so the figures are what one box
+// does with both, not the server alone.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+const token = "loadtest-0123456789abcdef0123456789abcdef"
+
+func main() {
+	store := flag.String("store", "memory", "memory or postgres")
+	dsn := flag.String("dsn", os.Getenv("STRATA_PG_DSN"), "PostgreSQL connection string for -store postgres")
+	phase := flag.Duration("duration", 5*time.Second, "length of each phase")
+	maxReq := flag.Int("max-requests", 200_000, "most requests in one phase")
+	clients := flag.String("clients", "1,16,256", "concurrent clients of the single-request phases")
+	batchClients := flag.String("batch-clients", "1,4", "concurrent clients of the batch phases")
+	batchSize := flag.Int("batch", 500, "requests in one batch")
+	flag.Parse()
+	p := plan{store: *store, dsn: *dsn, phase: *phase, maxReq: *maxReq, clients: ints(*clients), batchClients: ints(*batchClients), batchSize: *batchSize}
+	if err := run(p); err != nil {
+		fmt.Fprintln(os.Stderr, "loadtest:", err)
+		os.Exit(1)
+	}
+}
+
+// plan is what to measure.
+type plan struct {
+	store, dsn            string
+	phase                 time.Duration
+	maxReq, batchSize     int
+	clients, batchClients []int
+}
+
+// phase is one measurement: clients sending requests of size leads.
+type phase struct {
+	clients, size, maxReq, run int
+	length                     time.Duration
+}
+
+func run(p plan) error {
+	srv, err := startService(p.store, p.dsn)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	fmt.Printf("store %s, %s per phase (at most %d requests), server pid %d\n\n", p.store, p.phase, p.maxReq, srv.cmd.Process.Pid)
+	fmt.Printf("%-8s %8s %12s %14s %9s %9s %12s\n", "phase", "clients", "requests/s", "decisions/s", "p50", "p99", "server CPU")
+	run := 0
+	for _, c := range p.clients {
+		run++
+		load(srv, phase{clients: c, size: 1, maxReq: p.maxReq, run: run, length: p.phase}).print("route", c)
+	}
+	for _, c := range p.batchClients {
+		run++
+		load(srv, phase{clients: c, size: p.batchSize, maxReq: p.maxReq/p.batchSize + 1, run: run, length: p.phase}).print("batch", c)
+	}
+	return nil
+}
+
+// service is the service under test.
+type service struct {
+	cmd  *exec.Cmd
+	url  string
+	dir  string
+	pid  int
+	http *http.Client
+}
+
+func startService(store, dsn string) (*service, error) {
+	dir, err := os.MkdirTemp("", "strata-loadtest")
+	if err != nil {
+		return nil, err
+	}
+	s := &service{dir: dir}
+	bin := filepath.Join(dir, "service")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	// The sample team with room for everything the load test routes.
+	team, err := os.ReadFile("testdata/team.yaml")
+	if err != nil {
+		return nil, err
+	}
+	team = regexp.MustCompile(`capacity: \d+`).ReplaceAll(team, []byte("capacity: 100000000"))
+	if err := os.WriteFile(filepath.Join(dir, "team.yaml"), team, 0o644); err != nil {
+		return nil, err
+	}
+	args := []string{"-addr", "127.0.0.1:0", "-store", store, "-routing", filepath.Join(dir, "team.yaml"),
+		"-tiering", "testdata/tiers.yaml", "-rates", "testdata/rates.yaml", "-max-concurrent", "512"}
+	if store == "postgres" {
+		args = append(args, "-dsn", dsn)
+	}
+	s.cmd = exec.Command(bin, args...)
+	s.cmd.Env = append(os.Environ(), "STRATA_TOKENS=loadtest route "+token)
+	stderr, err := s.cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.cmd.Start(); err != nil {
+		return nil, err
+	}
+	s.pid = s.cmd.Process.Pid
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		var rec struct{ Msg, Addr string }
+		if json.Unmarshal(sc.Bytes(), &rec) == nil && rec.Msg == "listening" {
+			s.url = "http://" + rec.Addr
+			break
+		}
+	}
+	if s.url == "" {
+		s.stop()
+		return nil, errors.New("the service did not start")
+	}
+	go func() { _, _ = io.Copy(io.Discard, stderr) }()
+	s.http = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 512, MaxConnsPerHost: 512}}
+	return s, nil
+}
+
+func (s *service) stop() {
+	if s.cmd != nil && s.cmd.Process != nil {
+		_ = s.cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = s.cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			_ = s.cmd.Process.Kill()
+		}
+	}
+	_ = os.RemoveAll(s.dir)
+}
+
+// cpu returns the server process's user and system CPU time so far.
+func (s *service) cpu() time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.pid))
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:]))
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	k, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+k) * 10 * time.Millisecond // USER_HZ is 100 on Linux
+}
+
+// result is one phase's measurements.
+type result struct {
+	requests, decisions, failures int
+	elapsed, cpu                  time.Duration
+	latencies                     []time.Duration
+}
+
+func (r result) print(name string, clients int) {
+	if r.requests == 0 {
+		fmt.Printf("%-8s %8d   no requests completed (%d failures)\n", name, clients, r.failures)
+		return
+	}
+	slices.Sort(r.latencies)
+	pct := func(p float64) time.Duration {
+		return r.latencies[min(len(r.latencies)-1, int(p*float64(len(r.latencies))))]
+	}
+	sec := r.elapsed.Seconds()
+	fmt.Printf("%-8s %8d %12.0f %14.0f %9s %9s %9.1f µs/req", name, clients, float64(r.requests)/sec, float64(r.decisions)/sec,
+		pct(0.50).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond),
+		float64(r.cpu.Microseconds())/float64(r.requests))
+	if r.failures > 0 {
+		fmt.Printf("  (%d failed)", r.failures)
+	}
+	fmt.Println()
+}
+
+var countries = []struct{ country, sub, lang string }{
+	{"CN", "CN-SH", "zh"}, {"DE", "DE-BY", "de"}, {"BR", "BR-SP", "pt"}, {"US", "US-CA", "en"}, {"VN", "", "vi"}, {"FR", "", "fr"},
+}
+
+// body returns the JSON of one route request, distinct per (run, n).
+func body(run, n int) string {
+	c := countries[n%len(countries)]
+	return fmt.Sprintf(`{"customer": {"id": "c-%d-%d", "kind": "enterprise", "country": %q, "subdivision": %q, "languages": [%q]}, "lead": {"id": "L-%d-%d"}, "now": "2026-11-23T08:00:00Z"}`,
+		run, n, c.country, c.sub, c.lang, run, n)
+}
+
+// load runs one phase: clients goroutines sending requests of size leads
+// (1: POST /v1/route; more: POST /v1/route/batch) until the phase's length
+// has passed or maxReq requests were sent.
+func load(s *service, ph phase) result {
+	clients, size, maxReq, run := ph.clients, ph.size, ph.maxReq, ph.run
+	ctx, cancel := context.WithTimeout(context.Background(), ph.length)
+	defer cancel()
+	var next atomic.Int64
+	var mu sync.Mutex
+	var res result
+	cpu0, t0 := s.cpu(), time.Now()
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Go(func() {
+			var lat []time.Duration
+			var ok, failed int
+			for ctx.Err() == nil {
+				n := int(next.Add(1))
+				if n > maxReq {
+					break
+				}
+				start := time.Now()
+				if send(ctx, s, size, run, n) {
+					ok++
+					lat = append(lat, time.Since(start))
+				} else if ctx.Err() == nil {
+					failed++
+				}
+			}
+			mu.Lock()
+			res.requests += ok
+			res.failures += failed
+			res.latencies = append(res.latencies, lat...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	res.elapsed, res.cpu = time.Since(t0), s.cpu()-cpu0
+	res.decisions = res.requests * size
+	return res
+}
+
+// send sends one request and reports whether it was answered 200.
+func send(ctx context.Context, s *service, size, run, n int) bool {
+	path, payload := "/v1/route", body(run, n)
+	if size > 1 {
+		var b strings.Builder
+		b.WriteString(`{"quiet": true, "requests": [`)
+		for i := range size {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(body(run, n*size+i))
+		}
+		b.WriteString("]}")
+		path, payload = "/v1/route/batch", b.String()
+	}
+	req, err := http.NewRequestWithContext(ctx, "POST", s.url+path, strings.NewReader(payload))
+	if err != nil {
+		return false
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := s.http.Do(req)
+	if err != nil {
+		return false
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
+func ints(list string) []int {
+	var out []int
+	for f := range strings.SplitSeq(list, ",") {
+		if n, err := strconv.Atoi(strings.TrimSpace(f)); err == nil && n > 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}

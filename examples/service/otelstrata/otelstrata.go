@@ -1,0 +1,217 @@
+package otelstrata
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/strata-go/strata"
+	"github.com/strata-go/strata/routing"
+)
+
+// ScopeName is the instrumentation scope of every meter and tracer this
+// package makes.
+const ScopeName = "github.com/strata-go/strata/examples/service/otelstrata"
+
+// Telemetry turns Strata's events into OpenTelemetry metrics and spans. Make
+// one with New; it is safe for concurrent use.
+type Telemetry struct {
+	tracer      trace.Tracer
+	decisions   metric.Int64Counter
+	duration    metric.Float64Histogram
+	storeErrors metric.Int64Counter
+	lostRaces   metric.Int64Counter
+	storeCalls  metric.Float64Histogram
+	sets        sync.Map // setKey → attribute.Set
+	spanNames   sync.Map // [2]string{package, op} → span name
+}
+
+// New makes a Telemetry that records metrics through mp and spans through
+// tp. A nil provider records nothing of its kind (the OpenTelemetry no-op
+// providers).
+func New(mp metric.MeterProvider, tp trace.TracerProvider) (*Telemetry, error) {
+	if mp == nil {
+		mp = noopMeter()
+	}
+	if tp == nil {
+		tp = noopTracer()
+	}
+	m := mp.Meter(ScopeName)
+	t := &Telemetry{tracer: tp.Tracer(ScopeName)}
+	var errs [5]error
+	t.decisions, errs[0] = m.Int64Counter("strata.decisions", metric.WithUnit("{decision}"),
+		metric.WithDescription("Operations Strata's engines performed (routes, releases, classifications …), by outcome and labels."))
+	t.duration, errs[1] = m.Float64Histogram("strata.operation.duration", metric.WithUnit("s"),
+		metric.WithDescription("How long Strata's operations took."),
+		metric.WithExplicitBucketBoundaries(durationBuckets...))
+	t.storeErrors, errs[2] = m.Int64Counter("strata.store.errors", metric.WithUnit("{error}"),
+		metric.WithDescription("Failed calls to the routing store."))
+	t.lostRaces, errs[3] = m.Int64Counter("strata.store.lost_races", metric.WithUnit("{candidate}"),
+		metric.WithDescription("Candidates passed over because a concurrent request took their capacity first."))
+	t.storeCalls, errs[4] = m.Float64Histogram("strata.store.call.duration", metric.WithUnit("s"),
+		metric.WithDescription("How long calls to the routing store took."),
+		metric.WithExplicitBucketBoundaries(durationBuckets...))
+	if err := errors.Join(errs[:]...); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// durationBuckets are histogram bounds in seconds, from 25 µs to 10 s: a
+// Route on a memory store takes tens of microseconds, one on PostgreSQL a
+// few milliseconds.
+var durationBuckets = []float64{0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+	0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
+
+// Observer returns the strata.Observer to pass to the engines' WithObserver
+// options. Each event counts in strata.decisions and strata.operation.duration
+// (store events in strata.store.errors and strata.store.lost_races instead),
+// and annotates the span in ctx, if any: a Route's outcome, pool and rule
+// become attributes of the span Start opened, a lost race a span event, a
+// failure the span's error status.
+func (t *Telemetry) Observer() strata.Observer {
+	return t.observe
+}
+
+func (t *Telemetry) observe(ctx context.Context, e strata.Event) {
+	if t == nil {
+		return
+	}
+	span := trace.SpanFromContext(ctx)
+	recording := span.IsRecording()
+	switch {
+	case e.Outcome == "lost_race":
+		set := t.set(e.Package, e.Op, "", e.Labels)
+		t.lostRaces.Add(ctx, 1, metric.WithAttributeSet(set))
+		if recording {
+			span.AddEvent("strata.lost_race", trace.WithAttributes(set.ToSlice()...))
+		}
+		return
+	case len(e.Op) > 6 && e.Op[:6] == "store.":
+		if e.Err != nil || e.Outcome == "error" {
+			kv := []attribute.KeyValue{attribute.String("strata.operation", e.Op[6:]), attribute.String("error.type", ErrorType(e.Err))}
+			t.storeErrors.Add(ctx, 1, metric.WithAttributes(kv...))
+			if recording {
+				span.AddEvent("strata.store.error", trace.WithAttributes(kv...))
+			}
+		}
+		return
+	}
+	set := t.set(e.Package, e.Op, e.Outcome, e.Labels)
+	t.decisions.Add(ctx, 1, metric.WithAttributeSet(set))
+	if e.Duration > 0 {
+		t.duration.Record(ctx, e.Duration.Seconds(), metric.WithAttributeSet(set))
+	}
+	if recording {
+		span.SetAttributes(set.ToSlice()...)
+		if e.Err != nil {
+			span.SetStatus(codes.Error, ErrorType(e.Err))
+			span.SetAttributes(attribute.String("error.type", ErrorType(e.Err)))
+		}
+	}
+}
+
+// setKey identifies an attribute set for events with at most two labels
+// (routing's pool and rule), so the common sets are built once.
+type setKey struct {
+	pkg, op, outcome string
+	k0, v0, k1, v1   string
+	labels           int
+}
+
+// set returns the attribute set of an event: package, operation, outcome
+// (when not empty) and each label as strata.<key>.
+func (t *Telemetry) set(pkg, op, outcome string, labels []strata.Label) attribute.Set {
+	if len(labels) > 2 {
+		return buildSet(pkg, op, outcome, labels)
+	}
+	k := setKey{pkg: pkg, op: op, outcome: outcome, labels: len(labels)}
+	if len(labels) > 0 {
+		k.k0, k.v0 = labels[0].Key, labels[0].Value
+	}
+	if len(labels) > 1 {
+		k.k1, k.v1 = labels[1].Key, labels[1].Value
+	}
+	if s, ok := t.sets.Load(k); ok {
+		return s.(attribute.Set)
+	}
+	s := buildSet(pkg, op, outcome, labels)
+	t.sets.Store(k, s)
+	return s
+}
+
+func buildSet(pkg, op, outcome string, labels []strata.Label) attribute.Set {
+	kv := make([]attribute.KeyValue, 0, 3+len(labels))
+	kv = append(kv, attribute.String("strata.package", pkg), attribute.String("strata.operation", op))
+	if outcome != "" {
+		kv = append(kv, attribute.String("strata.outcome", outcome))
+	}
+	for _, l := range labels {
+		kv = append(kv, attribute.String("strata."+l.Key, l.Value))
+	}
+	return attribute.NewSet(kv...)
+}
+
+// Start opens the span of one engine operation, named
+// "strata.<pkg>.<op>" (strata.routing.route, strata.tiering.classify), as a
+// child of the span in ctx. The engine's events, reported on the returned
+// context, annotate it; the caller ends it.
+func (t *Telemetry) Start(ctx context.Context, pkg, op string) (context.Context, trace.Span) {
+	if t == nil {
+		return ctx, trace.SpanFromContext(ctx)
+	}
+	key := [2]string{pkg, op}
+	name, ok := t.spanNames.Load(key)
+	if !ok {
+		name = "strata." + pkg + "." + op
+		t.spanNames.Store(key, name)
+	}
+	return t.tracer.Start(ctx, name.(string), trace.WithSpanKind(trace.SpanKindInternal))
+}
+
+// End ends a span Start opened, with err as its error status (nil for
+// success) and outcome, when not empty, as its strata.outcome attribute: for
+// operations whose engine reports no event of its own.
+func End(span trace.Span, outcome string, err error) {
+	if span.IsRecording() {
+		if outcome != "" {
+			span.SetAttributes(attribute.String("strata.outcome", outcome))
+		}
+		if err != nil {
+			span.SetStatus(codes.Error, ErrorType(err))
+			span.SetAttributes(attribute.String("error.type", ErrorType(err)))
+		}
+	}
+	span.End()
+}
+
+// ErrorType names an error for the error.type attribute, from a short fixed
+// list so that it stays low-cardinality and carries no data: "canceled",
+// "timeout", "over_capacity", "unknown_item", "unknown_agent", "store" (any
+// other store failure), "unconfirmed" or "error".
+func ErrorType(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, routing.ErrUnconfirmed):
+		return "unconfirmed"
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timeout"
+	case errors.Is(err, routing.ErrOverCapacity):
+		return "over_capacity"
+	case errors.Is(err, routing.ErrUnknownItem):
+		return "unknown_item"
+	case errors.Is(err, routing.ErrUnknownAgent):
+		return "unknown_agent"
+	case errors.Is(err, routing.ErrStore):
+		return "store"
+	}
+	return "error"
+}
