@@ -6,6 +6,7 @@ import (
 )
 
 //go:generate go run ./internal/gen/isocodes
+//go:generate go run ./internal/gen/hanfold
 //go:generate go run ./internal/gen/schema
 //go:generate go run ./internal/gen/examples
 

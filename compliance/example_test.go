@@ -210,3 +210,19 @@ func ExampleMaskPhone() {
 	// S***
 	// 5000000.00 CNY
 }
+
+func ExampleDecision_Why() {
+	p := examplePolicy()
+	c := exampleCustomer()
+	for _, role := range []string{"account-manager", "marketing-specialist"} {
+		d, err := p.Decide(context.Background(), compliance.Viewer{ID: "u-17", Role: role}, &c, compliance.ActionExport)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(d.Why())
+	}
+	// Output:
+	// allowed: account-manager may export key customers (grant 1)
+	// denied: marketing-specialist has no access to key overseas customers
+}

@@ -174,6 +174,17 @@ type Decision struct {
 	Reason   string `json:"reason"`
 }
 
+// Why explains the decision for people, as the other packages' decisions
+// do: "allowed: " or "denied: " and the reason, which names the role, the
+// action, the tier and scope and the grant that applied, never personal
+// data.
+func (d Decision) Why() string {
+	if d.Allowed {
+		return "allowed: " + d.Reason
+	}
+	return "denied: " + d.Reason
+}
+
 // AuditEvent is the Detail of the strata.Event a Policy reports for every
 // Decide and Redact: who asked, about which customer, and what they got.
 // It holds IDs, role and field names, never field values.

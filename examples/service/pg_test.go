@@ -190,6 +190,7 @@ func TestReadmeTwoInstances(t *testing.T) {
 	cmd.Dir, cmd.Env = dir, append(os.Environ(), "STRATA_PG_DSN="+dsn)
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.WaitDelay = 5 * time.Second // a service left running must not hold the test open
 	require.NoError(t, cmd.Run(), "%s\n%s", stdout.String(), stderr.String())
 	out := strings.Split(strings.TrimSpace(stdout.String()), "\n")
 	require.Len(t, out, 3, stdout.String())
