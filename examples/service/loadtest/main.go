@@ -8,6 +8,14 @@
 //
 //	go run ./loadtest                               # memory store
 //	go run ./loadtest -store postgres -dsn "$DSN"   # PostgreSQL (a scratch database: it adds rows)
+//	go run ./loadtest -baseline DIR                 # and the sidecar of an earlier checkout, in the same run
+//
+// With -baseline, DIR is a checkout of the library from before the service
+// (git worktree add --detach DIR 8f00462^): its examples/sidecar is built
+// with the sample team's capacities raised by an overlay (DIR is not
+// changed) and measured by the same clients right after the service, so
+// the ratio between the two comes from one run on one machine. The old
+// sidecar had no authentication and no metrics; the service has both on.
 //
 // Client and server share the machine, so the figures are what one box
 // does with both, not the server alone.
@@ -22,6 +30,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -45,8 +54,9 @@ func main() {
 	clients := flag.String("clients", "1,16,256", "concurrent clients of the single-request phases")
 	batchClients := flag.String("batch-clients", "1,4", "concurrent clients of the batch phases")
 	batchSize := flag.Int("batch", 500, "requests in one batch")
+	baseline := flag.String("baseline", "", "a checkout of an earlier commit whose examples/sidecar to measure too")
 	flag.Parse()
-	p := plan{store: *store, dsn: *dsn, phase: *phase, maxReq: *maxReq, clients: ints(*clients), batchClients: ints(*batchClients), batchSize: *batchSize}
+	p := plan{store: *store, dsn: *dsn, phase: *phase, maxReq: *maxReq, clients: ints(*clients), batchClients: ints(*batchClients), batchSize: *batchSize, baseline: *baseline}
 	if err := run(p); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
@@ -55,7 +65,7 @@ func main() {
 
 // plan is what to measure.
 type plan struct {
-	store, dsn            string
+	store, dsn, baseline  string
 	phase                 time.Duration
 	maxReq, batchSize     int
 	clients, batchClients []int
@@ -84,7 +94,86 @@ func run(p plan) error {
 		run++
 		load(srv, phase{clients: c, size: p.batchSize, maxReq: p.maxReq/p.batchSize + 1, run: run, length: p.phase}).print("batch", c)
 	}
+	if p.baseline == "" {
+		return nil
+	}
+	srv.stop()
+	old, err := startBaseline(p.baseline)
+	if err != nil {
+		return fmt.Errorf("baseline: %w", err)
+	}
+	defer old.stop()
+	fmt.Printf("\nbaseline: the sidecar of %s (memory store, no authentication, no metrics), server pid %d\n", p.baseline, old.pid)
+	for _, c := range p.clients {
+		run++
+		load(old, phase{clients: c, size: 1, maxReq: p.maxReq, run: run, length: p.phase}).print("sidecar", c)
+	}
 	return nil
+}
+
+// startBaseline builds and starts the sidecar of the checkout in dir, its
+// sample team's capacities raised through a build overlay.
+func startBaseline(dir string) (*service, error) {
+	tmp, err := os.MkdirTemp("", "strata-loadtest-baseline")
+	if err != nil {
+		return nil, err
+	}
+	s := &service{dir: tmp}
+	team, err := os.ReadFile(filepath.Join(dir, "internal", "sample", "team.go"))
+	if err != nil {
+		return nil, err
+	}
+	capacity := regexp.MustCompile(`(agent\("[^"]*", "[A-Z]+", [a-z]+, \d+, )\d+`)
+	team = capacity.ReplaceAll(team, []byte("${1}100000000"))
+	patched, overlay := filepath.Join(tmp, "team.go"), filepath.Join(tmp, "overlay.json")
+	abs, err := filepath.Abs(filepath.Join(dir, "internal", "sample", "team.go"))
+	if err != nil {
+		return nil, err
+	}
+	spec, err := json.Marshal(map[string]any{"Replace": map[string]string{abs: patched}})
+	if err != nil {
+		return nil, err
+	}
+	if err := errors.Join(os.WriteFile(patched, team, 0o644), os.WriteFile(overlay, spec, 0o644)); err != nil {
+		return nil, err
+	}
+	bin := filepath.Join(tmp, "sidecar")
+	build := exec.Command("go", "build", "-overlay", overlay, "-o", bin, "./examples/sidecar")
+	build.Dir = dir
+	if out, err := build.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	s.cmd = exec.Command(bin, "-addr", addr)
+	if err := s.cmd.Start(); err != nil {
+		return nil, err
+	}
+	s.pid, s.url = s.cmd.Process.Pid, "http://"+addr
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			s.stop()
+			return nil, errors.New("the sidecar did not start")
+		}
+	}
+	s.http = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 512, MaxConnsPerHost: 512}}
+	return s, nil
+}
+
+// freeAddr returns a loopback address nobody listens on now.
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
 }
 
 // service is the service under test.
