@@ -37,7 +37,8 @@ func RegistrableDomain(s string) (string, error) {
 func Sources() []strata.DataSource {
 	return []strata.DataSource{
 		{Table: "public suffix list", Source: "publicsuffix.org, via golang.org/x/net/publicsuffix v0.62.0",
-			Version: "git d6c92f1bbb7433e5db7b8405c25d4035fb8ff376 (2026-02-06)", License: "MPL-2.0", URL: "https://publicsuffix.org"},
+			Version: "git d6c92f1bbb7433e5db7b8405c25d4035fb8ff376 (2026-02-06)", License: "MPL-2.0", URL: "https://publicsuffix.org",
+			Checked: strata.Date{Year: 2026, Month: 12, Day: 1}},
 		{Table: "free-mail domains (FreeMailDomains)", Source: "compiled for Strata from the mail domains the providers publish",
 			Version: "2026-12", Checked: strata.Date{Year: 2026, Month: 12, Day: 1}},
 	}
