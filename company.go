@@ -1,6 +1,7 @@
 package strata
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"sync"
@@ -38,14 +39,36 @@ func CompanyKey(name string) string {
 	if name == "" {
 		return ""
 	}
-	tokens := companyTokens(name)
-	stripped := stripLegalForms(slices.Clone(tokens))
-	if len(stripped) == 0 {
-		stripped = tokens
+	// The folded words live in one buffer (on the stack for most names),
+	// as spans; only the key itself is allocated.
+	var bufArr [160]byte
+	var spanArr, keptArr [16]span
+	buf := foldCompanyName(bufArr[:0], name)
+	words := wordSpans(spanArr[:0], buf)
+	kept := stripLegalForms(buf, append(keptArr[:0], words...))
+	if len(kept) == 0 {
+		kept = words
 	}
-	slices.Sort(stripped)
-	return strings.Join(stripped, " ")
+	slices.SortFunc(kept, func(a, b span) int { return bytes.Compare(a.of(buf), b.of(buf)) })
+	var out strings.Builder
+	n := len(kept) - 1
+	for _, w := range kept {
+		n += int(w.end - w.start)
+	}
+	out.Grow(max(n, 0))
+	for i, w := range kept {
+		if i > 0 {
+			out.WriteByte(' ')
+		}
+		out.Write(w.of(buf))
+	}
+	return out.String()
 }
+
+// span is a word of a folded name: buf[start:end].
+type span struct{ start, end int32 }
+
+func (s span) of(buf []byte) []byte { return buf[s.start:s.end] }
 
 // companyAbbrev spells out the enclosed legal-form signs before tokenising.
 var companyAbbrev = strings.NewReplacer(
@@ -54,49 +77,62 @@ var companyAbbrev = strings.NewReplacer(
 	"㈜", " 주식회사 ", "(주)", " 주식회사 ", "（주）", " 주식회사 ",
 )
 
-// companyTokens folds name and splits it into words: runs of letters and
-// digits, a run of CJK characters being one word. The words share one
-// allocation.
-func companyTokens(name string) []string {
-	if strings.ContainsAny(name, "㈱(（㍿㈲㈜") {
+// foldCompanyName appends name folded to dst, as words separated by one
+// space: runs of letters and digits, a run of CJK characters being one
+// word.
+func foldCompanyName(dst []byte, name string) []byte {
+	if strings.IndexByte(name, '(') >= 0 || !isASCII(name) && strings.ContainsAny(name, "㈱（㍿㈲㈜") {
 		name = companyAbbrev.Replace(name)
 	}
-	buf := make([]byte, 0, len(name)+8)
+	start := len(dst)
 	cjk, inWord := false, false
-	sep := func() {
-		if inWord {
-			buf = append(buf, ' ')
-			inWord = false
-		}
-	}
 	for _, r := range name {
 		r = foldRune(r)
 		switch {
 		case r == '\'' || r == '’' || r == '.' || r == '·' || r == '・':
 			// O'Brien, S.A., K.K.: joined, not split
+			continue
 		case isCJK(r):
-			if !cjk {
-				sep()
+			if !cjk && inWord {
+				dst = append(dst, ' ')
 			}
 			cjk, inWord = true, true
-			buf = utf8.AppendRune(buf, r)
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if cjk {
-				sep()
+		case r < 0x80 && ('a' <= r && r <= 'z' || '0' <= r && r <= '9') || r >= 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if cjk && inWord {
+				dst = append(dst, ' ')
 			}
 			cjk, inWord = false, true
-			buf = utf8.AppendRune(buf, r)
-		case unicode.Is(unicode.Mn, r):
+		case r >= 0x80 && unicode.Is(unicode.Mn, r):
+			continue
 		default:
-			sep()
+			if inWord {
+				dst = append(dst, ' ')
+				inWord = false
+			}
 			cjk = false
+			continue
+		}
+		dst = utf8.AppendRune(dst, r)
+	}
+	if len(dst) > start && dst[len(dst)-1] == ' ' {
+		dst = dst[:len(dst)-1]
+	}
+	return dst
+}
+
+// wordSpans appends the space-separated words of buf to dst.
+func wordSpans(dst []span, buf []byte) []span {
+	if len(buf) == 0 {
+		return dst
+	}
+	start := 0
+	for i, c := range buf {
+		if c == ' ' {
+			dst = append(dst, span{int32(start), int32(i)})
+			start = i + 1
 		}
 	}
-	folded := strings.TrimSuffix(string(buf), " ")
-	if folded == "" {
-		return nil
-	}
-	return strings.Split(folded, " ")
+	return append(dst, span{int32(start), int32(len(buf))})
 }
 
 // foldRune folds width, case, Latin accents and traditional Chinese.
@@ -106,6 +142,11 @@ func foldRune(r rune) rune {
 			return r + 'a' - 'A'
 		}
 		return r
+	}
+	if r >= 0x3400 && r <= 0x9FFF {
+		// CJK ideographs (and the Yijing signs between them): no width,
+		// case or accent to fold.
+		return hanSimplified(r)
 	}
 	if p := width.LookupRune(r); p.Kind() == width.EastAsianFullwidth || p.Kind() == width.EastAsianHalfwidth {
 		if f := p.Folded(); f != 0 {
@@ -143,14 +184,28 @@ var latinFold = sync.OnceValue(func() []rune {
 // hanSimplified folds a traditional Chinese character to its simplified
 // form, by the table generated from OpenCC (zz_hanfold.go).
 func hanSimplified(r rune) rune {
-	i, ok := slices.BinarySearchFunc(hanFold[:], r, func(p [2]rune, r rune) int { return int(p[0] - r) })
-	if ok {
-		return hanFold[i][1]
+	lo, hi := 0, len(hanFold)
+	if r < hanFold[0][0] || r > hanFold[hi-1][0] {
+		return r
+	}
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if hanFold[mid][0] < r {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if lo < len(hanFold) && hanFold[lo][0] == r {
+		return hanFold[lo][1]
 	}
 	return r
 }
 
 func isCJK(r rune) bool {
+	if r >= 0x4E00 && r <= 0x9FFF {
+		return true // CJK Unified Ideographs, all Han
+	}
 	return r >= 0x2E80 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
 		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r) || r == 'ー')
 }
@@ -189,46 +244,64 @@ var latinFormEnds = func() map[string]bool {
 	return m
 }()
 
-// stripLegalForms drops legal-form words and joining words ("and", "und").
-func stripLegalForms(tokens []string) []string {
-	tokens = slices.DeleteFunc(tokens, func(t string) bool { return t == "and" || t == "und" })
-	for len(tokens) > 0 && latinLeading[tokens[0]] {
-		tokens = tokens[1:]
+// stripLegalForms drops legal-form words and joining words ("and",
+// "und") from the words of buf.
+func stripLegalForms(buf []byte, words []span) []span {
+	words = slices.DeleteFunc(words, func(w span) bool {
+		t := string(w.of(buf))
+		return t == "and" || t == "und"
+	})
+	for len(words) > 0 && latinLeading[string(words[0].of(buf))] {
+		words = words[1:]
 	}
-	for changed := true; changed && len(tokens) > 0 && latinFormEnds[tokens[len(tokens)-1]]; {
+	for changed := true; changed && len(words) > 0 && latinFormEnds[string(words[len(words)-1].of(buf))]; {
 		changed = false
 		for _, f := range latinForms {
-			if len(f) <= len(tokens) && slices.Equal(tokens[len(tokens)-len(f):], f) {
-				tokens, changed = tokens[:len(tokens)-len(f)], true
+			if len(f) <= len(words) && endsWithForm(buf, words, f) {
+				words, changed = words[:len(words)-len(f)], true
 				break
 			}
 		}
 	}
-	out := tokens[:0]
-	for _, t := range tokens {
-		if t = stripCJKForms(t); t != "" {
-			out = append(out, t)
+	out := words[:0]
+	for _, w := range words {
+		if w = stripCJKForms(buf, w); w.end > w.start {
+			out = append(out, w)
 		}
 	}
 	return out
 }
 
-func stripCJKForms(t string) string {
-	if t == "" || t[0] < 0x80 {
-		return t
+// endsWithForm reports whether the last words are the legal form f.
+func endsWithForm(buf []byte, words []span, f []string) bool {
+	tail := words[len(words)-len(f):]
+	for i, w := range f {
+		if string(tail[i].of(buf)) != w {
+			return false
+		}
+	}
+	return true
+}
+
+func stripCJKForms(buf []byte, w span) span {
+	if w.end == w.start || buf[w.start] < 0x80 {
+		return w
 	}
 	for changed := true; changed; {
 		changed = false
 		for _, f := range cjkForms {
-			if s, ok := strings.CutSuffix(t, f); ok {
-				t, changed = s, true
+			t := w.of(buf)
+			if len(t) >= len(f) && string(t[len(t)-len(f):]) == f {
+				w.end -= int32(len(f))
+				t, changed = w.of(buf), true
 			}
-			if s, ok := strings.CutPrefix(t, f); ok && f != "公司" {
-				t, changed = s, true
+			if f != "公司" && len(t) >= len(f) && string(t[:len(f)]) == f {
+				w.start += int32(len(f))
+				changed = true
 			}
 		}
 	}
-	return t
+	return w
 }
 
 // NormalizeName tidies a name for storing and showing, changing nothing a
