@@ -95,9 +95,12 @@ func NormalizeEmail(s string) (Email, error) {
 	if err != nil {
 		return Email{}, emailErr("the domain " + err.Error())
 	}
-	local = strings.ToLower(local)
-	e := Email{Address: local + "@" + unicode, Domain: ascii}
-	key, keyDomain := local, ascii
+	lower := strings.ToLower(local)
+	e := Email{Address: s, Domain: ascii}
+	if lower != local || unicode != host {
+		e.Address = lower + "@" + unicode // else s is already in its stored form
+	}
+	key, keyDomain := lower, ascii
 	if keyDomain == "googlemail.com" {
 		keyDomain = "gmail.com"
 	}
@@ -107,7 +110,11 @@ func NormalizeEmail(s string) (Email, error) {
 	if keyDomain == "gmail.com" {
 		key = strings.ReplaceAll(key, ".", "")
 	}
-	e.Key = key + "@" + keyDomain
+	if key == lower && keyDomain == unicode {
+		e.Key = e.Address // an ASCII address whose provider rewrites nothing
+	} else {
+		e.Key = key + "@" + keyDomain
+	}
 	return e, nil
 }
 
@@ -176,6 +183,11 @@ func isLowerASCIIHost(s string) bool {
 // organisation registers, by the Public Suffix List; that list lives in
 // package match so that programs that do not match records do not link it.)
 func NormalizeHost(s string) (string, error) {
+	if isLowerASCIIHost(s) {
+		// A bare host name in its normal form already (what NormalizeEmail
+		// stores as Email.Domain): nothing to cut away.
+		return normalizeBareHost(s)
+	}
 	host := strings.TrimSpace(s)
 	if i := strings.Index(host, "://"); i >= 0 {
 		host = host[i+3:]
@@ -189,6 +201,12 @@ func NormalizeHost(s string) (string, error) {
 	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host, "]") {
 		host = host[:i]
 	}
+	return normalizeBareHost(host)
+}
+
+// normalizeBareHost is NormalizeHost of a host name without scheme, path,
+// user or port.
+func normalizeBareHost(host string) (string, error) {
 	if host == "" || strings.HasPrefix(host, "[") || isIPv4(host) {
 		return "", domainErr("not a domain name")
 	}

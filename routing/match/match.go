@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/strata-go/strata"
 )
@@ -170,11 +171,12 @@ func (m *Matcher) Match(lead *strata.Customer, candidates []strata.Customer) (Re
 	if lead == nil {
 		return Result{}, errors.New("match: nil lead")
 	}
+	s := scratch{arena: true}
 	profiles := make([]Profile, len(candidates))
 	for i := range candidates {
-		profiles[i] = m.Profile(&candidates[i])
+		profiles[i] = m.profile(&candidates[i], &s)
 	}
-	return m.MatchProfiles(m.Profile(lead), profiles), nil
+	return m.MatchProfiles(m.profile(lead, &s), profiles), nil
 }
 
 // MatchProfiles is Match over prepared profiles (see Profile), for a host
@@ -184,7 +186,8 @@ func (m *Matcher) MatchProfiles(lead Profile, candidates []Profile) Result {
 		return Result{Outcome: NoMatch}
 	}
 	scored := make([]Scored, 0, len(candidates))
-	sc := scorer{m: m, detail: true, sa: lead.script, ga: lead.grams, cached: true}
+	sc := scorer{m: m, detail: true, sa: lead.script, ga: lead.grams, cached: true,
+		ev: make([]Evidence, 0, 5*len(candidates))}
 	for i := range candidates {
 		c := &candidates[i]
 		if c.ID == lead.ID && c.ID != "" {
@@ -241,8 +244,10 @@ type scorer struct {
 	cached bool
 	sa, sb script
 	ga, gb []uint64
-	ev     []Evidence
-	total  int
+	// ev holds the evidence of every pair scored so far: each score
+	// returns its own part, with no room to append into the next.
+	ev    []Evidence
+	total int
 }
 
 // add counts evidence; with detail it records it, the detail being the
@@ -250,18 +255,34 @@ type scorer struct {
 func (s *scorer) add(k Kind, p int, parts ...string) {
 	s.total += p
 	if s.detail {
-		if s.ev == nil {
-			s.ev = make([]Evidence, 0, 6)
+		var d string
+		switch len(parts) {
+		case 1:
+			d = parts[0]
+		case 2:
+			d = parts[0] + parts[1]
+		default:
+			d = strings.Join(parts, "")
 		}
-		s.ev = append(s.ev, Evidence{Kind: k, Points: p, Detail: strings.Join(parts, "")})
+		s.ev = append(s.ev, Evidence{Kind: k, Points: p, Detail: d})
 	}
 }
 
 // score weighs the evidence between a and b; da, when not nil, is a's
 // profile, for the details of the evidence.
 func (s *scorer) score(a, b *feat, da *Profile) (int, []Evidence) {
+	start := len(s.ev)
+	s.weigh(a, b, da)
+	if len(s.ev) == start {
+		return min(100, max(0, s.total)), nil
+	}
+	return min(100, max(0, s.total)), s.ev[start:len(s.ev):len(s.ev)]
+}
+
+// weigh adds up the evidence between a and b.
+func (s *scorer) weigh(a, b *feat, da *Profile) {
 	pts := &s.m.eff.Points
-	s.total, s.ev = 0, nil
+	s.total = 0
 	if k, ok := commonKey(a.keys, b.keys, keyPhone); ok {
 		s.add(EvidencePhone, pts.Phone, "same phone ", maskPhone(da.lookup(k)))
 	}
@@ -279,7 +300,7 @@ func (s *scorer) score(a, b *feat, da *Profile) (int, []Evidence) {
 	s.scoreNames(a, b)
 	if a.country != [2]byte{} && b.country != [2]byte{} {
 		if a.country == b.country {
-			s.add(EvidenceCountry, pts.Country, "same country ", countryString(a.country))
+			s.add(EvidenceCountry, pts.Country, sameCountry(a.country))
 			switch {
 			case a.city == 0 || b.city == 0:
 			case a.city == b.city:
@@ -291,7 +312,23 @@ func (s *scorer) score(a, b *feat, da *Profile) (int, []Evidence) {
 			s.add(EvidenceNotCountry, -pts.NotCountry, "different countries ", countryString(a.country), " and ", countryString(b.country))
 		}
 	}
-	return min(100, max(0, s.total)), s.ev
+}
+
+// sameCountryDetails holds "same country XX" for every pair of capital
+// letters, so that the evidence most candidates share costs nothing.
+var sameCountryDetails = sync.OnceValue(func() *[26 * 26]string {
+	var t [26 * 26]string
+	for i := range t {
+		t[i] = "same country " + string([]byte{byte('A' + i/26), byte('A' + i%26)})
+	}
+	return &t
+})
+
+func sameCountry(c [2]byte) string {
+	if c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z' {
+		return sameCountryDetails()[int(c[0]-'A')*26+int(c[1]-'A')]
+	}
+	return "same country " + countryString(c)
 }
 
 func (s *scorer) scoreNames(a, b *feat) {
@@ -313,13 +350,48 @@ func (s *scorer) scoreNames(a, b *feat) {
 		sim := dice(s.ga, s.gb)
 		switch {
 		case sim >= 0.5:
-			s.add(EvidenceSimilar, int(math.Round(float64(pts.Similar)*sim)), "similar company names (", two(sim), ")")
+			s.add(EvidenceSimilar, int(math.Round(float64(pts.Similar)*sim)), s.simDetail(simSimilar, sim))
 		case sim < 0.25:
-			s.add(EvidenceUnlike, -pts.NotName, "unlike company names (", two(sim), ")")
+			s.add(EvidenceUnlike, -pts.NotName, s.simDetail(simUnlike, sim))
 		default:
-			s.add(evidenceNone, 0, "company names somewhat alike (", two(sim), ")")
+			s.add(evidenceNone, 0, s.simDetail(simSomewhat, sim))
 		}
 	}
+}
+
+// The kinds of name-similarity detail.
+const (
+	simSimilar = iota
+	simUnlike
+	simSomewhat
+)
+
+// simDetails holds the details of name similarities, by kind and by the
+// similarity in hundredths: "similar company names (0.57)".
+var simDetails = sync.OnceValue(func() *[3][101]string {
+	var t [3][101]string
+	for k, text := range []string{"similar company names (", "unlike company names (", "company names somewhat alike ("} {
+		for i := range t[k] {
+			t[k][i] = text + two(float64(i)/100) + ")"
+		}
+	}
+	return &t
+})
+
+// simDetail returns the detail of a similarity of a kind: the similarity
+// with two decimals (strconv's rounding), or "" without detail.
+func (s *scorer) simDetail(kind int, sim float64) string {
+	if !s.detail {
+		return ""
+	}
+	var buf [8]byte
+	d := strconv.AppendFloat(buf[:0], sim, 'f', 2, 64)
+	if len(d) == 4 && d[0] <= '1' && d[1] == '.' {
+		if i := int(d[0]-'0')*100 + int(d[2]-'0')*10 + int(d[3]-'0'); i <= 100 {
+			return simDetails()[kind][i]
+		}
+	}
+	return [...]string{"similar company names (", "unlike company names (", "company names somewhat alike ("}[kind] + string(d) + ")"
 }
 
 // two formats a similarity with two decimals.
