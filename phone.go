@@ -285,10 +285,8 @@ func splitCallingCode(digits string, plus bool, home *phoneRegion) (int, string,
 			return 0, "", phoneErr(PhoneNeedsCountry, "national format needs the customer's country, or write it with '+' and the country calling code")
 		}
 		rx := home.compiled()
-		if rx.idd != nil {
-			if loc := rx.idd.FindStringIndex(digits); loc != nil && loc[0] == 0 && loc[1] < len(digits) && digits[loc[1]] != '0' {
-				digits, plus = digits[loc[1]:], true
-			}
+		if n, ok := rx.iddPrefix(digits); ok && n < len(digits) && digits[n] != '0' {
+			digits, plus = digits[n:], true
 		}
 	}
 	if plus {
@@ -346,8 +344,14 @@ func nationalPrefix(n string, meta *phoneRegion) (string, bool) {
 	if n == "" || rx.npp == nil {
 		return n, false
 	}
-	m := rx.npp.FindStringSubmatchIndex(n)
-	if m == nil {
+	var m []int
+	if rx.nppLit != "" && meta.npt == "" {
+		// A plain trunk prefix ("0", "1", "8"): what the expression matches.
+		if !strings.HasPrefix(n, rx.nppLit) {
+			return n, false
+		}
+		m = []int{0, len(rx.nppLit)}
+	} else if m = rx.npp.FindStringSubmatchIndex(n); m == nil {
 		return n, false
 	}
 	gen := func(s string) bool { return rx.fullMatch(descGeneral, s) }
@@ -527,10 +531,44 @@ type phoneCode struct {
 
 type phoneRegexps struct {
 	idd, npp, lead *regexp.Regexp
+	// iddLit and nppLit are the international and national prefixes when
+	// their patterns are plain digits ("00", "011", "0"), matched without
+	// the regular expressions; else "".
+	iddLit, nppLit string
 	desc           [descCount]*regexp.Regexp
 	// dfa[i] matches description i's pattern without backtracking; nil
 	// where the pattern could not be turned into one (desc[i] is used).
 	dfa [descCount]*digitDFA
+}
+
+// iddPrefix returns the length of the international prefix that digits
+// start with, if they start with one.
+func (rx *phoneRegexps) iddPrefix(digits string) (int, bool) {
+	if rx.iddLit != "" {
+		return len(rx.iddLit), strings.HasPrefix(digits, rx.iddLit)
+	}
+	if rx.idd == nil {
+		return 0, false
+	}
+	loc := rx.idd.FindStringIndex(digits)
+	if loc == nil || loc[0] != 0 {
+		return 0, false
+	}
+	return loc[1], true
+}
+
+// digitsOnly returns p when it is a non-empty string of ASCII digits, a
+// pattern that matches itself alone; else "".
+func digitsOnly(p string) string {
+	if p == "" {
+		return ""
+	}
+	for i := 0; i < len(p); i++ {
+		if p[i] < '0' || p[i] > '9' {
+			return ""
+		}
+	}
+	return p
 }
 
 // fullMatch reports whether nsn matches description i's pattern in full.
@@ -560,6 +598,7 @@ func (r *phoneRegion) compiled() *phoneRegexps {
 		c.rx.idd = anchored(r.idd, "")
 		c.rx.npp = anchored(r.npp, "")
 		c.rx.lead = anchored(r.lead, "")
+		c.rx.iddLit, c.rx.nppLit = digitsOnly(r.idd), digitsOnly(r.npp)
 		for j, d := range r.desc {
 			c.rx.desc[j] = anchored(d.pattern, "$")
 			if d.pattern != "" {
@@ -578,6 +617,12 @@ func phoneRegionByID(id string) *phoneRegion {
 	if id == "001" || id == "" {
 		return nil
 	}
+	if len(id) == 2 && 'A' <= id[0] && id[0] <= 'Z' && 'A' <= id[1] && id[1] <= 'Z' {
+		if i := phoneRegionIndex()[int(id[0]-'A')*26+int(id[1]-'A')]; i > 0 {
+			return &phoneRegions[i-1]
+		}
+		return nil
+	}
 	// sort.Search over indexes: a phoneRegion is too large to copy per probe.
 	i := sort.Search(len(phoneRegions), func(i int) bool { return phoneRegions[i].id >= id })
 	if i == len(phoneRegions) || phoneRegions[i].id != id {
@@ -585,6 +630,21 @@ func phoneRegionByID(id string) *phoneRegion {
 	}
 	return &phoneRegions[i]
 }
+
+// phoneRegionIndex maps a two-letter region ID (AA = 0, AB = 1 …) to its
+// index in phoneRegions plus one; 0 where there is none.
+var phoneRegionIndex = sync.OnceValue(func() *[26 * 26]uint16 {
+	var t [26 * 26]uint16
+	for i := range phoneRegions {
+		id := phoneRegions[i].id
+		if len(id) == 2 && 'A' <= id[0] && id[0] <= 'Z' && 'A' <= id[1] && id[1] <= 'Z' {
+			if k := int(id[0]-'A')*26 + int(id[1]-'A'); t[k] == 0 {
+				t[k] = uint16(i + 1)
+			}
+		}
+	}
+	return &t
+})
 
 // phoneNonGeo returns the plan of a non-geographic calling code, or nil.
 func phoneNonGeo(cc int) *phoneRegion {
@@ -598,12 +658,30 @@ func phoneNonGeo(cc int) *phoneRegion {
 
 // phoneCodeRegions returns the regions of a calling code, or "".
 func phoneCodeRegions(cc int) string {
+	if cc >= 0 && cc < 1000 {
+		if i := phoneCodeIndex()[cc]; i > 0 {
+			return phoneCodes[i-1].regions
+		}
+		return ""
+	}
 	i, ok := slices.BinarySearchFunc(phoneCodes[:], cc, func(c phoneCode, cc int) int { return int(c.cc) - cc })
 	if !ok {
 		return ""
 	}
 	return phoneCodes[i].regions
 }
+
+// phoneCodeIndex maps a calling code to its index in phoneCodes plus one;
+// 0 where no region uses it.
+var phoneCodeIndex = sync.OnceValue(func() *[1000]uint16 {
+	var t [1000]uint16
+	for i := len(phoneCodes) - 1; i >= 0; i-- { // the first of repeats wins, as in a binary search
+		if c := phoneCodes[i].cc; c < 1000 {
+			t[c] = uint16(i + 1)
+		}
+	}
+	return &t
+})
 
 // mainRegionFor returns the plan that parses numbers with calling code cc.
 func mainRegionFor(cc int) *phoneRegion {

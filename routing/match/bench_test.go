@@ -35,6 +35,7 @@ func BenchmarkMatch50(b *testing.B) {
 	m := newMatcher(b)
 	lead, cands := candidates50()
 	b.ReportAllocs()
+	defer reportCPU(b)()
 	for b.Loop() {
 		if _, err := m.Match(&lead, cands); err != nil {
 			b.Fatal(err)
@@ -52,8 +53,40 @@ func BenchmarkMatchProfiles50(b *testing.B) {
 		profiles[i] = m.Profile(&cands[i])
 	}
 	b.ReportAllocs()
+	defer reportCPU(b)()
 	for b.Loop() {
 		m.MatchProfiles(m.Profile(&lead), profiles)
+	}
+}
+
+// BenchmarkMatchProfiles50Kept: the same with the lead's profile kept too
+// (a host matching one lead against several candidate sets).
+func BenchmarkMatchProfiles50Kept(b *testing.B) {
+	m := newMatcher(b)
+	lead, cands := candidates50()
+	profiles := make([]match.Profile, len(cands))
+	for i := range cands {
+		profiles[i] = m.Profile(&cands[i])
+	}
+	lp := m.Profile(&lead)
+	b.ReportAllocs()
+	defer reportCPU(b)()
+	for b.Loop() {
+		m.MatchProfiles(lp, profiles)
+	}
+}
+
+// BenchmarkProfile: preparing one record (what a host does at import to
+// keep profiles), over the benchmark's 50 candidates.
+func BenchmarkProfile(b *testing.B) {
+	m := newMatcher(b)
+	_, cands := candidates50()
+	b.ReportAllocs()
+	defer reportCPU(b)()
+	i := 0
+	for b.Loop() {
+		m.Profile(&cands[i%len(cands)])
+		i++
 	}
 }
 
