@@ -193,8 +193,7 @@ func (m *Matcher) readBook(ctx context.Context, seq iter.Seq[strata.Customer]) (
 
 func (m *Matcher) drec(c *strata.Customer) drec {
 	var s scratch
-	phones, emails, domains, free := m.contacts(c, &s)
-	d := drec{id: c.ID, f: m.features(c, phones, emails, domains, free, &s), consent: consentSig(c)}
+	d := drec{id: c.ID, f: m.features(c, m.contacts(c, &s), &s), consent: consentSig(c)}
 	for _, t := range c.Tags {
 		if slices.Contains(m.holdTags, t) {
 			d.hold = true

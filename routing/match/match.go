@@ -159,11 +159,16 @@ func (r Result) Why() string {
 // matter (ties are broken by ID), and a candidate with the lead's own ID is
 // skipped. A nil lead is an error.
 //
-// Match prepares a Profile of every candidate, which is most of its cost
-// (a few microseconds a record: phone numbers, addresses and the name key
-// are normalised); a host that matches many leads against the same
-// records keeps their profiles and calls MatchProfiles, which scores 50
-// candidates in about 30 µs.
+// Cost: Match prepares a Profile of the lead and of every candidate on
+// every call (phone numbers read against their country's numbering plan,
+// mailboxes and company domains normalised through the Public Suffix List,
+// the name folded into its CompanyKey), about 4 µs of CPU a record, which
+// is most of its cost: 50 candidates take about 200 µs. The fast path is
+// for a host to compute each record's Profile once, at import after
+// strata.Normalize and again whenever the record changes, keep it beside
+// the record in memory, and call MatchProfiles with the kept profiles of
+// the candidates it fetched: 50 candidates then take about 30 µs.
+// Both give the same Result for the same records, normalised or not.
 func (m *Matcher) Match(lead *strata.Customer, candidates []strata.Customer) (Result, error) {
 	if m == nil {
 		return Result{}, errors.New("match: nil Matcher")
@@ -180,7 +185,9 @@ func (m *Matcher) Match(lead *strata.Customer, candidates []strata.Customer) (Re
 }
 
 // MatchProfiles is Match over prepared profiles (see Profile), for a host
-// that keeps them.
+// that keeps them: the fast path, about 30 µs of CPU for 50 candidates,
+// where Match spends most of its time preparing them. For the same records
+// it returns what Match returns.
 func (m *Matcher) MatchProfiles(lead Profile, candidates []Profile) Result {
 	if m == nil {
 		return Result{Outcome: NoMatch}
