@@ -163,11 +163,11 @@ func (r Result) Why() string {
 // every call (phone numbers read against their country's numbering plan,
 // mailboxes and company domains normalised through the Public Suffix List,
 // the name folded into its CompanyKey), about 4 µs of CPU a record, which
-// is most of its cost: 50 candidates take about 200 µs. The fast path is
+// is most of its cost: 50 candidates take 200–250 µs. The fast path is
 // for a host to compute each record's Profile once, at import after
 // strata.Normalize and again whenever the record changes, keep it beside
 // the record in memory, and call MatchProfiles with the kept profiles of
-// the candidates it fetched: 50 candidates then take about 30 µs.
+// the candidates it fetched: 50 candidates then take 30–40 µs.
 // Both give the same Result for the same records, normalised or not.
 func (m *Matcher) Match(lead *strata.Customer, candidates []strata.Customer) (Result, error) {
 	if m == nil {
@@ -185,7 +185,7 @@ func (m *Matcher) Match(lead *strata.Customer, candidates []strata.Customer) (Re
 }
 
 // MatchProfiles is Match over prepared profiles (see Profile), for a host
-// that keeps them: the fast path, about 30 µs of CPU for 50 candidates,
+// that keeps them: the fast path, 30–40 µs of CPU for 50 candidates,
 // where Match spends most of its time preparing them. For the same records
 // it returns what Match returns.
 func (m *Matcher) MatchProfiles(lead Profile, candidates []Profile) Result {
