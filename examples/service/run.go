@@ -32,6 +32,7 @@ type config struct {
 	readHeaderTimeout, readTimeout time.Duration
 	writeTimeout, idleTimeout      time.Duration
 	shutdownTimeout                time.Duration
+	pprofAddr                      string
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -62,6 +63,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.limits.maxBatch, "max-batch", 1000, "requests in one batch at most")
 	fs.Int64Var(&c.limits.maxBody, "max-body", 1<<20, "largest request body in bytes for route, release, reassign and classify")
 	fs.Int64Var(&c.limits.maxBigBody, "max-config-body", 16<<20, "largest request body in bytes for batches and configurations")
+	fs.StringVar(&c.pprofAddr, "pprof", "", "serve net/http/pprof's profiles at /debug/pprof/ on this address, a listener of its own without authentication (default: off; keep it on loopback)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -142,6 +144,13 @@ func serve(ctx context.Context, c config, s *server, log *slog.Logger) error {
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	debug, err := startDebug(c.pprofAddr, log)
+	if err != nil {
+		return fmt.Errorf("-pprof: %w", err)
+	}
+	if debug != nil {
+		defer debug.Close()
 	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {

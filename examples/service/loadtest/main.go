@@ -9,6 +9,7 @@
 //	go run ./loadtest                               # memory store
 //	go run ./loadtest -store postgres -dsn "$DSN"   # PostgreSQL (a scratch database: it adds rows)
 //	go run ./loadtest -baseline DIR                 # and the sidecar of an earlier checkout, in the same run
+//	go run ./loadtest -profile cpu.pprof            # and the service's CPU profile of the first route phase
 //
 // With -baseline, DIR is a checkout of the library from before the service
 // (git worktree add --detach DIR 8f00462^): its examples/sidecar is built
@@ -55,8 +56,9 @@ func main() {
 	batchClients := flag.String("batch-clients", "1,4", "concurrent clients of the batch phases")
 	batchSize := flag.Int("batch", 500, "requests in one batch")
 	baseline := flag.String("baseline", "", "a checkout of an earlier commit whose examples/sidecar to measure too")
+	profile := flag.String("profile", "", "write the service's CPU profile of the first single-request phase to this file (the service runs with -pprof on loopback)")
 	flag.Parse()
-	p := plan{store: *store, dsn: *dsn, phase: *phase, maxReq: *maxReq, clients: ints(*clients), batchClients: ints(*batchClients), batchSize: *batchSize, baseline: *baseline}
+	p := plan{profile: *profile, store: *store, dsn: *dsn, phase: *phase, maxReq: *maxReq, clients: ints(*clients), batchClients: ints(*batchClients), batchSize: *batchSize, baseline: *baseline}
 	if err := run(p); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
@@ -66,6 +68,7 @@ func main() {
 // plan is what to measure.
 type plan struct {
 	store, dsn, baseline  string
+	profile               string
 	phase                 time.Duration
 	maxReq, batchSize     int
 	clients, batchClients []int
@@ -78,7 +81,7 @@ type phase struct {
 }
 
 func run(p plan) error {
-	srv, err := startService(p.store, p.dsn)
+	srv, err := startService(p.store, p.dsn, p.profile != "")
 	if err != nil {
 		return err
 	}
@@ -86,9 +89,19 @@ func run(p plan) error {
 	fmt.Printf("store %s, %s per phase (at most %d requests), server pid %d\n\n", p.store, p.phase, p.maxReq, srv.cmd.Process.Pid)
 	fmt.Printf("%-8s %8s %12s %14s %9s %9s %12s\n", "phase", "clients", "requests/s", "decisions/s", "p50", "p99", "server CPU")
 	run := 0
-	for _, c := range p.clients {
+	for i, c := range p.clients {
 		run++
+		var saved chan error
+		if i == 0 && p.profile != "" {
+			saved = make(chan error, 1)
+			go func() { saved <- srv.saveProfile(p.profile, p.phase-time.Second) }()
+		}
 		load(srv, phase{clients: c, size: 1, maxReq: p.maxReq, run: run, length: p.phase}).print("route", c)
+		if saved != nil {
+			if err := <-saved; err != nil {
+				return fmt.Errorf("profile: %w", err)
+			}
+		}
 	}
 	for _, c := range p.batchClients {
 		run++
@@ -178,14 +191,35 @@ func freeAddr() (string, error) {
 
 // service is the service under test.
 type service struct {
-	cmd  *exec.Cmd
-	url  string
-	dir  string
-	pid  int
-	http *http.Client
+	cmd   *exec.Cmd
+	url   string
+	pprof string // the -pprof listener's URL, if any
+	dir   string
+	pid   int
+	http  *http.Client
 }
 
-func startService(store, dsn string) (*service, error) {
+// saveProfile writes the service's CPU profile of the next d to file.
+func (s *service) saveProfile(file string, d time.Duration) error {
+	if s.pprof == "" {
+		return errors.New("the service serves no profiles")
+	}
+	resp, err := http.Get(s.pprof + "/debug/pprof/profile?seconds=" + strconv.Itoa(max(1, int(d.Seconds()))))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET profile: %s", resp.Status)
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(file, b, 0o644)
+}
+
+func startService(store, dsn string, pprof bool) (*service, error) {
 	dir, err := os.MkdirTemp("", "strata-loadtest")
 	if err != nil {
 		return nil, err
@@ -209,6 +243,9 @@ func startService(store, dsn string) (*service, error) {
 	if store == "postgres" {
 		args = append(args, "-dsn", dsn)
 	}
+	if pprof {
+		args = append(args, "-pprof", "127.0.0.1:0")
+	}
 	s.cmd = exec.Command(bin, args...)
 	s.cmd.Env = append(os.Environ(), "STRATA_TOKENS=loadtest route "+token)
 	stderr, err := s.cmd.StderrPipe()
@@ -222,6 +259,9 @@ func startService(store, dsn string) (*service, error) {
 	sc := bufio.NewScanner(stderr)
 	for sc.Scan() {
 		var rec struct{ Msg, Addr string }
+		if json.Unmarshal(sc.Bytes(), &rec) == nil && strings.HasPrefix(rec.Msg, "pprof listening") {
+			s.pprof = "http://" + rec.Addr
+		}
 		if json.Unmarshal(sc.Bytes(), &rec) == nil && rec.Msg == "listening" {
 			s.url = "http://" + rec.Addr
 			break
