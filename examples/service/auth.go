@@ -125,7 +125,7 @@ func (a *authenticator) check(r *http.Request) (token, bool) {
 	if len(h) <= len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix) {
 		return token{}, false
 	}
-	sum := sha256.Sum256([]byte(strings.TrimSpace(h[len(prefix):])))
+	sum := hashToken(strings.TrimSpace(h[len(prefix):]))
 	found := -1
 	for i := range a.tokens {
 		if subtle.ConstantTimeCompare(sum[:], a.tokens[i].sum[:]) == 1 {
@@ -136,4 +136,14 @@ func (a *authenticator) check(r *http.Request) (token, bool) {
 		return token{}, false
 	}
 	return a.tokens[found], true
+}
+
+// hashToken is the SHA-256 of tok; a token of usual length is copied to a
+// buffer on the stack, not the heap.
+func hashToken(tok string) [sha256.Size]byte {
+	var buf [128]byte
+	if len(tok) <= len(buf) {
+		return sha256.Sum256(append(buf[:0], tok...))
+	}
+	return sha256.Sum256([]byte(tok))
 }

@@ -16,9 +16,7 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
-	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/propagation"
-	"go.opentelemetry.io/otel/trace"
 
 	"github.com/strata-go/strata"
 )
@@ -59,18 +57,27 @@ func (s *server) handler() http.Handler {
 	})
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
+		w.Header()["Content-Type"] = []string{"application/json"}
 		_, _ = w.Write(openapiJSON)
 	})
-	mux.Handle("GET /metrics", s.endpoint("/metrics", scopeRoute, 0, s.tel.metrics.ServeHTTP))
 	small, big := s.limits.maxBody, s.limits.maxBigBody
-	mux.Handle("POST /v1/route", s.endpoint("/v1/route", scopeRoute, small, s.route))
-	mux.Handle("POST /v1/route/batch", s.endpoint("/v1/route/batch", scopeRoute, big, s.routeBatch))
-	mux.Handle("POST /v1/release", s.endpoint("/v1/release", scopeRoute, small, s.release))
-	mux.Handle("POST /v1/reassign", s.endpoint("/v1/reassign", scopeRoute, small, s.reassign))
-	mux.Handle("POST /v1/classify", s.endpoint("/v1/classify", scopeRoute, small, s.classify))
-	mux.Handle("GET /v1/config/{kind}", s.endpoint("/v1/config/{kind}", scopeRoute, 0, s.getConfig))
-	mux.Handle("PUT /v1/config/{kind}", s.endpoint("/v1/config/{kind}", scopeAdmin, big, s.putConfig))
+	for _, e := range []struct {
+		method, route string
+		need          scope
+		maxBody       int64
+		h             http.HandlerFunc
+	}{
+		{"GET", "/metrics", scopeRoute, 0, s.tel.metrics.ServeHTTP},
+		{"POST", "/v1/route", scopeRoute, small, s.route},
+		{"POST", "/v1/route/batch", scopeRoute, big, s.routeBatch},
+		{"POST", "/v1/release", scopeRoute, small, s.release},
+		{"POST", "/v1/reassign", scopeRoute, small, s.reassign},
+		{"POST", "/v1/classify", scopeRoute, small, s.classify},
+		{"GET", "/v1/config/{kind}", scopeRoute, 0, s.getConfig},
+		{"PUT", "/v1/config/{kind}", scopeAdmin, big, s.putConfig},
+	} {
+		mux.Handle(e.method+" "+e.route, s.endpoint(e.method, e.route, e.need, e.maxBody, e.h))
+	}
 	return mux
 }
 
@@ -98,39 +105,49 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 var propagator = propagation.TraceContext{}
 
-// endpoint wraps h with what every API request goes through, in order: a
-// server span (continuing the caller's W3C trace context), the
-// http.server.request.duration metric and the access log, authentication
-// (need is the scope it takes), a bounded wait for one of maxConcurrent
-// slots, a body limit (0: no body expected) and the request timeout, whose
-// context stops rule evaluation and store calls.
-func (s *server) endpoint(route string, need scope, maxBody int64, h http.HandlerFunc) http.Handler {
-	spanName := route
+// endpoint wraps h, the handler of method and route, with what every API
+// request goes through, in order: a server span (continuing the caller's
+// W3C trace context), the http.server.request.duration metric and the
+// access log, authentication (need is the scope it takes), a bounded wait
+// for one of maxConcurrent slots, a body limit (0: no body expected) and the
+// request timeout, whose context stops rule evaluation and store calls.
+// What does not change from one request to the next (the span's name, the
+// metric's attribute sets) is built here, once.
+func (s *server) endpoint(method, route string, need scope, maxBody int64, h http.HandlerFunc) http.Handler {
+	spanName, metrics := method+" "+route, s.tel.httpMetrics(method, route)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ctx := propagator.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
-		ctx, span := s.tel.tracer.Start(ctx, r.Method+" "+spanName, trace.WithSpanKind(trace.SpanKindServer))
+		ctx, span := s.tel.startServer(r, spanName)
 		sw := &statusWriter{ResponseWriter: w}
-		client := s.serveAPI(sw, r.WithContext(ctx), need, maxBody, h)
-		s.tel.request(ctx, r.Method, route, sw.status, time.Since(start))
+		client := s.serveAPI(ctx, sw, r, apiCall{need: need, maxBody: maxBody, h: h})
+		elapsed := time.Since(start)
+		metrics.record(ctx, r.Method, sw.status, elapsed)
 		if span.IsRecording() {
 			span.SetAttributes(attribute.String("http.request.method", r.Method), attribute.String("http.route", route),
 				attribute.Int("http.response.status_code", sw.status))
 			if sw.status >= 500 {
 				span.SetStatus(codes.Error, http.StatusText(sw.status))
 			}
+			span.End()
 		}
-		span.End()
 		if s.accessLog || sw.status >= 500 {
 			s.log.InfoContext(ctx, "request", "method", r.Method, "route", route, "status", sw.status,
-				"duration_ms", float64(time.Since(start).Microseconds())/1000, "client", client)
+				"duration_ms", float64(elapsed.Microseconds())/1000, "client", client)
 		}
 	})
 }
 
-// serveAPI authenticates, waits for a slot and serves; it returns the
+// apiCall is what serveAPI needs of an endpoint.
+type apiCall struct {
+	need    scope
+	maxBody int64
+	h       http.HandlerFunc
+}
+
+// serveAPI authenticates, waits for a slot and serves r with ctx (the
+// request's context with its span) and the request timeout; it returns the
 // client's token name for the access log.
-func (s *server) serveAPI(w http.ResponseWriter, r *http.Request, need scope, maxBody int64, h http.HandlerFunc) string {
+func (s *server) serveAPI(ctx context.Context, w http.ResponseWriter, r *http.Request, c apiCall) string {
 	client := "-"
 	if s.auth != nil {
 		t, ok := s.auth.check(r)
@@ -140,23 +157,24 @@ func (s *server) serveAPI(w http.ResponseWriter, r *http.Request, need scope, ma
 			return client
 		}
 		client = t.name
-		if t.scope < need {
-			fail(w, http.StatusForbidden, "this token's scope ("+t.scope.String()+") does not allow this request; it needs "+need.String(), nil)
+		if t.scope < c.need {
+			fail(w, http.StatusForbidden, "this token's scope ("+t.scope.String()+") does not allow this request; it needs "+c.need.String(), nil)
 			return client
 		}
 	}
-	if !s.acquire(r.Context()) {
+	if !s.acquire(ctx) {
 		w.Header().Set("Retry-After", "1")
 		fail(w, http.StatusServiceUnavailable, "too many requests in progress; retry", nil)
 		return client
 	}
 	defer func() { <-s.sem }()
-	if maxBody > 0 {
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.limits.requestTimeout)
+	ctx, cancel := context.WithTimeout(ctx, s.limits.requestTimeout)
 	defer cancel()
-	h(w, r.WithContext(ctx))
+	r = r.WithContext(ctx) // the one copy of the request
+	if c.maxBody > 0 {
+		r.Body = http.MaxBytesReader(w, r.Body, c.maxBody)
+	}
+	c.h(w, r)
 	return client
 }
 
@@ -255,28 +273,44 @@ func fail(w http.ResponseWriter, status int, msg string, err error) {
 	writeJSON(w, status, newError(msg, err))
 }
 
-var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// encoder is a buffer with a JSON encoder writing into it, reused across
+// responses (a sync.Pool of them): a response costs neither a new buffer
+// nor a new encoder.
+type encoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var encoders = sync.Pool{New: func() any {
+	e := &encoder{}
+	e.enc = json.NewEncoder(&e.buf)
+	return e
+}}
+
+// jsonContentType is every JSON response's Content-Type header value,
+// shared: net/http and the handlers only ever replace a header's values.
+var jsonContentType = []string{"application/json; charset=utf-8"}
 
 // writeJSON writes v with its length; a value whose encoding exceeds
 // maxResponseDefault is replaced by an error.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	buf := buffers.Get().(*bytes.Buffer)
+	e := encoders.Get().(*encoder)
 	defer func() {
-		if buf.Cap() <= 1<<20 {
-			buf.Reset()
-			buffers.Put(buf)
+		if e.buf.Cap() <= 1<<20 { // a huge buffer is left to the collector
+			e.buf.Reset()
+			encoders.Put(e)
 		}
 	}()
-	if err := json.NewEncoder(buf).Encode(v); err != nil || buf.Len() > maxResponseDefault {
-		buf.Reset()
+	if err := e.enc.Encode(v); err != nil || e.buf.Len() > maxResponseDefault {
+		e.buf.Reset()
 		status = http.StatusUnprocessableEntity
-		_ = json.NewEncoder(buf).Encode(newError("the response would be too large or could not be encoded; ask for less (routing again is idempotent)", err))
+		_ = e.enc.Encode(newError("the response would be too large or could not be encoded; ask for less (routing again is idempotent)", err))
 	}
 	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h["Content-Type"] = jsonContentType
+	h["Content-Length"] = []string{strconv.Itoa(e.buf.Len())}
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(e.buf.Bytes())
 }
 
 // decode reads r's JSON body into v, refusing unknown fields and trailing
@@ -313,9 +347,4 @@ func decodeStrict(data []byte, v any) error {
 		return errors.New("more than one JSON value")
 	}
 	return nil
-}
-
-// request records one API request's duration.
-func (t *telemetry) request(ctx context.Context, method, route string, status int, d time.Duration) {
-	t.httpDuration.Record(ctx, d.Seconds(), metric.WithAttributeSet(t.httpSet(method, route, status)))
 }

@@ -16,6 +16,7 @@ import (
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	otelprom "go.opentelemetry.io/otel/exporters/prometheus"
 	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/propagation"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -85,6 +86,54 @@ func (t *telemetry) queueGauge(waiting func() int64) error {
 			return nil
 		}))
 	return err
+}
+
+var serverKind = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindServer)}
+
+// startServer opens the server span of r, named name, continuing the
+// caller's W3C trace context. Without an exporter it opens nothing: the
+// context keeps the caller's span context, if any (the logs name its trace),
+// and the span returned records nothing.
+func (t *telemetry) startServer(r *http.Request, name string) (context.Context, trace.Span) {
+	ctx := r.Context()
+	if _, ok := r.Header["Traceparent"]; ok {
+		ctx = propagator.Extract(ctx, propagation.HeaderCarrier(r.Header))
+	}
+	if !t.tracing {
+		return ctx, trace.SpanFromContext(ctx)
+	}
+	return t.tracer.Start(ctx, name, serverKind...)
+}
+
+// statuses are the statuses the API answers with, whose metric attribute
+// sets are built with the endpoint.
+var statuses = []int{200, 400, 401, 403, 404, 409, 412, 413, 422, 500, 503}
+
+// httpMetrics are one endpoint's http.server.request.duration options, by
+// status, built once; read-only afterwards.
+type httpMetrics struct {
+	t             *telemetry
+	method, route string
+	byStatus      map[int][]metric.RecordOption
+}
+
+// httpMetrics builds the metric options of the endpoint of method and route.
+func (t *telemetry) httpMetrics(method, route string) *httpMetrics {
+	m := &httpMetrics{t: t, method: method, route: route, byStatus: make(map[int][]metric.RecordOption, len(statuses))}
+	for _, st := range statuses {
+		m.byStatus[st] = []metric.RecordOption{metric.WithAttributeSet(t.httpSet(method, route, st))}
+	}
+	return m
+}
+
+// record records one request's duration; method is the request's (HEAD
+// reaches a GET endpoint).
+func (m *httpMetrics) record(ctx context.Context, method string, status int, d time.Duration) {
+	opts, ok := m.byStatus[status]
+	if !ok || method != m.method {
+		opts = []metric.RecordOption{metric.WithAttributeSet(m.t.httpSet(method, m.route, status))}
+	}
+	m.t.httpDuration.Record(ctx, d.Seconds(), opts...)
 }
 
 type httpKey struct {

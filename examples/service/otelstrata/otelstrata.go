@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/strata-go/strata"
 	"github.com/strata-go/strata/routing"
@@ -27,9 +29,32 @@ type Telemetry struct {
 	storeErrors metric.Int64Counter
 	lostRaces   metric.Int64Counter
 	storeCalls  metric.Float64Histogram
-	sets        sync.Map // setKey → attribute.Set
-	spanNames   sync.Map // [2]string{package, op} → span name
+	// spans is false for the OpenTelemetry no-op tracer provider: Start
+	// and the store wrapper then open no span at all (a no-op span still
+	// costs a context and two allocations per call).
+	spans     bool
+	sets      atomic.Pointer[map[setKey]*attrs] // copied on write: reads take no lock and allocate nothing
+	setsMu    sync.Mutex                        // serializes writers of sets
+	spanNames sync.Map                          // [2]string{package, op} → span name
 }
+
+// attrs is an attribute set with the measurement options that carry it,
+// built once: metric.WithAttributeSet allocates on every call.
+type attrs struct {
+	set attribute.Set
+	add []metric.AddOption
+	rec []metric.RecordOption
+}
+
+func newAttrs(set attribute.Set) *attrs {
+	o := metric.WithAttributeSet(set)
+	return &attrs{set: set, add: []metric.AddOption{o}, rec: []metric.RecordOption{o}}
+}
+
+// maxSets bounds the cache of attribute sets: routing's pools and rules
+// come from its configuration, which a PUT may replace any number of times.
+// Events beyond it build their set each time.
+const maxSets = 4096
 
 // New makes a Telemetry that records metrics through mp and spans through
 // tp. A nil provider records nothing of its kind (the OpenTelemetry no-op
@@ -42,7 +67,8 @@ func New(mp metric.MeterProvider, tp trace.TracerProvider) (*Telemetry, error) {
 		tp = noopTracer()
 	}
 	m := mp.Meter(ScopeName)
-	t := &Telemetry{tracer: tp.Tracer(ScopeName)}
+	_, noop := tp.(tracenoop.TracerProvider)
+	t := &Telemetry{tracer: tp.Tracer(ScopeName), spans: !noop}
 	var errs [5]error
 	t.decisions, errs[0] = m.Int64Counter("strata.decisions", metric.WithUnit("{decision}"),
 		metric.WithDescription("Operations Strata's engines performed (routes, releases, classifications …), by outcome and labels."))
@@ -86,10 +112,10 @@ func (t *Telemetry) observe(ctx context.Context, e strata.Event) {
 	recording := span.IsRecording()
 	switch {
 	case e.Outcome == "lost_race":
-		set := t.set(e.Package, e.Op, "", e.Labels)
-		t.lostRaces.Add(ctx, 1, metric.WithAttributeSet(set))
+		a := t.set(e.Package, e.Op, "", e.Labels)
+		t.lostRaces.Add(ctx, 1, a.add...)
 		if recording {
-			span.AddEvent("strata.lost_race", trace.WithAttributes(set.ToSlice()...))
+			span.AddEvent("strata.lost_race", trace.WithAttributes(a.set.ToSlice()...))
 		}
 		return
 	case len(e.Op) > 6 && e.Op[:6] == "store.":
@@ -102,13 +128,13 @@ func (t *Telemetry) observe(ctx context.Context, e strata.Event) {
 		}
 		return
 	}
-	set := t.set(e.Package, e.Op, e.Outcome, e.Labels)
-	t.decisions.Add(ctx, 1, metric.WithAttributeSet(set))
+	a := t.set(e.Package, e.Op, e.Outcome, e.Labels)
+	t.decisions.Add(ctx, 1, a.add...)
 	if e.Duration > 0 {
-		t.duration.Record(ctx, e.Duration.Seconds(), metric.WithAttributeSet(set))
+		t.duration.Record(ctx, e.Duration.Seconds(), a.rec...)
 	}
 	if recording {
-		span.SetAttributes(set.ToSlice()...)
+		span.SetAttributes(a.set.ToSlice()...)
 		if e.Err != nil {
 			span.SetStatus(codes.Error, ErrorType(e.Err))
 			span.SetAttributes(attribute.String("error.type", ErrorType(e.Err)))
@@ -125,10 +151,11 @@ type setKey struct {
 }
 
 // set returns the attribute set of an event: package, operation, outcome
-// (when not empty) and each label as strata.<key>.
-func (t *Telemetry) set(pkg, op, outcome string, labels []strata.Label) attribute.Set {
+// (when not empty) and each label as strata.<key>. Sets of events with at
+// most two labels are built once and cached (at most maxSets of them).
+func (t *Telemetry) set(pkg, op, outcome string, labels []strata.Label) *attrs {
 	if len(labels) > 2 {
-		return buildSet(pkg, op, outcome, labels)
+		return newAttrs(buildSet(pkg, op, outcome, labels))
 	}
 	k := setKey{pkg: pkg, op: op, outcome: outcome, labels: len(labels)}
 	if len(labels) > 0 {
@@ -137,12 +164,37 @@ func (t *Telemetry) set(pkg, op, outcome string, labels []strata.Label) attribut
 	if len(labels) > 1 {
 		k.k1, k.v1 = labels[1].Key, labels[1].Value
 	}
-	if s, ok := t.sets.Load(k); ok {
-		return s.(attribute.Set)
+	if m := t.sets.Load(); m != nil {
+		if a, ok := (*m)[k]; ok {
+			return a
+		}
 	}
-	s := buildSet(pkg, op, outcome, labels)
-	t.sets.Store(k, s)
-	return s
+	a := newAttrs(buildSet(pkg, op, outcome, labels))
+	t.setsMu.Lock()
+	defer t.setsMu.Unlock()
+	old := t.sets.Load()
+	if old != nil && len(*old) >= maxSets {
+		return a
+	}
+	next := make(map[setKey]*attrs, 1+lenOf(old))
+	if old != nil {
+		if cached, ok := (*old)[k]; ok {
+			return cached
+		}
+		for ok, ov := range *old {
+			next[ok] = ov
+		}
+	}
+	next[k] = a
+	t.sets.Store(&next)
+	return a
+}
+
+func lenOf(m *map[setKey]*attrs) int {
+	if m == nil {
+		return 0
+	}
+	return len(*m)
 }
 
 func buildSet(pkg, op, outcome string, labels []strata.Label) attribute.Set {
@@ -160,10 +212,15 @@ func buildSet(pkg, op, outcome string, labels []strata.Label) attribute.Set {
 // Start opens the span of one engine operation, named
 // "strata.<pkg>.<op>" (strata.routing.route, strata.tiering.classify), as a
 // child of the span in ctx. The engine's events, reported on the returned
-// context, annotate it; the caller ends it.
+// context, annotate it; the caller ends it. With the no-op tracer provider
+// it opens nothing and costs nothing: ctx comes back as it was, with a span
+// that records nothing.
 func (t *Telemetry) Start(ctx context.Context, pkg, op string) (context.Context, trace.Span) {
 	if t == nil {
 		return ctx, trace.SpanFromContext(ctx)
+	}
+	if !t.spans {
+		return ctx, noSpan
 	}
 	key := [2]string{pkg, op}
 	name, ok := t.spanNames.Load(key)
@@ -171,8 +228,15 @@ func (t *Telemetry) Start(ctx context.Context, pkg, op string) (context.Context,
 		name = "strata." + pkg + "." + op
 		t.spanNames.Store(key, name)
 	}
-	return t.tracer.Start(ctx, name.(string), trace.WithSpanKind(trace.SpanKindInternal))
+	return t.tracer.Start(ctx, name.(string), internalKind...)
 }
+
+var internalKind = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal)}
+
+// noSpan is the span Start and the store wrapper return for the no-op
+// tracer provider: a span that records nothing (ending it ends nothing),
+// while ctx keeps the caller's span context for the logs.
+var noSpan trace.Span = tracenoop.Span{}
 
 // End ends a span Start opened, with err as its error status (nil for
 // success) and outcome, when not empty, as its strata.outcome attribute: for

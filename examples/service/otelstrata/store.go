@@ -95,17 +95,22 @@ func init() {
 	}
 }
 
+var clientKind = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient)}
+
 func (t *Telemetry) begin(ctx context.Context, op string) (context.Context, call) {
-	ctx, span := t.tracer.Start(ctx, storeSpanNames[op], trace.WithSpanKind(trace.SpanKindClient))
+	span := noSpan
+	if t.spans {
+		ctx, span = t.tracer.Start(ctx, storeSpanNames[op], clientKind...)
+	}
 	return ctx, call{t: t, span: span, start: time.Now(), op: op}
 }
 
-// opSets are the attribute sets of successful calls, by operation.
-var opSets = map[string]attribute.Set{}
+// opSets are the measurement options of successful calls, by operation.
+var opSets = map[string][]metric.RecordOption{}
 
 func init() {
 	for op := range storeSpanNames {
-		opSets[op] = attribute.NewSet(attribute.String("strata.operation", op))
+		opSets[op] = []metric.RecordOption{metric.WithAttributeSet(attribute.NewSet(attribute.String("strata.operation", op)))}
 	}
 }
 
@@ -117,9 +122,9 @@ func (c call) end(ctx context.Context, err error) {
 	et := ErrorType(err)
 	switch et {
 	case "":
-		c.t.storeCalls.Record(ctx, d, metric.WithAttributeSet(opSets[c.op]))
+		c.t.storeCalls.Record(ctx, d, opSets[c.op]...)
 	case "over_capacity", "unknown_item":
-		c.t.storeCalls.Record(ctx, d, metric.WithAttributeSet(opSets[c.op]))
+		c.t.storeCalls.Record(ctx, d, opSets[c.op]...)
 		if c.span.IsRecording() {
 			c.span.SetAttributes(attribute.String("strata.outcome", et))
 		}
