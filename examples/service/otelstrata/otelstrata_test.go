@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/strata-go/strata"
 	"github.com/strata-go/strata/examples/service/otelstrata"
@@ -137,4 +138,32 @@ func TestErrorType(t *testing.T) {
 	} {
 		assert.Equal(t, tt.want, otelstrata.ErrorType(tt.err), "%v", tt.err)
 	}
+}
+
+// TestNoopTracerCostsNothing: with the no-op tracer provider Start opens no
+// span (ctx comes back as it was) and an event costs no allocation once its
+// attribute set is cached; with a real provider Start opens a child span.
+func TestNoopTracerCostsNothing(t *testing.T) {
+	reader := sdkmetric.NewManualReader()
+	tel, err := otelstrata.New(sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)), tracenoop.NewTracerProvider())
+	require.NoError(t, err)
+	ctx := t.Context()
+	got, span := tel.Start(ctx, "routing", "route")
+	assert.Equal(t, ctx, got, "no span in the context")
+	assert.False(t, span.IsRecording())
+	span.End()
+	obs := tel.Observer()
+	ev := strata.Event{Package: "routing", Op: "route", Outcome: "assigned", Duration: time.Millisecond,
+		Labels: []strata.Label{{Key: "pool", Value: "europe"}, {Key: "rule", Value: "eu"}}}
+	obs(ctx, ev)
+	allocs := testing.AllocsPerRun(100, func() { obs(ctx, ev) })
+	assert.Zero(t, allocs, "an event with a cached attribute set allocates nothing")
+	assert.Equal(t, int64(102), sums(t, reader)["strata.decisions strata.operation=route,strata.outcome=assigned,strata.package=routing,strata.pool=europe,strata.rule=eu"])
+
+	tel, _, spans := setup(t)
+	_, span = tel.Start(ctx, "routing", "route")
+	assert.True(t, span.IsRecording())
+	span.End()
+	require.Len(t, spans.Ended(), 1)
+	assert.Equal(t, "strata.routing.route", spans.Ended()[0].Name())
 }
