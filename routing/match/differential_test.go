@@ -61,8 +61,10 @@ func differentialCases() []matchCase {
 // ways to match: Match over the records as they come (profiles built per
 // call, from a per-call arena) against MatchProfiles over profiles a host
 // prepared with Profile, from the same records and from the records as
-// strata.Normalize stores them. Outcome, customer, scores, candidate order
-// and every piece of evidence must be the same.
+// strata.Normalize stores them, and over the candidates' profiles stored
+// (MarshalBinary, MarshalJSON) and decoded again, as a host keeping them in
+// its database does. Outcome, customer, scores, candidate order and every
+// piece of evidence must be the same.
 func TestMatchAgreesWithMatchProfiles(t *testing.T) {
 	m := newMatcher(t)
 	profiles := func(cs []strata.Customer) []match.Profile {
@@ -83,6 +85,8 @@ func TestMatchAgreesWithMatchProfiles(t *testing.T) {
 				cands[i] = normalised(t, c)
 			}
 			assert.Equal(t, raw, m.MatchProfiles(m.Profile(&lead), profiles(cands)), "profiles of the normalised records")
+			assert.Equal(t, raw, m.MatchProfiles(m.Profile(&tc.lead), stored(t, m, profiles(cands), binaryCodec)), "stored profiles (binary)")
+			assert.Equal(t, raw, m.MatchProfiles(m.Profile(&tc.lead), stored(t, m, profiles(tc.candidates), jsonCodec)), "stored profiles (JSON)")
 		})
 	}
 }

@@ -2,8 +2,11 @@ package match_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/strata-go/strata"
@@ -133,4 +136,79 @@ func ExampleFreeMailDomains() {
 	fmt.Println(len(match.FreeMailDomains()) > 40, slices.Contains(match.FreeMailDomains(), "qq.com"))
 	// Output:
 	// true true
+}
+
+// A host that keeps its records in a database stores each record's
+// profile beside it (here a map stands for the table), built at import
+// and rebuilt when the record changes; for a new lead it fetches the
+// candidates' stored profiles by the lead's Keys and matches them without
+// preparing the records again.
+func ExampleProfile_MarshalBinary() {
+	m, _ := match.New(match.StarterConfig())
+	table := map[string][]byte{} // the host's profile column, by customer ID
+	for _, c := range exampleBook() {
+		data, err := m.Profile(&c).MarshalBinary()
+		if err != nil {
+			panic(err)
+		}
+		table[c.ID] = data // personal data: stored as the contact details are
+	}
+
+	lead := strata.Customer{ID: "L-1", Name: "Shenzhen Huaxin Electronics Co., Ltd.", Country: "CN", City: "Shenzhen",
+		Channels: []strata.Channel{{Kind: strata.ChannelPhone, Value: "+86 755 8888 1234"}}}
+	var candidates []match.Profile
+	for _, id := range []string{"C-100", "C-101"} { // what the host's query by the lead's keys returned
+		var p match.Profile
+		if err := p.UnmarshalBinary(table[id]); err != nil {
+			panic(err) // errors.Is(err, match.ErrStaleProfile): rebuild it from the record
+		}
+		if err := m.CheckProfile(&p); err != nil {
+			panic(err) // built under other free-mail domains or website fields: rebuild it
+		}
+		candidates = append(candidates, p)
+	}
+	res := m.MatchProfiles(m.Profile(&lead), candidates)
+	fmt.Println(res.Why())
+	fmt.Println(candidates[0]) // a profile prints its ID only
+	// Output:
+	// match: C-100 (score 75)
+	//   C-100 75: [+60 same phone +86 755****1234] [+0 names in different scripts: not compared] [+10 same country CN] [+5 same city]
+	//   C-101 15: [+0 names in different scripts: not compared] [+10 same country CN] [+5 same city]
+	// match.Profile(C-100)
+}
+
+// The JSON form, for a host that keeps profiles in a JSON column; a
+// profile stored by an older version of the normalisation is refused with
+// ErrStaleProfile, to be rebuilt from its record.
+func ExampleProfile_MarshalJSON() {
+	m, _ := match.New(match.StarterConfig())
+	rec := strata.Customer{ID: "C-101", Name: "深圳华信科技有限公司", Country: "CN", Owner: "zhao",
+		Channels: []strata.Channel{{Kind: strata.ChannelEmail, Value: "Sales@HX-Tech.cn"}}}
+	data, _ := json.Marshal(m.Profile(&rec))
+	var p match.Profile
+	fmt.Println(json.Unmarshal(data, &p), p, m.CheckProfile(&p))
+	old := strings.Replace(string(data), `"norm":1`, `"norm":0`, 1)
+	err := json.Unmarshal([]byte(old), &p)
+	fmt.Println(errors.Is(err, match.ErrStaleProfile))
+	// Output:
+	// <nil> match.Profile(C-101) <nil>
+	// true
+}
+
+// A profile belongs to the free-mail domains and website fields of the
+// configuration that built it; thresholds and points may change freely.
+func ExampleMatcher_CheckProfile() {
+	m, _ := match.New(match.StarterConfig())
+	p := m.Profile(&exampleBook()[0])
+	stricter := match.StarterConfig()
+	stricter.Match = 80
+	m2, _ := match.New(stricter)
+	fmt.Println(m2.CheckProfile(&p))
+	isp := match.StarterConfig()
+	isp.FreeMail = []string{"example-isp.cn"}
+	m3, _ := match.New(isp)
+	fmt.Println(m3.CheckProfile(&p))
+	// Output:
+	// <nil>
+	// match: stale profile: rebuild it from its record with Matcher.Profile (built with other free-mail domains or website fields)
 }

@@ -65,12 +65,23 @@ const (
 
 // Profile is a record prepared for matching: its keys and name features.
 // Matcher.Profile builds one (about 4 µs); a host matching leads against
-// its records keeps each record's profile in memory, built at import and
-// rebuilt when the record changes, and calls MatchProfiles, which spares
-// it that cost per candidate per lead (see Matcher.Match). A Profile is
-// immutable and safe to share between goroutines; it belongs to the
-// Matcher configuration that built it. It holds personal data and prints
-// nothing but its ID.
+// its records keeps each record's profile, built at import and rebuilt
+// when the record changes, and calls MatchProfiles, which spares it that
+// cost per candidate per lead (see Matcher.Match). A host that keeps its
+// records in a database stores the profile beside the record
+// (MarshalBinary, or MarshalJSON for a JSON column) and decodes the
+// candidates' profiles per lead (UnmarshalBinary or UnmarshalJSON, then
+// Matcher.CheckProfile): a decoded profile scores exactly as the one that
+// was stored. A Profile belongs to the version of the normalisation and to
+// the Matcher configuration (free-mail domains, website fields) that built
+// it, and records both: decoding refuses a profile of another version of
+// the normalisation and CheckProfile one of another configuration, each
+// with ErrStaleProfile, to be rebuilt from its record.
+//
+// A Profile is immutable and safe to share between goroutines. It holds
+// personal data (phone numbers, mailboxes, the company name): store its
+// encodings as the host stores contact details, and erase them with them.
+// It prints nothing but its ID, whatever the fmt verb.
 type Profile struct {
 	// ID and Owner are the record's.
 	ID    string
@@ -82,6 +93,7 @@ type Profile struct {
 	domains []string
 	script  script   // of the name key
 	grams   []uint64 // the name key's bigrams, sorted
+	config  uint64   // the fingerprint of the building Matcher's configuration (Matcher.configPrint)
 }
 
 // feat is what scoring reads of a record: hashed keys, so that Duplicates
@@ -187,7 +199,7 @@ func (s *scratch) keepU64(buf []uint64) []uint64 {
 
 // profile is Profile with the caller's scratch.
 func (m *Matcher) profile(c *strata.Customer, s *scratch) Profile {
-	p := Profile{ID: c.ID, Owner: c.Owner}
+	p := Profile{ID: c.ID, Owner: c.Owner, config: m.config}
 	ck := m.contacts(c, s)
 	p.phones, p.emails, p.domains = ck.phones, ck.emails, ck.domains
 	p.feat = m.features(c, ck, s)

@@ -1,0 +1,379 @@
+package match_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/strata-go/strata"
+	"github.com/strata-go/strata/routing/match"
+	"github.com/strata-go/strata/routing/match/internal/synth"
+)
+
+// codec is one of the two ways to store a profile.
+type codec struct {
+	name      string
+	marshal   func(match.Profile) ([]byte, error)
+	unmarshal func(*match.Profile, []byte) error
+}
+
+var (
+	binaryCodec = codec{"binary", match.Profile.MarshalBinary, (*match.Profile).UnmarshalBinary}
+	jsonCodec   = codec{"JSON", match.Profile.MarshalJSON, (*match.Profile).UnmarshalJSON}
+)
+
+// stored returns the profiles as a host gets them back from its database:
+// encoded, decoded and checked against the Matcher.
+func stored(t *testing.T, m *match.Matcher, ps []match.Profile, c codec) []match.Profile {
+	t.Helper()
+	out := make([]match.Profile, len(ps))
+	for i := range ps {
+		data, err := c.marshal(ps[i])
+		require.NoError(t, err)
+		require.NoError(t, c.unmarshal(&out[i], data))
+		require.NoError(t, m.CheckProfile(&out[i]))
+	}
+	return out
+}
+
+// labelledRecords are the records of the labelled set, raw and as
+// strata.Normalize stores them, and the Huaxin book.
+func labelledRecords(t *testing.T) []strata.Customer {
+	var recs []strata.Customer
+	for _, p := range synth.Pairs(2026, 1000) {
+		recs = append(recs, p.A, p.B, normalised(t, p.A), normalised(t, p.B))
+	}
+	return append(recs, huaxinBook()...)
+}
+
+// TestStoredProfileRoundTrip is the property over the labelled set: a
+// profile stored and decoded (binary or JSON) encodes to the same bytes
+// again, the two encodings decode to the same profile, it passes
+// CheckProfile, and its Keys are the record's.
+func TestStoredProfileRoundTrip(t *testing.T) {
+	m := newMatcher(t)
+	for i, rec := range labelledRecords(t) {
+		p := m.Profile(&rec)
+		bin, err := p.MarshalBinary()
+		require.NoError(t, err)
+		js, err := json.Marshal(p)
+		require.NoError(t, err)
+		var fromBin, fromJSON match.Profile
+		require.NoError(t, fromBin.UnmarshalBinary(bin), "record %d", i)
+		require.NoError(t, json.Unmarshal(js, &fromJSON), "record %d", i)
+		again, err := fromJSON.MarshalBinary()
+		require.NoError(t, err)
+		assert.Equal(t, bin, again, "record %d: JSON then binary", i)
+		againJS, err := fromBin.MarshalJSON()
+		require.NoError(t, err)
+		assert.JSONEq(t, string(js), string(againJS), "record %d: binary then JSON", i)
+		assert.Equal(t, m.Keys(&rec), fromBin.Keys(), "record %d", i)
+		assert.NoError(t, m.CheckProfile(&fromBin), "record %d", i)
+		assert.LessOrEqual(t, len(bin), len(js), "record %d: binary is the compact one", i)
+	}
+}
+
+// sampleProfile is a profile with every field set.
+func sampleProfile(t *testing.T, m *match.Matcher) match.Profile {
+	t.Helper()
+	rec := strata.Customer{ID: "C-100", Owner: "wang", Name: "深圳华信电子有限公司", Country: "CN", City: "Shenzhen",
+		Channels: []strata.Channel{ch(strata.ChannelPhone, "+8675588881234"), ch(strata.ChannelMobile, "+8613922223333"),
+			ch(strata.ChannelEmail, "li.ming@huaxin-elec.com"), ch(strata.ChannelEmail, "hx.buyer@gmail.com")},
+		Attrs: map[string]any{"website": "www.huaxin-elec.com"}}
+	return m.Profile(&rec)
+}
+
+// header is the binary encoding's fixed part: format 1, normalisation 1,
+// the config fingerprint, flags, country and city.
+func header(config []byte) []byte {
+	b := []byte{1, 1}
+	b = append(b, config...)
+	return append(b, 0, 'C', 'N', 0, 0, 0, 0, 0, 0, 0, 0)
+}
+
+// TestUnmarshalBinaryRefuses: unknown versions, truncated, oversized and
+// malformed input are errors that say what is wrong, never a panic; a
+// profile of another normalisation version is ErrStaleProfile.
+func TestUnmarshalBinaryRefuses(t *testing.T) {
+	m := newMatcher(t)
+	good, err := sampleProfile(t, m).MarshalBinary()
+	require.NoError(t, err)
+	with := func(f func([]byte) []byte) []byte { return f(bytes.Clone(good)) }
+	cfg := good[2:10]
+	tests := []struct {
+		name  string
+		data  []byte
+		stale bool
+		want  string
+	}{
+		{"empty", nil, false, "truncated"},
+		{"unknown format", with(func(b []byte) []byte { b[0] = 2; return b }), false, "unknown format version 2"},
+		{"format 0", with(func(b []byte) []byte { b[0] = 0; return b }), false, "unknown format version 0"},
+		{"older normalisation", with(func(b []byte) []byte { b[1] = 0; return b }), true, "normalisation version 0"},
+		{"newer normalisation", with(func(b []byte) []byte { b[1] = 2; return b }), true, "rebuild it"},
+		{"trailing byte", append(bytes.Clone(good), 0), false, "1 bytes after the profile"},
+		{"unknown flags", with(func(b []byte) []byte { b[10] = 2; return b }), false, "unknown flags"},
+		{"oversized", make([]byte, match.MaxProfileBytes+1), false, "more than 65536"},
+		{"too many phones", binary.AppendUvarint(append(header(cfg), 0, 0, 0), match.MaxProfileKeys+1), false, "length 257: more than 256"},
+		{"string too long", binary.AppendUvarint(header(cfg), match.MaxProfileString+1), false, "length 4097: more than 4096"},
+		{"length past the end", append(binary.AppendUvarint(header(cfg), 100), "C-1"...), false, "truncated"},
+		{"malformed number", append(header(cfg), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01), false, "malformed number"},
+		{"unsorted phones", append(append(header(cfg), 0, 0, 0, 2, 0, 0), "\x03+86\x03+11"...), false, "phones[1]: not sorted, or repeated"},
+		{"repeated email", append(append(header(cfg), 0, 0, 0, 0, 2, 0), "\x03a@b\x03a@b"...), false, "emails[1]: not sorted"},
+		{"empty domain", append(append(header(cfg), 0, 0, 0, 0, 0, 1), 0), false, "domains[0]: empty"},
+		{"not UTF-8", append(header(cfg), 1, 0xff, 0, 0, 0, 0, 0), false, "id: not UTF-8"},
+		{"country not ASCII", with(func(b []byte) []byte { b[11] = 0xc3; return b }), false, "country"},
+	}
+	for i := range len(good) {
+		tests = append(tests, struct {
+			name  string
+			data  []byte
+			stale bool
+			want  string
+		}{fmt.Sprintf("cut at %d", i), good[:i], false, "truncated"})
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := match.Profile{ID: "untouched"}
+			err := p.UnmarshalBinary(tc.data)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Equal(t, tc.stale, errors.Is(err, match.ErrStaleProfile))
+			if !tc.stale {
+				_, ok := errors.AsType[*match.ProfileError](err)
+				assert.True(t, ok)
+			}
+			assert.Equal(t, "untouched", p.ID, "p unchanged on error")
+			assert.NotContains(t, err.Error(), "13922223333")
+			assert.NotContains(t, err.Error(), "li.ming")
+		})
+	}
+}
+
+// TestUnmarshalJSONRefuses: the JSON form refuses what the binary one does.
+func TestUnmarshalJSONRefuses(t *testing.T) {
+	m := newMatcher(t)
+	good, err := json.Marshal(sampleProfile(t, m))
+	require.NoError(t, err)
+	edit := func(old, new string) []byte {
+		require.Contains(t, string(good), old)
+		return []byte(strings.Replace(string(good), old, new, 1))
+	}
+	tests := []struct {
+		name  string
+		data  []byte
+		stale bool
+		want  string
+	}{
+		{"not JSON", []byte(`{"format":1,`), false, "JSON"},
+		{"unknown format", edit(`"format":1`, `"format":9`), false, "unknown format version 9"},
+		{"no format", edit(`"format":1,`, ``), false, "unknown format version 0"},
+		{"older normalisation", edit(`"norm":1`, `"norm":0`), true, "rebuild it"},
+		{"unknown field", edit(`"format":1`, `"format":1,"extra":true`), false, `unknown field "extra"`},
+		{"wrong type", edit(`"format":1`, `"format":"1"`), false, "wrong type"},
+		{"data after", append(bytes.Clone(good), "{}"...), false, "after the profile"},
+		{"bad config", edit(`"config":"`, `"config":"x`), false, "config: not 16 hexadecimal digits"},
+		{"country of three", edit(`"country":"CN"`, `"country":"CHN"`), false, "country"},
+		{"unsorted phones", edit(`"phones":["+8613922223333","+8675588881234"]`, `"phones":["+8675588881234","+8613922223333"]`), false, "phones[1]"},
+		{"oversized", make([]byte, 6*match.MaxProfileBytes+1), false, "more than"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := match.Profile{ID: "untouched"}
+			err := p.UnmarshalJSON(tc.data)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Equal(t, tc.stale, errors.Is(err, match.ErrStaleProfile))
+			assert.Equal(t, "untouched", p.ID)
+			assert.NotContains(t, err.Error(), "13922223333")
+		})
+	}
+}
+
+// TestMarshalRefusesBeyondBounds: what could not be decoded is not
+// encoded.
+func TestMarshalRefusesBeyondBounds(t *testing.T) {
+	m := newMatcher(t)
+	long := strata.Customer{ID: strings.Repeat("x", match.MaxProfileString+1)}
+	bad := strata.Customer{ID: "C-1\xff"}
+	foreign := strata.Customer{ID: "C-2", Country: "É"} // two bytes, not two letters
+	for name, rec := range map[string]strata.Customer{"long id": long, "not UTF-8": bad, "country": foreign} {
+		t.Run(name, func(t *testing.T) {
+			p := m.Profile(&rec)
+			_, err := p.MarshalBinary()
+			require.Error(t, err)
+			_, err = p.MarshalJSON()
+			require.Error(t, err)
+		})
+	}
+}
+
+// TestCheckProfile: a profile belongs to the configuration that built it;
+// the thresholds may change, the free-mail domains and website fields may
+// not.
+func TestCheckProfile(t *testing.T) {
+	m := newMatcher(t)
+	p := sampleProfile(t, m)
+	data, err := p.MarshalBinary()
+	require.NoError(t, err)
+	var q match.Profile
+	require.NoError(t, q.UnmarshalBinary(data))
+	cfg := match.StarterConfig()
+	cfg.Match, cfg.Review, cfg.Points.Phone = 80, 40, 70
+	same, err := match.New(cfg)
+	require.NoError(t, err)
+	assert.NoError(t, same.CheckProfile(&q), "thresholds and points do not shape a profile")
+	reordered := match.StarterConfig()
+	reordered.WebsiteAttrs = []string{"website"}
+	m2, err := match.New(reordered)
+	require.NoError(t, err)
+	assert.NoError(t, m2.CheckProfile(&q), "the default website field, named")
+	for name, change := range map[string]func(*match.Config){
+		"free mail": func(c *match.Config) { c.FreeMail = []string{"example-isp.cn"} },
+		"website":   func(c *match.Config) { c.WebsiteAttrs = []string{"homepage"} },
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := match.StarterConfig()
+			change(&c)
+			other, err := match.New(c)
+			require.NoError(t, err)
+			err = other.CheckProfile(&q)
+			require.ErrorIs(t, err, match.ErrStaleProfile)
+			assert.Contains(t, err.Error(), "rebuild")
+		})
+	}
+	require.ErrorIs(t, m.CheckProfile(&match.Profile{ID: "C-1"}), match.ErrStaleProfile, "built by no Matcher")
+	require.Error(t, m.CheckProfile(nil))
+	var nilM *match.Matcher
+	require.Error(t, nilM.CheckProfile(&q))
+	require.Error(t, (*match.Profile)(nil).UnmarshalBinary(data))
+	require.Error(t, (*match.Profile)(nil).UnmarshalJSON([]byte("{}")))
+}
+
+// TestStoredProfilePrintsNoPersonalData: a decoded profile prints its ID
+// only, whatever the verb.
+func TestStoredProfilePrintsNoPersonalData(t *testing.T) {
+	m := newMatcher(t)
+	data, err := sampleProfile(t, m).MarshalBinary()
+	require.NoError(t, err)
+	var p match.Profile
+	require.NoError(t, p.UnmarshalBinary(data))
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+		for _, v := range []any{p, &p, []match.Profile{p}} {
+			out := fmt.Sprintf(verb, v)
+			assert.Contains(t, out, "C-100", verb)
+			for _, secret := range []string{"13922223333", "75588881234", "li.ming", "liming", "hxbuyer", "华信", "wang"} {
+				assert.NotContains(t, out, secret, verb)
+			}
+		}
+	}
+}
+
+// FuzzProfileUnmarshal: any input, read as the binary or the JSON form,
+// is refused with an error or decodes to a profile that encodes and
+// decodes to itself, passes or fails CheckProfile, and scores without a
+// panic.
+func FuzzProfileUnmarshal(f *testing.F) {
+	m, err := match.New(match.StarterConfig())
+	require.NoError(f, err)
+	for _, rec := range huaxinBook() {
+		p := m.Profile(&rec)
+		bin, err := p.MarshalBinary()
+		require.NoError(f, err)
+		js, err := p.MarshalJSON()
+		require.NoError(f, err)
+		f.Add(bin)
+		f.Add(js)
+	}
+	f.Add([]byte{1, 1})
+	f.Add([]byte(`{"format":1,"norm":1,"config":"0000000000000001","id":"x","phones":["+1"]}`))
+	lead := m.Profile(&huaxinBook()[0])
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, c := range []codec{binaryCodec, jsonCodec} {
+			var p match.Profile
+			if err := c.unmarshal(&p, data); err != nil {
+				continue
+			}
+			again, err := c.marshal(p)
+			require.NoError(t, err, c.name)
+			var q match.Profile
+			require.NoError(t, c.unmarshal(&q, again), c.name)
+			b1, err := p.MarshalBinary()
+			require.NoError(t, err)
+			b2, err := q.MarshalBinary()
+			require.NoError(t, err)
+			require.Equal(t, b1, b2, c.name)
+			_ = m.CheckProfile(&p)
+			m.MatchProfiles(lead, []match.Profile{p, q})
+			m.MatchProfiles(p, []match.Profile{lead})
+		}
+	})
+}
+
+// BenchmarkMatchStoredProfiles50: one lead against 50 candidates whose
+// profiles the host stored (MarshalBinary) and fetched: the lead's profile,
+// decoding and checking the 50 stored ones, and MatchProfiles (the issue's
+// goal is ≤ 50 µs).
+func BenchmarkMatchStoredProfiles50(b *testing.B) {
+	benchStored(b, match.Profile.MarshalBinary, (*match.Profile).UnmarshalBinary)
+}
+
+// BenchmarkMatchStoredProfiles50JSON: the same from the JSON form.
+func BenchmarkMatchStoredProfiles50JSON(b *testing.B) {
+	benchStored(b, match.Profile.MarshalJSON, (*match.Profile).UnmarshalJSON)
+}
+
+func benchStored(b *testing.B, marshal func(match.Profile) ([]byte, error), unmarshal func(*match.Profile, []byte) error) {
+	m := newMatcher(b)
+	lead, cands := candidates50()
+	rows := make([][]byte, len(cands))
+	for i := range cands {
+		var err error
+		rows[i], err = marshal(m.Profile(&cands[i]))
+		require.NoError(b, err)
+	}
+	b.ReportAllocs()
+	defer reportCPU(b)()
+	for b.Loop() {
+		lp := m.Profile(&lead) // the new lead's, as in BenchmarkMatchProfiles50
+		profiles := make([]match.Profile, len(rows))
+		for i, row := range rows {
+			if err := unmarshal(&profiles[i], row); err != nil {
+				b.Fatal(err)
+			}
+			if err := m.CheckProfile(&profiles[i]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		m.MatchProfiles(lp, profiles)
+	}
+}
+
+// BenchmarkUnmarshalProfile: decoding one stored profile.
+func BenchmarkUnmarshalProfile(b *testing.B) {
+	m := newMatcher(b)
+	_, cands := candidates50()
+	rows := make([][]byte, len(cands))
+	for i := range cands {
+		var err error
+		rows[i], err = m.Profile(&cands[i]).MarshalBinary()
+		require.NoError(b, err)
+	}
+	b.ReportAllocs()
+	defer reportCPU(b)()
+	i := 0
+	var p match.Profile
+	for b.Loop() {
+		if err := p.UnmarshalBinary(rows[i%len(rows)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
