@@ -55,6 +55,7 @@ type Engine struct {
 	ladders  []ladder
 	segments []segment
 	each     *rules.Program // all segment rules, combined; nil if none
+	segIndex map[string]int // segment name → index in segments
 	acts     sync.Pool      // *work
 }
 
@@ -125,6 +126,10 @@ func New(cfg Config, opts ...Option) (*Engine, error) {
 	}
 	if err := e.combine(); err != nil {
 		return nil, err
+	}
+	e.segIndex = make(map[string]int, len(e.segments))
+	for i, s := range e.segments {
+		e.segIndex[s.Name] = i
 	}
 	home, nsegs := cfg.Home, len(e.segments)
 	e.acts.New = func() any {
