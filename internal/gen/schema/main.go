@@ -29,6 +29,7 @@ import (
 	"github.com/strata-go/strata/routing/sim"
 	"github.com/strata-go/strata/scoring"
 	"github.com/strata-go/strata/tiering"
+	"github.com/strata-go/strata/tiering/automation"
 	"github.com/strata-go/strata/timezone"
 )
 
@@ -51,6 +52,7 @@ var targets = []target{
 	{reflect.TypeFor[compliance.Config](), "compliance/config.schema.json", "Strata access policy"},
 	{reflect.TypeFor[law.Config](), "compliance/law/config.schema.json", "Strata privacy-law reference data"},
 	{reflect.TypeFor[match.Config](), "routing/match/config.schema.json", "Strata lead-to-customer matching"},
+	{reflect.TypeFor[automation.Config](), "tiering/automation/config.schema.json", "Strata automation rules"},
 }
 
 // packages whose doc comments describe the types above, by import path
@@ -58,7 +60,7 @@ var targets = []target{
 var packages = []struct{ dir, name string }{
 	{".", "strata"}, {"tiering", "tiering"}, {"scoring", "scoring"}, {"routing", "routing"}, {"routing/sim", "sim"},
 	{"timezone", "timezone"}, {"locale", "locale"}, {"compliance", "compliance"}, {"compliance/law", "law"},
-	{"routing/match", "match"},
+	{"routing/match", "match"}, {"tiering/automation", "automation"},
 }
 
 // special gives the schema of types that read and write themselves.

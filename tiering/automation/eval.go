@@ -1,0 +1,255 @@
+package automation
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/strata-go/strata"
+	"github.com/strata-go/strata/internal/rules"
+	"github.com/strata-go/strata/tiering"
+)
+
+// Task is one action for the host to carry out: the rule that fired, on
+// which transition, and what to do. Key identifies it for the host's job
+// queue: the same customer, transition, rule and action give the same key,
+// so a retried run enqueues nothing twice.
+type Task struct {
+	// Key is a 32-character hex idempotency key (see Eval).
+	Key        string             `json:"key"`
+	CustomerID string             `json:"customer_id"`
+	Rule       string             `json:"rule"`
+	Kind       string             `json:"kind"`
+	Params     map[string]string  `json:"params,omitempty"`
+	Transition tiering.Transition `json:"transition"`
+}
+
+// String describes the task in one line: "assign_role role=senior-sales-manager
+// (rule domestic-high-value on segment domestic-high-value: entered)".
+func (t Task) String() string {
+	var b strings.Builder
+	b.WriteString(t.Kind)
+	for _, k := range slices.Sorted(maps.Keys(t.Params)) {
+		fmt.Fprintf(&b, " %s=%s", k, t.Params[k])
+	}
+	fmt.Fprintf(&b, " (rule %s on %s)", t.Rule, t.Transition)
+	return b.String()
+}
+
+// Result is what the rules ask for one customer: the tasks, in a stable
+// order (by transition, then rule, then action, as configured).
+type Result struct {
+	CustomerID string `json:"customer_id"`
+	Tasks      []Task `json:"tasks"`
+}
+
+// Why lists the tasks one per line, each with the rule and transition that
+// caused it; "no rule fired" when there are none.
+func (r Result) Why() string {
+	if len(r.Tasks) == 0 {
+		return "no rule fired"
+	}
+	lines := make([]string, len(r.Tasks))
+	for i, t := range r.Tasks {
+		lines[i] = t.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// work is a pooled per-goroutine scratch.
+type work struct {
+	act *rules.Activation
+	t   tiering.Transition
+	now time.Time
+	key []byte
+}
+
+func (e *Engine) getWork(ctx context.Context, c *strata.Customer, now time.Time) *work {
+	w := e.acts.Get().(*work)
+	if !w.now.Equal(now) || w.now.Location() != now.Location() {
+		w.act.SetNow(now)
+		w.now = now
+	}
+	w.act.SetCustomer(c)
+	w.act.SetContext(ctx)
+	return w
+}
+
+func (e *Engine) putWork(w *work) {
+	w.act.SetCustomer(nil)
+	w.t = tiering.Transition{} // the activation keeps &w.t: no caller's data stays behind
+	w.act.SetContext(context.Background())
+	e.acts.Put(w)
+}
+
+func (e *Engine) check(ctx context.Context, c *strata.Customer) error {
+	switch {
+	case e.ready() != nil:
+		return e.ready()
+	case ctx == nil:
+		return errors.New("automation: nil context")
+	case c == nil:
+		return errors.New("automation: nil record")
+	}
+	return nil
+}
+
+// Eval evaluates the rules for each of a customer's transitions (from
+// tiering.Engine.Transitions) at now, and returns the tasks of every rule
+// that holds, in a stable order: by transition, then rule, then action, as
+// configured. Each task's Key is derived from the customer's ID, the
+// transition (its ladder or segment, from, to, change and At), the rule's
+// name and the action (its index, kind and parameters): give a retried run
+// the same now (the run's scheduled time, not the clock) and its keys are
+// the same. Eval reads *c and neither keeps nor changes it; it fails when a
+// rule fails to evaluate (an *strata.EvalError naming the rule) or ctx is
+// done.
+func (e *Engine) Eval(ctx context.Context, c *strata.Customer, ts []tiering.Transition, now time.Time) (Result, error) {
+	if err := e.check(ctx, c); err != nil {
+		return Result{}, err
+	}
+	w := e.getWork(ctx, c, now)
+	defer e.putWork(w)
+	return e.eval(w, c, ts)
+}
+
+func (e *Engine) eval(w *work, c *strata.Customer, ts []tiering.Transition) (Result, error) {
+	res := Result{CustomerID: c.ID, Tasks: make([]Task, 0)}
+	for ti := range ts {
+		w.t = ts[ti]
+		w.act.Set("transition", &w.t)
+		for _, ri := range e.candidates(&ts[ti]) {
+			r := &e.rules[ri]
+			ok, err := r.prog.EvalBool(w.act)
+			if err != nil {
+				return Result{}, evalError(r.Name, err)
+			}
+			if ok {
+				res.Tasks = e.fire(w, res.Tasks, c.ID, r, &ts[ti])
+			}
+		}
+	}
+	return res, nil
+}
+
+func evalError(rule string, err error) error {
+	if _, ok := errors.AsType[*strata.EvalError](err); ok {
+		return err
+	}
+	return &strata.EvalError{Rule: "automation " + rule, Err: err}
+}
+
+// fire appends a rule's tasks for one transition.
+func (e *Engine) fire(w *work, out []Task, id string, r *rule, t *tiering.Transition) []Task {
+	for ai, a := range r.Actions {
+		out = append(out, Task{Key: w.taskKey(id, r.Name, ai, &a, t), CustomerID: id, Rule: r.Name,
+			Kind: a.Kind, Params: maps.Clone(a.Params), Transition: *t})
+	}
+	return out
+}
+
+// taskKey hashes what identifies a task (SHA-256, the first 16 bytes in
+// hex). Fields are length-prefixed so no two different tasks share an
+// encoding.
+func (w *work) taskKey(id, rule string, action int, a *Action, t *tiering.Transition) string {
+	b := w.key[:0]
+	field := func(s string) {
+		b = strconv.AppendInt(b, int64(len(s)), 10)
+		b = append(b, ':')
+		b = append(b, s...)
+	}
+	field("strata-automation-v1")
+	field(id)
+	field(t.Ladder)
+	field(t.Segment)
+	field(t.From)
+	field(t.To)
+	field(string(t.Change))
+	field(t.At.UTC().Format(time.RFC3339Nano))
+	field(rule)
+	field(strconv.Itoa(action))
+	field(a.Kind)
+	for _, k := range slices.Sorted(maps.Keys(a.Params)) {
+		field(k)
+		field(a.Params[k])
+	}
+	w.key = b
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}
+
+// RuleTrace is one rule evaluated for one transition.
+type RuleTrace struct {
+	Rule string `json:"rule"`
+	// Transition is the index of the transition in the list given.
+	Transition int    `json:"transition"`
+	Source     string `json:"source"`
+	Matched    bool   `json:"matched"`
+	// Skipped says why the rule was not evaluated: its condition pins
+	// another ladder or segment.
+	Skipped string        `json:"skipped,omitempty"`
+	Steps   []strata.Step `json:"steps,omitempty"`
+}
+
+// Explanation is a Result with the trace of every rule for every transition.
+type Explanation struct {
+	Result Result      `json:"result"`
+	Rules  []RuleTrace `json:"rules"`
+}
+
+// Explain evaluates like Eval and also traces every rule for every
+// transition: the rules evaluated, with the value of each sub-expression,
+// and the rules skipped because they are about another ladder or segment.
+// It is several times slower than Eval; call it when someone asks why.
+func (e *Engine) Explain(ctx context.Context, c *strata.Customer, ts []tiering.Transition, now time.Time) (Explanation, error) {
+	if err := e.check(ctx, c); err != nil {
+		return Explanation{}, err
+	}
+	w := e.getWork(ctx, c, now)
+	defer e.putWork(w)
+	res, err := e.eval(w, c, ts)
+	if err != nil {
+		return Explanation{}, err
+	}
+	ex := Explanation{Result: res, Rules: []RuleTrace{}}
+	for ti := range ts {
+		w.t = ts[ti]
+		w.act.Set("transition", &w.t)
+		cands := e.candidates(&ts[ti])
+		for ri := range e.rules {
+			r := &e.rules[ri]
+			tr := RuleTrace{Rule: r.Name, Transition: ti, Source: r.When}
+			if !slices.Contains(cands, ri) {
+				tr.Skipped = fmt.Sprintf("the rule is about %s", r.pin)
+				ex.Rules = append(ex.Rules, tr)
+				continue
+			}
+			if tr.Matched, err = r.prog.EvalBool(w.act); err != nil {
+				return Explanation{}, evalError(r.Name, err)
+			}
+			if tr.Steps, err = r.prog.Explain(w.act); err != nil {
+				return Explanation{}, evalError(r.Name, err)
+			}
+			ex.Rules = append(ex.Rules, tr)
+		}
+	}
+	return ex, nil
+}
+
+// String names what a pin restricts a rule to.
+func (p pin) String() string {
+	switch {
+	case p.kind == onAny:
+		return "any transition"
+	case p.name == "":
+		return "transitions on a " + p.kind.noun()
+	}
+	return fmt.Sprintf("%s %q", p.kind.noun(), p.name)
+}
