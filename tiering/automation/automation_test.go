@@ -23,6 +23,9 @@ import (
 
 var now = time.Date(2026, 11, 22, 2, 0, 0, 0, time.UTC)
 
+// nilCtx is a nil context, which every entry point must refuse.
+var nilCtx context.Context
+
 func money(units int64, cur string) strata.Money {
 	return strata.MoneyOf(decimal.NewFromInt(units), cur)
 }
@@ -258,13 +261,12 @@ func TestEvalRefusesAndFails(t *testing.T) {
 	var nilEngine *automation.Engine
 	ts := []tiering.Transition{{CustomerID: "x", Ladder: "value", To: "basic", Change: tiering.ChangeNew, At: now}}
 	for name, call := range map[string]func() error{
-		"nil engine":  func() error { _, err := nilEngine.Eval(t.Context(), &c, ts, now); return err },
-		"zero engine": func() error { _, err := (&automation.Engine{}).Eval(t.Context(), &c, ts, now); return err },
-		"nil record":  func() error { _, err := a.Eval(t.Context(), nil, ts, now); return err },
-		//lint:ignore SA1012 a nil context is what is being tested
-		"nil context":     func() error { _, err := a.Eval(nil, &c, ts, now); return err },
-		"explain nil":     func() error { _, err := nilEngine.Explain(t.Context(), &c, ts, now); return err },
-		"explain no ctx":  func() error { _, err := a.Explain(nil, &c, ts, now); return err }, //nolint:staticcheck
+		"nil engine":       func() error { _, err := nilEngine.Eval(t.Context(), &c, ts, now); return err },
+		"zero engine":      func() error { _, err := (&automation.Engine{}).Eval(t.Context(), &c, ts, now); return err },
+		"nil record":       func() error { _, err := a.Eval(t.Context(), nil, ts, now); return err },
+		"nil context":      func() error { _, err := a.Eval(nilCtx, &c, ts, now); return err },
+		"explain nil":      func() error { _, err := nilEngine.Explain(t.Context(), &c, ts, now); return err },
+		"explain no ctx":   func() error { _, err := a.Explain(nilCtx, &c, ts, now); return err },
 		"nil tiers in New": func() error { _, err := automation.New(automation.StarterConfig(), nil); return err },
 		"zero tiers in New": func() error {
 			_, err := automation.New(automation.StarterConfig(), &tiering.Engine{})
@@ -411,6 +413,7 @@ func TestRunStops(t *testing.T) {
 	}
 	// The context is cancelled.
 	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
 	var last error
 	n = 0
 	for _, err := range a.Run(ctx, endless, now, tiering.Track) {
@@ -442,7 +445,7 @@ func TestRunStops(t *testing.T) {
 	for name, seq := range map[string]iter.Seq2[automation.Outcome, error]{
 		"nil book":    a.Run(t.Context(), nil, now, tiering.Track),
 		"nil engine":  nilEngine.Run(t.Context(), endless, now, tiering.Track),
-		"nil context": a.Run(nil, endless, now, tiering.Track), //nolint:staticcheck
+		"nil context": a.Run(nilCtx, endless, now, tiering.Track),
 	} {
 		count := 0
 		for _, err := range seq {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"cel.dev/cel-go/common"
 	"cel.dev/cel-go/common/ast"
@@ -20,6 +21,13 @@ import (
 // the rule's top-level conjunction must not contradict itself (a segment
 // moving up a ladder). What it learns there also pins a rule to one ladder
 // or segment, so evaluation skips it for transitions elsewhere.
+
+// celParser reads rules for the lint as the rule engine does, macros
+// included (exists, all, map … expand to comprehensions, which the lint
+// walks).
+var celParser = sync.OnceValues(func() (*parser.Parser, error) {
+	return parser.NewParser(parser.Macros(parser.AllMacros...))
+})
 
 // vocab is what a tiering engine names.
 type vocab struct {
@@ -76,7 +84,11 @@ type linter struct {
 // it, never hold. A rule that does not parse gets no pin and no problems:
 // compiling it reports why.
 func lint(v *vocab, rule, path, src string) (pin, []error) {
-	a, errs := parser.Parse(common.NewTextSource(src))
+	cp, err := celParser()
+	if err != nil { // only for invalid options: no lint rather than a panic
+		return pin{}, nil
+	}
+	a, errs := cp.Parse(common.NewTextSource(src))
 	if errs != nil && len(errs.GetErrors()) > 0 {
 		return pin{}, nil
 	}
