@@ -52,8 +52,10 @@ type Placement struct {
 	CustomerID string       `json:"customer_id"`
 	Tiers      []TierResult `json:"tiers"`
 	Segments   []string     `json:"segments"`
-	// NextFollowUp is now plus the primary tier's cadence; zero if the
-	// tier has none.
+	// NextFollowUp is now plus the primary tier's cadence, in now's zone;
+	// zero if the tier has none. It is a date, not an appointment: it may
+	// fall on the customer's weekend, public holiday or night. Scheduler
+	// finds the slot in the customer's working hours and the owner's shift.
 	NextFollowUp time.Time `json:"next_follow_up,omitzero"`
 	// Revenue is the customer's revenue as read, for dashboards.
 	Revenue strata.Money `json:"revenue,omitzero"`

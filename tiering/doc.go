@@ -29,6 +29,22 @@
 // gains and losses, and sample customers for each move. Batches report to a
 // strata.Observer (WithObserver) and a *slog.Logger (WithLogger).
 //
+// Engine.Transitions compares a placement with the customer's previous State
+// (Placement.State, stored by the host; Engine.StateOf reads the record's
+// primary tier and segments) and lists every change on every ladder and
+// segment: new, up, down, entered, left. Baseline mode reports nothing, for
+// the first run over an imported book. Package tiering/automation turns
+// transitions into the host's actions.
+//
+// A Scheduler (NewScheduler, from a ScheduleConfig; schedule.schema.json)
+// turns a tier's follow-up cadence into a contact slot: due in the
+// customer's own calendar days, inside its working hours (never its weekend
+// or public holiday, from package timezone), and inside the owner's shift
+// where the two meet, else a covering team's (follow the sun). Scheduler.Calls
+// goes through a book for the day's call list, overdue customers included.
+// A year whose public holidays a calendar does not know is an error wrapping
+// timezone.ErrNoHolidayData, never a guessed slot.
+//
 // Rules are CEL over customer, now and home; the functions (money,
 // in_group, has_tag, days_since, attr …) are listed in the strata package's
 // documentation.
@@ -65,6 +81,12 @@
 //     tier's name as its label, no owner role, no metadata and the
 //     built-in region groups only, none of which hides a customer.
 //   - WithCostLimit(0) and zero Limits fields keep their defaults.
+//   - Track, the zero Mode, reports every change; a zero State is a
+//     customer never seen, so every ladder is new to it.
+//   - ScheduleConfig: no CustomerHours means 09:00–18:00; Slot 0 means 30
+//     minutes; no Owners or Teams means slots in the customer's hours
+//     alone (By says so). A customer's country without public holidays in
+//     Strata or HolidayYears is an error unless NoHolidays names it.
 //   - The zero Engine and a nil *Engine classify nothing: every method
 //     returns an error (accessors return nothing).
 //
@@ -72,7 +94,8 @@
 //
 // Tiering does not score customers (package scoring fills customer.scores
 // first), route them (package routing reads customer.tier), or store
-// anything: the host stores the placements it wants, with Placement.Apply.
+// anything: the host stores the placements it wants, with Placement.Apply,
+// and the States it wants to compare the next run with.
 //
 // # Concurrency
 //

@@ -53,6 +53,7 @@ var targets = []target{
 	{reflect.TypeFor[law.Config](), "compliance/law/config.schema.json", "Strata privacy-law reference data"},
 	{reflect.TypeFor[match.Config](), "routing/match/config.schema.json", "Strata lead-to-customer matching"},
 	{reflect.TypeFor[automation.Config](), "tiering/automation/config.schema.json", "Strata automation rules"},
+	{reflect.TypeFor[tiering.ScheduleConfig](), "tiering/schedule.schema.json", "Strata follow-up schedule"},
 }
 
 // packages whose doc comments describe the types above, by import path
