@@ -26,6 +26,7 @@ import (
 	"github.com/strata-go/strata/locale"
 	"github.com/strata-go/strata/routing"
 	"github.com/strata-go/strata/routing/match"
+	"github.com/strata-go/strata/routing/review"
 	"github.com/strata-go/strata/routing/sim"
 	"github.com/strata-go/strata/scoring"
 	"github.com/strata-go/strata/tiering"
@@ -54,6 +55,7 @@ var targets = []target{
 	{reflect.TypeFor[match.Config](), "routing/match/config.schema.json", "Strata lead-to-customer matching"},
 	{reflect.TypeFor[automation.Config](), "tiering/automation/config.schema.json", "Strata automation rules"},
 	{reflect.TypeFor[tiering.ScheduleConfig](), "tiering/schedule.schema.json", "Strata follow-up schedule"},
+	{reflect.TypeFor[review.Config](), "routing/review/config.schema.json", "Strata routing review"},
 }
 
 // packages whose doc comments describe the types above, by import path
@@ -62,6 +64,7 @@ var packages = []struct{ dir, name string }{
 	{".", "strata"}, {"tiering", "tiering"}, {"scoring", "scoring"}, {"routing", "routing"}, {"routing/sim", "sim"},
 	{"timezone", "timezone"}, {"locale", "locale"}, {"compliance", "compliance"}, {"compliance/law", "law"},
 	{"routing/match", "match"}, {"tiering/automation", "automation"},
+	{"routing/review", "review"},
 }
 
 // special gives the schema of types that read and write themselves.
