@@ -84,7 +84,7 @@ func recordQuarter(t testing.TB, team routing.Config, seed uint64, days, perDay 
 		id := fmt.Sprintf("q-%05d", i)
 		reqs = append(reqs, routing.Request{Item: id,
 			Customer: strata.Customer{ID: "c-" + id, Country: m.country, Subdivision: m.sub, Languages: []string{m.lang}, Tier: tiers[rng.IntN(len(tiers))]},
-			Lead: routing.Lead{ID: id, Kind: "lead", ReceivedAt: at, Value: strata.MoneyOf(decimal.NewFromInt(int64(1000+rng.IntN(100_000))), "USD")}})
+			Lead:     routing.Lead{ID: id, Kind: "lead", ReceivedAt: at, Value: strata.MoneyOf(decimal.NewFromInt(int64(1000+rng.IntN(100_000))), "USD")}})
 		push(at, false, i)
 	}
 	var recs []review.Record
