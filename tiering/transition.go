@@ -3,6 +3,7 @@ package tiering
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 	"time"
 
@@ -162,16 +163,97 @@ func (e *Engine) Transitions(p Placement, prev State, at time.Time, mode Mode) (
 			return nil, fmt.Errorf("tiering: the placement's ladder %d is %q, the engine's %q", i, p.Tiers[i].Ladder, e.ladders[i].name)
 		}
 	}
-	out := make([]Transition, 0)
 	if mode == Baseline {
-		return out, nil
+		return make([]Transition, 0), nil
 	}
+	now, was, err := e.memberships(p.Segments, prev.Segments)
+	if err != nil {
+		return nil, err
+	}
+	n := now.count(was) + was.count(now)
+	for i := range p.Tiers {
+		if p.Tiers[i].Tier != prev.Tiers[p.Tiers[i].Ladder] {
+			n++
+		}
+	}
+	out := make([]Transition, 0, n) // one allocation, none when nothing changed
 	for i := range p.Tiers {
 		if t, ok := e.tierTransition(i, &p.Tiers[i], prev.Tiers[p.Tiers[i].Ladder], p.CustomerID, at); ok {
 			out = append(out, t)
 		}
 	}
-	return e.segmentTransitions(out, p, prev.Segments, at)
+	for i := range e.segments {
+		if now.has(i) && !was.has(i) {
+			s := &e.segments[i]
+			out = append(out, Transition{CustomerID: p.CustomerID, Segment: s.Name, To: s.Name,
+				Change: ChangeEntered, At: at, Reason: ReasonMatched, Rule: s.When})
+		}
+	}
+	for i := range e.segments {
+		if was.has(i) && !now.has(i) {
+			s := &e.segments[i]
+			out = append(out, Transition{CustomerID: p.CustomerID, Segment: s.Name, From: s.Name,
+				Change: ChangeLeft, At: at, Reason: ReasonUnmatched, Rule: s.When})
+		}
+	}
+	return out, nil
+}
+
+// members is a set of segments by index: a bit mask for up to 64
+// segments, a slice beyond.
+type members struct {
+	bits uint64
+	big  []bool
+}
+
+func (m *members) add(i int) {
+	if m.big != nil {
+		m.big[i] = true
+	} else {
+		m.bits |= 1 << uint(i)
+	}
+}
+
+func (m members) has(i int) bool {
+	if m.big != nil {
+		return m.big[i]
+	}
+	return m.bits&(1<<uint(i)) != 0
+}
+
+// count returns how many segments m has that o has not.
+func (m members) count(o members) int {
+	if m.big == nil {
+		return bits.OnesCount64(m.bits &^ o.bits)
+	}
+	n := 0
+	for i := range m.big {
+		if m.big[i] && !o.big[i] {
+			n++
+		}
+	}
+	return n
+}
+
+// memberships returns the engine's segments the placement has and those
+// the previous state had (segments the engine does not have are left out).
+func (e *Engine) memberships(placed, before []string) (now, was members, err error) {
+	if n := len(e.segments); n > 64 {
+		now.big, was.big = make([]bool, n), make([]bool, n)
+	}
+	for _, name := range before {
+		if i, ok := e.segIndex[name]; ok {
+			was.add(i)
+		}
+	}
+	for _, name := range placed {
+		i, ok := e.segIndex[name]
+		if !ok {
+			return members{}, members{}, fmt.Errorf("tiering: the placement's segment %q is not the engine's", name)
+		}
+		now.add(i)
+	}
+	return now, was, nil
 }
 
 // tierTransition returns the transition on ladder li from tier from to r,
@@ -195,59 +277,4 @@ func (e *Engine) tierTransition(li int, r *TierResult, from, id string, at time.
 		t.Change = ChangeDown
 	}
 	return t, true
-}
-
-// segmentTransitions appends the segments entered and left to out.
-func (e *Engine) segmentTransitions(out []Transition, p Placement, prev []string, at time.Time) ([]Transition, error) {
-	n := len(e.segments)
-	var small uint64 // membership by segment index, for up to 64 segments
-	var large []bool
-	if n > 64 {
-		large = make([]bool, n)
-	}
-	mark := func(i int, was *uint64, big []bool) {
-		if big != nil {
-			big[i] = true
-		} else {
-			*was |= 1 << uint(i)
-		}
-	}
-	for _, name := range prev {
-		if i, ok := e.segIndex[name]; ok {
-			mark(i, &small, large)
-		}
-	}
-	var nowSmall uint64
-	var nowLarge []bool
-	if n > 64 {
-		nowLarge = make([]bool, n)
-	}
-	for _, name := range p.Segments {
-		i, ok := e.segIndex[name]
-		if !ok {
-			return nil, fmt.Errorf("tiering: the placement's segment %q is not the engine's", name)
-		}
-		mark(i, &nowSmall, nowLarge)
-	}
-	in := func(i int, bits uint64, big []bool) bool {
-		if big != nil {
-			return big[i]
-		}
-		return bits&(1<<uint(i)) != 0
-	}
-	for i := range n {
-		if in(i, nowSmall, nowLarge) && !in(i, small, large) {
-			s := &e.segments[i]
-			out = append(out, Transition{CustomerID: p.CustomerID, Segment: s.Name, To: s.Name,
-				Change: ChangeEntered, At: at, Reason: ReasonMatched, Rule: s.When})
-		}
-	}
-	for i := range n {
-		if in(i, small, large) && !in(i, nowSmall, nowLarge) {
-			s := &e.segments[i]
-			out = append(out, Transition{CustomerID: p.CustomerID, Segment: s.Name, From: s.Name,
-				Change: ChangeLeft, At: at, Reason: ReasonUnmatched, Rule: s.When})
-		}
-	}
-	return out, nil
 }

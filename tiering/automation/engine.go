@@ -7,6 +7,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -48,17 +49,19 @@ type Engine struct {
 	env   *rules.Env
 	home  string
 	rules []rule
-	// cands lists, per transition subject ("l:value", "s:east-china", and
-	// "l:*" / "s:*" for a subject the tiering engine does not know), the
-	// indexes of the rules that can hold for it, in configuration order.
-	cands map[string][]int
-	acts  sync.Pool // *work
+	// byLadder and bySegment list, per ladder and segment, the indexes of
+	// the rules that can hold for its transitions, in configuration order;
+	// anyLadder and anySegment for one the tiering engine does not know.
+	byLadder, bySegment   map[string][]int
+	anyLadder, anySegment []int
+	acts                  sync.Pool // *work
 }
 
 type rule struct {
 	Rule
 	prog *rules.Program
 	pin  pin
+	keys [][]byte // per action: the rule's and the action's part of a task key
 }
 
 // errZero is returned by the methods of a nil or zero Engine.
@@ -134,38 +137,61 @@ func (e *Engine) Rules() []string {
 }
 
 // index lists, for every ladder and segment, the rules that can hold for
-// its transitions.
+// its transitions, and prepares the rules' parts of task keys.
 func (e *Engine) index(v vocab) {
-	e.cands = map[string][]int{}
-	add := func(key string, kind subject, name string) {
-		list := []int{}
+	list := func(kind subject, name string) []int {
+		out := []int{}
 		for i, r := range e.rules {
 			if (r.pin.kind == onAny || r.pin.kind == kind) && (r.pin.name == "" || r.pin.name == name) {
-				list = append(list, i)
+				out = append(out, i)
 			}
 		}
-		e.cands[key] = list
+		return out
 	}
+	e.byLadder, e.bySegment = map[string][]int{}, map[string][]int{}
 	for _, l := range v.ladders {
-		add("l:"+l, onLadder, l)
+		e.byLadder[l] = list(onLadder, l)
 	}
 	for _, s := range v.segments {
-		add("s:"+s, onSegment, s)
+		e.bySegment[s] = list(onSegment, s)
 	}
-	add("l:*", onLadder, "\x00")
-	add("s:*", onSegment, "\x00")
+	e.anyLadder, e.anySegment = list(onLadder, "\x00"), list(onSegment, "\x00")
+	for i := range e.rules {
+		r := &e.rules[i]
+		for ai, a := range r.Actions {
+			var b []byte
+			b = appendField(b, r.Name)
+			b = appendField(b, strconv.Itoa(ai))
+			b = appendField(b, a.Kind)
+			for _, k := range slices.Sorted(maps.Keys(a.Params)) {
+				b = appendField(b, k)
+				b = appendField(b, a.Params[k])
+			}
+			r.keys = append(r.keys, b)
+		}
+	}
+}
+
+// appendField appends s, length-prefixed, so that no two different lists
+// of fields share an encoding.
+func appendField(b []byte, s string) []byte {
+	b = strconv.AppendInt(b, int64(len(s)), 10)
+	b = append(b, ':')
+	return append(b, s...)
 }
 
 // candidates returns the rules that can hold for t.
 func (e *Engine) candidates(t *tiering.Transition) []int {
-	key, star := "l:"+t.Ladder, "l:*"
 	if t.Segment != "" || t.Ladder == "" {
-		key, star = "s:"+t.Segment, "s:*"
+		if c, ok := e.bySegment[t.Segment]; ok {
+			return c
+		}
+		return e.anySegment
 	}
-	if c, ok := e.cands[key]; ok {
+	if c, ok := e.byLadder[t.Ladder]; ok {
 		return c
 	}
-	return e.cands[star]
+	return e.anyLadder
 }
 
 func cloneConfig(c Config) Config {

@@ -121,7 +121,7 @@ func (e *Engine) Eval(ctx context.Context, c *strata.Customer, ts []tiering.Tran
 }
 
 func (e *Engine) eval(w *work, c *strata.Customer, ts []tiering.Transition) (Result, error) {
-	res := Result{CustomerID: c.ID, Tasks: make([]Task, 0)}
+	res := Result{CustomerID: c.ID}
 	for ti := range ts {
 		w.t = ts[ti]
 		w.act.Set("transition", &w.t)
@@ -132,9 +132,15 @@ func (e *Engine) eval(w *work, c *strata.Customer, ts []tiering.Transition) (Res
 				return Result{}, evalError(r.Name, err)
 			}
 			if ok {
+				if res.Tasks == nil { // most customers get none: allocate on the first
+					res.Tasks = make([]Task, 0, len(r.Actions)*(len(ts)-ti)+2)
+				}
 				res.Tasks = e.fire(w, res.Tasks, c.ID, r, &ts[ti])
 			}
 		}
+	}
+	if res.Tasks == nil {
+		res.Tasks = []Task{}
 	}
 	return res, nil
 }
@@ -148,41 +154,41 @@ func evalError(rule string, err error) error {
 
 // fire appends a rule's tasks for one transition.
 func (e *Engine) fire(w *work, out []Task, id string, r *rule, t *tiering.Transition) []Task {
+	prefix := w.keyPrefix(id, t)
 	for ai, a := range r.Actions {
-		out = append(out, Task{Key: w.taskKey(id, r.Name, ai, &a, t), CustomerID: id, Rule: r.Name,
+		out = append(out, Task{Key: w.taskKey(prefix, r.keys[ai]), CustomerID: id, Rule: r.Name,
 			Kind: a.Kind, Params: maps.Clone(a.Params), Transition: *t})
 	}
 	return out
 }
 
-// taskKey hashes what identifies a task (SHA-256, the first 16 bytes in
-// hex). Fields are length-prefixed so no two different tasks share an
-// encoding.
-func (w *work) taskKey(id, rule string, action int, a *Action, t *tiering.Transition) string {
-	b := w.key[:0]
-	field := func(s string) {
-		b = strconv.AppendInt(b, int64(len(s)), 10)
-		b = append(b, ':')
-		b = append(b, s...)
-	}
-	field("strata-automation-v1")
-	field(id)
-	field(t.Ladder)
-	field(t.Segment)
-	field(t.From)
-	field(t.To)
-	field(string(t.Change))
-	field(t.At.UTC().Format(time.RFC3339Nano))
-	field(rule)
-	field(strconv.Itoa(action))
-	field(a.Kind)
-	for _, k := range slices.Sorted(maps.Keys(a.Params)) {
-		field(k)
-		field(a.Params[k])
-	}
+// keyPrefix encodes the customer's and the transition's part of a task key
+// into the work's buffer and returns its length.
+func (w *work) keyPrefix(id string, t *tiering.Transition) int {
+	b := appendField(w.key[:0], "strata-automation-v1")
+	b = appendField(b, id)
+	b = appendField(b, t.Ladder)
+	b = appendField(b, t.Segment)
+	b = appendField(b, t.From)
+	b = appendField(b, t.To)
+	b = appendField(b, string(t.Change))
+	b = strconv.AppendInt(b, t.At.Unix(), 10)
+	b = append(b, '.')
+	b = strconv.AppendInt(b, int64(t.At.Nanosecond()), 10)
+	b = append(b, ';')
 	w.key = b
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:16])
+	return len(b)
+}
+
+// taskKey hashes the prefix and an action's part (SHA-256, the first 16
+// bytes in hex). Every field is length-prefixed, so no two different tasks
+// share an encoding; the instant is the same in every zone.
+func (w *work) taskKey(prefix int, action []byte) string {
+	w.key = append(w.key[:prefix], action...)
+	sum := sha256.Sum256(w.key)
+	var buf [32]byte
+	hex.Encode(buf[:], sum[:16])
+	return string(buf[:])
 }
 
 // RuleTrace is one rule evaluated for one transition.

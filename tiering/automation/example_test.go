@@ -111,7 +111,7 @@ func ExampleEngine_Eval() {
 	// segment domestic-high-value: entered
 	// assign_role role=senior-sales-manager (rule domestic-high-value on segment domestic-high-value: entered)
 	// schedule plan=regular-visit (rule domestic-high-value on segment domestic-high-value: entered)
-	// d14867107da7fe61e19ab84a01c7193b
+	// 31472f95ea6371fc54760f8a9778bc6c
 }
 
 // The first run over an imported book records every customer's state and
