@@ -71,7 +71,8 @@ type Report struct {
 	Total    Stats `json:"total"`
 	// Rules lists every rule of the configuration in order, then the
 	// default pool (Name ""), then rules the records name that the
-	// configuration does not have, sorted. Pools and Agents likewise.
+	// configuration does not have, sorted. Pools and Agents likewise; the
+	// pool named "" is the default owner's work, outside every pool.
 	Rules  []Stats `json:"rules"`
 	Pools  []Stats `json:"pools"`
 	Agents []Stats `json:"agents"`
@@ -221,7 +222,7 @@ func (a *aggregate) report() (Report, error) {
 		m    map[string]*acc
 		conf []string
 		kind string
-	}{{&rep.Rules, a.rules, append(slices.Clone(r.rules), ""), "rule"}, {&rep.Pools, a.pools, r.pools, "pool"}, {&rep.Agents, a.agents, r.agents, "agent"}} {
+	}{{&rep.Rules, a.rules, append(slices.Clone(r.rules), ""), "rule"}, {&rep.Pools, a.pools, a.poolNames(), "pool"}, {&rep.Agents, a.agents, r.agents, "agent"}} {
 		for _, name := range ordered(set.conf, set.m) {
 			g := set.m[name]
 			if g == nil {
@@ -250,6 +251,16 @@ func (a *aggregate) report() (Report, error) {
 	rep.GiniAssignments, rep.GiniWon = a.fairness(rep.Agents)
 	rep.Loads = a.loads(rep.Period, rep.Agents)
 	return rep, nil
+}
+
+// poolNames are the configured pools, then "" (the default owner, who
+// works outside every pool) when it assigned anything.
+func (a *aggregate) poolNames() []string {
+	names := slices.Clone(a.r.pools)
+	if _, ok := a.pools[""]; ok {
+		names = append(names, "")
+	}
+	return names
 }
 
 // stats turns an accumulator into figures.
@@ -368,20 +379,20 @@ func (r Report) String() string {
 		r.Total.Conversions, 100*r.Total.Rate, r.Total.Won)
 	fmt.Fprintf(&b, "fairness: Gini %.3f of assignments, %.3f of won value; never fired: %s; idle pools: %s\n",
 		r.GiniAssignments, r.GiniWon, list(r.NeverFired), list(r.IdlePools))
-	table := func(title string, rows []Stats) {
+	table := func(title, unnamed string, rows []Stats) {
 		fmt.Fprintf(&b, "%-22s %6s %6s %5s %6s %8s %8s %6s %14s %5s\n", title, "leads", "assgn", "ovfl", "conv", "rate", "1st med", "SLA", "won", "csat")
 		for _, s := range rows {
 			name := s.Name
 			if name == "" {
-				name = "(default pool)"
+				name = unnamed
 			}
 			fmt.Fprintf(&b, "  %-20s %6d %6d %5d %6d %7.1f%% %8s %6d %14s %5.2f\n", name, s.Leads, s.Assigned, s.Overflow,
 				s.Conversions, 100*s.Rate, s.FirstContactMedian, s.SLAMisses, s.Won.Amount.StringFixed(2), s.Satisfaction)
 		}
 	}
-	table("rule", r.Rules)
-	table("pool", r.Pools)
-	table("rep", r.Agents)
+	table("rule", "(default pool)", r.Rules)
+	table("pool", "(default owner)", r.Pools)
+	table("rep", "(nobody)", r.Agents)
 	return b.String()
 }
 

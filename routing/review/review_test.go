@@ -289,3 +289,24 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+// Work the default owner took is outside every pool: its group is named ""
+// and comes after the configured pools, not among the unknown names.
+func TestReviewDefaultOwner(t *testing.T) {
+	r, err := review.New(review.Config{Currency: "USD"}, smallTeam())
+	require.NoError(t, err)
+	rep, err := r.Review(t.Context(), slices.Values([]review.Record{
+		{Item: "x", At: tue, Agent: "cara", Step: -1, Rule: "export"},
+		{Item: "y", At: tue, Agent: "anna", Pool: "domestic"},
+	}))
+	require.NoError(t, err)
+	require.Len(t, rep.Pools, 4)
+	owner := rep.Pools[3]
+	assert.True(t, owner.Won.Amount.IsZero())
+	assert.Equal(t, "USD", owner.Won.Currency)
+	owner.Won = strata.Money{}
+	assert.Equal(t, review.Stats{Name: "", Leads: 1, Assigned: 1, Overflow: 1}, owner)
+	assert.Empty(t, rep.Unknown)
+	assert.Equal(t, []string{"export", "spare"}, rep.IdlePools)
+	assert.Contains(t, rep.String(), "(default owner)")
+}
