@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"strings"
 	"time"
+
+	"github.com/strata-go/strata"
 
 	"github.com/strata-go/strata/routing/review"
 )
@@ -36,6 +39,24 @@ type compareRow struct{ Metric, Recorded, Proposed string }
 
 func pct(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
 
+// grouped writes a whole amount with thousands separators: 186,575,200.
+func grouped(m strata.Money) string {
+	s := m.Amount.StringFixed(0)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
 // hours formats a duration as hours with one decimal.
 func hours(d time.Duration) string { return fmt.Sprintf("%.1f h", d.Hours()) }
 
@@ -47,7 +68,7 @@ func rows(stats []review.Stats, unnamed string) []row {
 	out := make([]row, 0, len(stats))
 	for _, s := range stats {
 		r := row{Name: s.Name, Leads: s.Leads, Assigned: s.Assigned, Overflow: s.Overflow, Conversions: s.Conversions,
-			Misses: s.SLAMisses, Rate: pct(s.Rate), Won: s.Won.Amount.StringFixed(0), FirstContact: hours(s.FirstContactMedian),
+			Misses: s.SLAMisses, Rate: pct(s.Rate), Won: grouped(s.Won), FirstContact: hours(s.FirstContactMedian),
 			FirstContactP90: hours(s.FirstContactP90), Cycle: days(s.SalesCycleMedian), Rating: fmt.Sprintf("%.2f", s.Satisfaction)}
 		if r.Name == "" {
 			r.Name = unnamed
@@ -68,7 +89,7 @@ func newPage(c review.Comparison, source string) page {
 	t := rep.Total
 	p.Cards = []card{
 		{"Leads", fmt.Sprint(t.Leads)}, {"Assigned", fmt.Sprint(t.Assigned)}, {"Converted", fmt.Sprintf("%d (%s)", t.Conversions, pct(t.Rate))},
-		{"Won", t.Won.Amount.StringFixed(0) + " " + rep.Currency}, {"First contact, median", hours(t.FirstContactMedian)},
+		{"Won", grouped(t.Won) + " " + rep.Currency}, {"First contact, median", hours(t.FirstContactMedian)},
 		{"SLA misses", fmt.Sprint(t.SLAMisses)}, {"Satisfaction", fmt.Sprintf("%.2f of %d rated", t.Satisfaction, t.Rated)},
 		{"Gini of assignments / won", fmt.Sprintf("%.3f / %.3f", rep.GiniAssignments, rep.GiniWon)},
 	}
