@@ -31,6 +31,7 @@ func TestExamplesBuildFromACopy(t *testing.T) {
 	}{
 		{"quickstart", []string{"-lang", "en"}, "Routing: 700 assigned"},
 		{"simulate", []string{"-days", "2", "-per-day", "40"}, "Gini (assignments)"},
+		{"review", nil, "report written to review.html"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()

@@ -5,13 +5,14 @@
 // the quarter through a proposed configuration, prints a summary and writes
 // a self-contained HTML report (inline SVG charts, no scripts).
 //
-//	go run ./examples/review [-out review.html] [-records quarter.jsonl] [-write-records sample.jsonl]
+//	go run ./examples/review [-out review.html] [-records quarter.jsonl] [-write-records sample.jsonl] [-dir ./my]
 //
-// The files beside this program are its inputs, read with the packages'
-// own parsers: team.yaml (the routing configuration the quarter was decided
-// by, routing.ParseConfig), proposed.yaml (the proposal), review.yaml
-// (review.ParseConfig), rates.json (strata.Rates) and quarter.yaml (the
-// sample quarter's leads, sim.ParseConfig). Without -records the quarter is
+// The files in config/ beside this program are its inputs, embedded and
+// read with the packages' own parsers: team.yaml (the routing configuration
+// the quarter was decided by, routing.ParseConfig), proposed.yaml (the
+// proposal), review.yaml (review.ParseConfig), rates.json (strata.Rates) and
+// quarter.yaml (the sample quarter's leads, sim.ParseConfig); -dir points
+// at a folder with a config/ of your own. Without -records the quarter is
 // the built-in sample, made by the seeded generator in generate.go; with it,
 // the host's own records (JSON Lines, review.ReadRecords).
 package main
@@ -19,12 +20,13 @@ package main
 import (
 	"bufio"
 	"context"
-	_ "embed"
+	"embed"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
 
@@ -34,31 +36,33 @@ import (
 	"github.com/strata-go/strata/routing/sim"
 )
 
-var (
-	//go:embed team.yaml
-	teamYAML []byte
-	//go:embed proposed.yaml
-	proposedYAML []byte
-	//go:embed review.yaml
-	reviewYAML []byte
-	//go:embed rates.json
-	ratesJSON []byte
-	//go:embed quarter.yaml
-	quarterYAML []byte
-)
+// files holds the built-in inputs: the routing configuration the quarter
+// was decided by, the proposal, the review settings, an exchange-rate
+// snapshot and the sample quarter's leads.
+//
+//go:embed config
+var files embed.FS
 
 func main() {
 	out := flag.String("out", "review.html", "where to write the HTML report")
 	records := flag.String("records", "", "review these records (JSON Lines) instead of the sample quarter")
 	dump := flag.String("write-records", "", "also write the reviewed records here, as JSON Lines")
+	dir := flag.String("dir", "", "a folder with config/ to use instead of the built-in one")
 	flag.Parse()
-	if err := run(context.Background(), os.Stdout, options{out: *out, records: *records, dump: *dump}); err != nil {
+	var fsys fs.FS = files
+	if *dir != "" {
+		fsys = os.DirFS(*dir)
+	}
+	if err := run(context.Background(), os.Stdout, options{fsys: fsys, out: *out, records: *records, dump: *dump}); err != nil {
 		fmt.Fprintln(os.Stderr, "review:", err)
 		os.Exit(1)
 	}
 }
 
-type options struct{ out, records, dump string }
+type options struct {
+	fsys               fs.FS // holds config/; nil: the built-in files
+	out, records, dump string
+}
 
 // inputs are the parsed files.
 type inputs struct {
@@ -68,30 +72,32 @@ type inputs struct {
 	quarter        sim.Config
 }
 
-func load() (inputs, error) {
+// load reads the files with each package's strict loader.
+func load(fsys fs.FS) (inputs, error) {
 	var in inputs
 	var errs []error
-	var err error
-	if in.team, err = routing.ParseConfig(teamYAML); err != nil {
-		errs = append(errs, fmt.Errorf("team.yaml: %w", err))
+	read := func(name string, parse func([]byte) error) {
+		b, err := fs.ReadFile(fsys, name)
+		if err == nil {
+			err = parse(b)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+		}
 	}
-	if in.proposed, err = routing.ParseConfig(proposedYAML); err != nil {
-		errs = append(errs, fmt.Errorf("proposed.yaml: %w", err))
-	}
-	if in.cfg, err = review.ParseConfig(reviewYAML); err != nil {
-		errs = append(errs, fmt.Errorf("review.yaml: %w", err))
-	}
-	if err = json.Unmarshal(ratesJSON, &in.rates); err != nil {
-		errs = append(errs, fmt.Errorf("rates.json: %w", err))
-	}
-	if in.quarter, err = sim.ParseConfig(quarterYAML); err != nil {
-		errs = append(errs, fmt.Errorf("quarter.yaml: %w", err))
-	}
+	read("config/team.yaml", func(b []byte) (err error) { in.team, err = routing.ParseConfig(b); return })
+	read("config/proposed.yaml", func(b []byte) (err error) { in.proposed, err = routing.ParseConfig(b); return })
+	read("config/review.yaml", func(b []byte) (err error) { in.cfg, err = review.ParseConfig(b); return })
+	read("config/rates.json", func(b []byte) error { return json.Unmarshal(b, &in.rates) })
+	read("config/quarter.yaml", func(b []byte) (err error) { in.quarter, err = sim.ParseConfig(b); return })
 	return in, errors.Join(errs...)
 }
 
 func run(ctx context.Context, stdout io.Writer, o options) error {
-	in, err := load()
+	if o.fsys == nil {
+		o.fsys = files
+	}
+	in, err := load(o.fsys)
 	if err != nil {
 		return err
 	}
