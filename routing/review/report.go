@@ -23,7 +23,8 @@ type Stats struct {
 	Assigned int `json:"assigned"`
 	Overflow int `json:"overflow"`
 	// Contacted counts assigned leads with a first contact; the durations
-	// to it are business time in the rep's shift.
+	// to it are business time in the rep's shift (0 for a contact recorded
+	// before the decision).
 	Contacted          int           `json:"contacted"`
 	FirstContactMedian time.Duration `json:"first_contact_median"`
 	FirstContactP90    time.Duration `json:"first_contact_p90"`

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
+	"math"
 	"slices"
 	"time"
 
@@ -151,6 +152,9 @@ func (r *Reviewer) facts(rec *Record, outcomes bool) (fact, error) {
 	if rec.Won.Validate() != nil {
 		return f, fmt.Errorf("review: item %q: won: %w", rec.Item, rec.Won.Validate())
 	}
+	if math.IsNaN(rec.Satisfaction) || math.IsInf(rec.Satisfaction, 0) {
+		return f, fmt.Errorf("review: item %q: satisfaction is not a number", rec.Item)
+	}
 	f.converted, f.won, f.satisfaction = rec.Converted, rec.Won, rec.Satisfaction
 	if rec.Converted && !rec.ClosedAt.IsZero() {
 		f.cycle = rec.ClosedAt.Sub(rec.At)
@@ -166,6 +170,7 @@ func (r *Reviewer) facts(rec *Record, outcomes bool) (fact, error) {
 				return f, fmt.Errorf("review: item %q: agent %q's shift: %w", rec.Item, rec.Agent, err)
 			}
 		}
+		f.first = max(f.first, 0) // contacted before the decision: at once
 		f.miss = sla > 0 && f.first > sla
 		return f, nil
 	}

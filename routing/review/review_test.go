@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -309,4 +310,34 @@ func TestReviewDefaultOwner(t *testing.T) {
 	assert.Empty(t, rep.Unknown)
 	assert.Equal(t, []string{"export", "spare"}, rep.IdlePools)
 	assert.Contains(t, rep.String(), "(default owner)")
+}
+
+// Hostile records cost bounded time and give errors or sane figures: times
+// far apart, contacts before decisions, ratings that are not numbers,
+// amounts in unknown currencies.
+func TestReviewHostileRecords(t *testing.T) {
+	r, err := review.New(review.Config{Currency: "USD", SLA: strata.Duration(time.Hour)}, smallTeam())
+	require.NoError(t, err)
+	early := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	late := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	start := time.Now()
+	rep, err := r.Review(t.Context(), slices.Values([]review.Record{
+		{Item: "a", At: early, Agent: "cara", Released: late},
+		{Item: "b", At: late, Agent: "cara", FirstContact: late.Add(-time.Hour)},
+		{Item: "c", At: tue, Agent: "cara", FirstContact: tue.Add(-time.Hour), Satisfaction: 5},
+	}))
+	require.NoError(t, err)
+	assert.Less(t, time.Since(start), 10*time.Second)
+	assert.Equal(t, 2, rep.Agents[2].Contacted)
+	assert.Equal(t, time.Duration(0), rep.Agents[2].FirstContactP90, "contacted before the decision: at once")
+	assert.LessOrEqual(t, len(rep.Loads.Open[2]), 4001, "loads over ten thousand years in at most 4,000 steps")
+
+	for name, rec := range map[string]review.Record{
+		"satisfaction NaN": {Item: "n", At: tue, Agent: "cara", Satisfaction: math.NaN()},
+		"satisfaction Inf": {Item: "n", At: tue, Agent: "cara", Satisfaction: math.Inf(1)},
+		"unknown currency": {Item: "n", At: tue, Agent: "cara", Won: strata.Money{Amount: decimal.NewFromInt(1), Currency: "XYZ"}},
+	} {
+		_, err := r.Review(t.Context(), slices.Values([]review.Record{rec}))
+		assert.ErrorContains(t, err, `item "n"`, name)
+	}
 }
