@@ -2,10 +2,10 @@ package automation_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
-	"maps"
 	"os"
 	"slices"
 	"testing"
@@ -112,8 +112,8 @@ func TestStarterReproducesTheGuidesTable(t *testing.T) {
 // brief is a task's rule, kind and parameters.
 func brief(task automation.Task) string {
 	s := task.Rule + " " + task.Kind
-	for _, k := range slices.Sorted(maps.Keys(task.Params)) {
-		s += " " + k + "=" + task.Params[k]
+	for _, p := range task.Params {
+		s += " " + p.Name + "=" + p.Value
 	}
 	return s
 }
@@ -192,16 +192,56 @@ func TestTaskKeys(t *testing.T) {
 	}
 }
 
-// Tasks do not share their parameter maps with the engine or each other.
-func TestTaskParamsAreCopies(t *testing.T) {
+// Tasks do not share their parameters with the engine or each other, and
+// read and write them as a JSON object.
+func TestTaskParams(t *testing.T) {
 	tiers, a := starter(t)
 	c := strata.Customer{ID: "p1", Country: "CN"}
 	res := step(t, tiers, a, c, tiering.State{})
-	require.NotEmpty(t, res.Tasks)
-	res.Tasks[0].Params["plan"] = "changed"
+	require.Len(t, res.Tasks, 2)
+	assert.Equal(t, automation.Params{{"every", "monthly"}, {"plan", "campaigns-and-offers"}}, res.Tasks[0].Params)
+	assert.Equal(t, "campaigns-and-offers", res.Tasks[0].Params.Get("plan"))
+	assert.Equal(t, "", res.Tasks[0].Params.Get("nope"))
+	assert.Equal(t, map[string]string{"every": "monthly", "plan": "campaigns-and-offers"}, res.Tasks[0].Params.Map())
+	res.Tasks[0].Params[1].Value = "changed"
+	res.Tasks[0].Params = append(res.Tasks[0].Params, automation.Param{"x", "y"})
+	assert.Equal(t, automation.Params{{"role", "marketing-specialist"}}, res.Tasks[1].Params, "appending to one task's parameters leaves the next alone")
 	again := step(t, tiers, a, c, tiering.State{})
-	assert.Equal(t, "campaigns-and-offers", again.Tasks[0].Params["plan"])
+	assert.Equal(t, "campaigns-and-offers", again.Tasks[0].Params.Get("plan"))
 	assert.Equal(t, "campaigns-and-offers", a.Config().Rules[2].Actions[0].Params["plan"])
+
+	b, err := json.Marshal(again.Tasks[0])
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"params":{"every":"monthly","plan":"campaigns-and-offers"}`)
+	var back automation.Task
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, again.Tasks[0], back)
+	assert.Error(t, json.Unmarshal([]byte(`{"params": {"a": 1}}`), &back))
+	empty, err := json.Marshal(automation.Task{})
+	require.NoError(t, err)
+	assert.NotContains(t, string(empty), "params")
+}
+
+// An action of a kind without parameters gives a task whose Params are nil,
+// as reading its JSON back gives.
+func TestTaskWithoutParams(t *testing.T) {
+	tiers := starterTiers(t)
+	cfg := automation.Config{
+		Kinds: []automation.Kind{{Name: "ping"}},
+		Rules: []automation.Rule{{Name: "any", When: "true", Actions: []automation.Action{{Kind: "ping"}, {Kind: "ping"}}}},
+	}
+	a, err := automation.New(cfg, tiers)
+	require.NoError(t, err)
+	res := step(t, tiers, a, strata.Customer{ID: "z1", Country: "CN"}, tiering.State{})
+	require.NotEmpty(t, res.Tasks)
+	for _, task := range res.Tasks {
+		assert.Nil(t, task.Params)
+		b, err := json.Marshal(task)
+		require.NoError(t, err)
+		var back automation.Task
+		require.NoError(t, json.Unmarshal(b, &back))
+		assert.Equal(t, task, back)
+	}
 }
 
 func TestStarterFileMatchesSchema(t *testing.T) {

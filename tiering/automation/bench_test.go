@@ -80,6 +80,7 @@ func BenchmarkRunMillion(b *testing.B) {
 			}
 			b.ReportAllocs()
 			var transitions, tasks int
+			cpu := cpuTime()
 			for b.Loop() {
 				transitions, tasks = 0, 0
 				for o, err := range a.Run(b.Context(), book(entries, million), now, tiering.Track) {
@@ -88,6 +89,7 @@ func BenchmarkRunMillion(b *testing.B) {
 					tasks += len(o.Tasks)
 				}
 			}
+			b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 			b.ReportMetric(float64(transitions), "transitions")
 			b.ReportMetric(float64(tasks), "tasks")
 		})
@@ -142,6 +144,7 @@ func benchTransitionsAndAutomation(b *testing.B, fresh bool) {
 	}
 	b.ReportAllocs()
 	var transitions, tasks int
+	cpu := cpuTime()
 	for b.Loop() {
 		transitions, tasks = 0, 0
 		err := par.Map(b.Context(), seq, worker, func(n [2]int, err error) bool {
@@ -152,6 +155,7 @@ func benchTransitionsAndAutomation(b *testing.B, fresh bool) {
 		})
 		require.NoError(b, err)
 	}
+	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(transitions), "transitions")
 	b.ReportMetric(float64(tasks), "tasks")
 }

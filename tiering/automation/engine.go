@@ -59,9 +59,11 @@ type Engine struct {
 
 type rule struct {
 	Rule
-	prog *rules.Program
-	pin  pin
-	keys [][]byte // per action: the rule's and the action's part of a task key
+	prog   *rules.Program
+	pin    pin
+	keys   [][]byte // per action: the rule's and the action's part of a task key
+	sorted []Params // per action: its parameters, sorted
+	params int      // the parameters of all its actions
 }
 
 // errZero is returned by the methods of a nil or zero Engine.
@@ -168,6 +170,8 @@ func (e *Engine) index(v vocab) {
 				b = appendField(b, a.Params[k])
 			}
 			r.keys = append(r.keys, b)
+			r.sorted = append(r.sorted, paramsOf(a.Params))
+			r.params += len(a.Params)
 		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,7 +26,7 @@ type Task struct {
 	CustomerID string             `json:"customer_id"`
 	Rule       string             `json:"rule"`
 	Kind       string             `json:"kind"`
-	Params     map[string]string  `json:"params,omitempty"`
+	Params     Params             `json:"params,omitempty"`
 	Transition tiering.Transition `json:"transition"`
 }
 
@@ -36,8 +35,8 @@ type Task struct {
 func (t Task) String() string {
 	var b strings.Builder
 	b.WriteString(t.Kind)
-	for _, k := range slices.Sorted(maps.Keys(t.Params)) {
-		fmt.Fprintf(&b, " %s=%s", k, t.Params[k])
+	for _, p := range t.Params {
+		fmt.Fprintf(&b, " %s=%s", p.Name, p.Value)
 	}
 	fmt.Fprintf(&b, " (rule %s on %s)", t.Rule, t.Transition)
 	return b.String()
@@ -65,10 +64,11 @@ func (r Result) Why() string {
 
 // work is a pooled per-goroutine scratch.
 type work struct {
-	act *rules.Activation
-	t   tiering.Transition
-	now time.Time
-	key []byte
+	act  *rules.Activation
+	t    tiering.Transition
+	now  time.Time
+	key  []byte
+	hits []hit
 }
 
 func (e *Engine) getWork(ctx context.Context, c *strata.Customer, now time.Time) *work {
@@ -122,6 +122,10 @@ func (e *Engine) Eval(ctx context.Context, c *strata.Customer, ts []tiering.Tran
 
 func (e *Engine) eval(w *work, c *strata.Customer, ts []tiering.Transition) (Result, error) {
 	res := Result{CustomerID: c.ID}
+	// First the rules that fire, then the tasks, allocated at once: most
+	// customers get none, and the rest exactly what they need.
+	w.hits = w.hits[:0]
+	tasks, params := 0, 0
 	for ti := range ts {
 		w.t = ts[ti]
 		w.act.Set("transition", &w.t)
@@ -132,34 +136,40 @@ func (e *Engine) eval(w *work, c *strata.Customer, ts []tiering.Transition) (Res
 				return Result{}, evalError(r.Name, err)
 			}
 			if ok {
-				if res.Tasks == nil { // most customers get none: allocate on the first
-					res.Tasks = make([]Task, 0, len(r.Actions)*(len(ts)-ti)+2)
-				}
-				res.Tasks = e.fire(w, res.Tasks, c.ID, r, &ts[ti])
+				w.hits = append(w.hits, hit{ti, ri})
+				tasks += len(r.Actions)
+				params += r.params
 			}
 		}
 	}
-	if res.Tasks == nil {
-		res.Tasks = []Task{}
+	res.Tasks = make([]Task, 0, tasks)
+	all := make(Params, 0, params) // every task's parameters, in one array
+	for _, h := range w.hits {
+		r := &e.rules[h.rule]
+		t := &ts[h.transition]
+		prefix := w.keyPrefix(c.ID, t)
+		for ai, a := range r.Actions {
+			var ps Params // nil for none, as JSON reads an absent "params"
+			if len(r.sorted[ai]) > 0 {
+				n := len(all)
+				all = append(all, r.sorted[ai]...)
+				ps = all[n:len(all):len(all)]
+			}
+			res.Tasks = append(res.Tasks, Task{Key: w.taskKey(prefix, r.keys[ai]), CustomerID: c.ID, Rule: r.Name,
+				Kind: a.Kind, Params: ps, Transition: *t})
+		}
 	}
 	return res, nil
 }
+
+// hit is a rule that fired for a transition.
+type hit struct{ transition, rule int }
 
 func evalError(rule string, err error) error {
 	if _, ok := errors.AsType[*strata.EvalError](err); ok {
 		return err
 	}
 	return &strata.EvalError{Rule: "automation " + rule, Err: err}
-}
-
-// fire appends a rule's tasks for one transition.
-func (e *Engine) fire(w *work, out []Task, id string, r *rule, t *tiering.Transition) []Task {
-	prefix := w.keyPrefix(id, t)
-	for ai, a := range r.Actions {
-		out = append(out, Task{Key: w.taskKey(prefix, r.keys[ai]), CustomerID: id, Rule: r.Name,
-			Kind: a.Kind, Params: maps.Clone(a.Params), Transition: *t})
-	}
-	return out
 }
 
 // keyPrefix encodes the customer's and the transition's part of a task key
