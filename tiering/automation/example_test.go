@@ -2,6 +2,7 @@ package automation_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -138,4 +139,19 @@ func ExampleEngine_Run() {
 	// c-2 map[value:potential] [overseas-potential europe-america channel-partner] 0
 	// c-1 [value: potential → regular (up, matched) segment new-customer: entered] 0
 	// c-2 [] 0
+}
+
+func ExampleParams() {
+	var task automation.Task
+	_ = json.Unmarshal([]byte(`{"kind": "send_template", "params": {"template": "welcome-overseas", "channel": "email"}}`), &task)
+	fmt.Println(task.Params)
+	fmt.Println(task.Params.Get("template"), task.Params.Get("missing") == "")
+	fmt.Println(task.Params.Map()["channel"])
+	b, _ := json.Marshal(task.Params)
+	fmt.Println(string(b))
+	// Output:
+	// [{channel email} {template welcome-overseas}]
+	// welcome-overseas true
+	// email
+	// {"channel":"email","template":"welcome-overseas"}
 }

@@ -3,6 +3,7 @@ package automation_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -75,4 +76,32 @@ func TestLargeConfigurations(t *testing.T) {
 	res, err := e.Eval(t.Context(), &c, ts, now)
 	require.NoError(t, err)
 	assert.Len(t, res.Tasks, 501, "rules r0…r500 on the segment; none pinned to it on the ladder")
+}
+
+// FuzzTaskJSON reads hostile JSON into a Task: it never panics, and a task
+// that reads writes back to JSON that reads as the same task, its
+// parameters sorted by name.
+func FuzzTaskJSON(f *testing.F) {
+	f.Add([]byte(`{"key": "k", "params": {"role": "senior-sales-manager", "a": ""}}`))
+	f.Add([]byte(`{"params": {"b": "1", "a": "2", "b": "3"}}`))
+	f.Add([]byte(`{"params": null}`))
+	f.Add([]byte(`{"params": {}}`))
+	f.Add([]byte(`{"params": {"\u00e9": "\ud800"}}`))
+	f.Add([]byte(`{"params": ["a", "b"]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var task automation.Task
+		if json.Unmarshal(data, &task) != nil {
+			return
+		}
+		assert.True(t, slices.IsSortedFunc(task.Params, func(a, b automation.Param) int { return strings.Compare(a.Name, b.Name) }))
+		b, err := json.Marshal(task)
+		require.NoError(t, err)
+		var again automation.Task
+		require.NoError(t, json.Unmarshal(b, &again), "%s", b)
+		if len(task.Params) == 0 {
+			assert.Empty(t, again.Params)
+			task.Params, again.Params = nil, nil
+		}
+		assert.Equal(t, task, again)
+	})
 }
