@@ -60,6 +60,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types/traits"
@@ -137,8 +138,9 @@ type Env struct {
 	groups    *groups
 	conv      strata.Converter
 	costLimit uint64
-	limits    strata.Limits // after OrDefault
-	extra     []string      // names of extra variables
+	limits    strata.Limits  // after OrDefault
+	extra     []string       // names of extra variables
+	varTypes  []reflect.Type // their struct types, in the same order
 	// fields locates "variable.field" string and integer fields for
 	// fastFieldCompare.
 	fields map[string]field
@@ -147,6 +149,13 @@ type Env struct {
 	money    sync.Map
 	moneyN   atomic.Int64
 	programs sync.Map // program cache: kind + "\x00" + source -> *compiled
+	// groupSets holds the planned member sets of the groups rules name,
+	// by the identity of the group's set: at most one per group.
+	groupSets sync.Map
+	// moneyIdx numbers the Money fields planned rules compare, for the
+	// activations' amount caches (at most maxMoneyFields).
+	moneyMu  sync.Mutex
+	moneyIdx map[[2]uintptr]int
 	programN atomic.Int64
 }
 
@@ -205,7 +214,32 @@ func (e *Env) declareVar(v variable) error {
 	}
 	fieldsOf(v.name, t, e.fields)
 	e.extra = append(e.extra, v.name)
+	e.varTypes = append(e.varTypes, t)
 	return nil
+}
+
+// maxVars bounds the variables planned closures read in place: the
+// customer and the first maxVars-1 extra variables. Rules reading any
+// other variable are evaluated by cel-go.
+const maxVars = 8
+
+// varSlot returns the slot of an extra variable in Activation.ptr.
+func (e *Env) varSlot(name string) (int, bool) {
+	i := slices.Index(e.extra, name)
+	if i < 0 || i+1 >= maxVars {
+		return 0, false
+	}
+	return i + 1, true
+}
+
+// pointerTo returns v as a pointer to the struct type of slot k, when it
+// is a non-nil pointer to that type.
+func (e *Env) pointerTo(k int, v any) (unsafe.Pointer, bool) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Type().Elem() != e.varTypes[k-1] {
+		return nil, false
+	}
+	return rv.UnsafePointer(), true
 }
 
 // bases caches the part of an environment every Env with the same extra

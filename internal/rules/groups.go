@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -249,4 +250,113 @@ func customerIn(set map[string]bool, c *strata.Customer) bool {
 		}
 	}
 	return contains(set, c.Country)
+}
+
+// groupSet is a group's member set as planned rules test it, answering as
+// contains and customerIn do on the set: two-letter country codes in a
+// bitmap (no hashing), the other codes in the set.
+type groupSet struct {
+	cc    [(26*26 + 63) / 64]uint64
+	set   map[string]bool
+	other bool // set holds codes that are not two capital letters
+}
+
+// alpha2 returns the index of a code of two capital letters.
+func alpha2(code string) (int, bool) {
+	if len(code) != 2 {
+		return 0, false
+	}
+	a, b := code[0]-'A', code[1]-'A' // bytes below 'A' wrap past 25
+	if a >= 26 || b >= 26 {
+		return 0, false
+	}
+	return int(a)*26 + int(b), true
+}
+
+func newGroupSet(set map[string]bool) *groupSet {
+	g := &groupSet{set: set}
+	for code, in := range set {
+		if !in {
+			continue
+		}
+		if i, ok := alpha2(code); ok {
+			g.cc[i/64] |= 1 << (i % 64)
+		} else {
+			g.other = true
+		}
+	}
+	return g
+}
+
+// member is set[code].
+func (g *groupSet) member(code string) bool {
+	if i, ok := alpha2(code); ok {
+		return g.cc[i/64]&(1<<(i%64)) != 0
+	}
+	return g.other && g.set[code]
+}
+
+// has is contains(set, code).
+func (g *groupSet) has(code string) bool {
+	if g.member(code) {
+		return true
+	}
+	if len(code) > 3 && code[2] == '-' {
+		if isTerritory(code) {
+			return false
+		}
+		return g.member(code[:2])
+	}
+	return false
+}
+
+// hasCustomer is customerIn(set, c).
+func (g *groupSet) hasCustomer(c *strata.Customer) bool {
+	if c.Subdivision != "" {
+		if g.has(c.Subdivision) {
+			return true
+		}
+		if isTerritory(c.Subdivision) {
+			return false
+		}
+	}
+	return g.has(c.Country)
+}
+
+// territoryCountries has the bit of every country with a subdivision in
+// territories, so most codes are known not to be one without hashing.
+var territoryCountries = func() (b [(26*26 + 63) / 64]uint64) {
+	for sub := range territories {
+		if i, ok := alpha2(sub[:2]); ok {
+			b[i/64] |= 1 << (i % 64)
+		}
+	}
+	return b
+}()
+
+// isTerritory reports whether code is a key of territories.
+func isTerritory(code string) bool {
+	if len(code) < 2 {
+		return false
+	}
+	if i, ok := alpha2(code[:2]); !ok || territoryCountries[i/64]&(1<<(i%64)) == 0 {
+		return false
+	}
+	_, own := territories[code]
+	return own
+}
+
+// groupSet returns the planned set of a group (or alias), shared by every
+// rule of the Env that names it.
+func (e *Env) groupSet(name string) (*groupSet, bool) {
+	set, ok := e.groups.lookup(name)
+	if !ok {
+		return nil, false
+	}
+	key := reflect.ValueOf(set).UnsafePointer() // one entry per group, however it is spelt
+	if g, ok := e.groupSets.Load(key); ok {
+		return g.(*groupSet), true
+	}
+	g, _ := e.groupSets.LoadOrStore(key, newGroupSet(set))
+	return g.(*groupSet), true
 }
