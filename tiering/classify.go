@@ -131,24 +131,61 @@ func (p Placement) Why() string {
 // oneLine folds a rule's line breaks and indentation into single spaces.
 func oneLine(rule string) string { return strings.Join(strings.Fields(rule), " ") }
 
-// work is a pooled per-goroutine scratch: an activation and a copy of the
-// customer it points at, so Classify allocates nothing for its variables
-// and never keeps or changes the caller's record.
+// work is a pooled per-goroutine scratch: an activation, bound to the
+// record being classified for the length of one call only (putWork unbinds
+// it, so no caller's record is kept), the segment flags, and a slab the
+// placements' tier results are cut from.
 type work struct {
 	act   *rules.Activation
-	c     strata.Customer
 	now   time.Time
 	flags []bool // segment results
+	tiers []TierResult
+	nexts []cadenceNext // follow-up dates from now, as computed
 }
 
-// bind points w at a copy of *c, now and ctx.
+// cadenceNext is a cadence's next follow-up from the work's now.
+type cadenceNext struct {
+	c Cadence
+	t time.Time
+}
+
+// next returns c.Next(w.now), computing it once per now and cadence.
+func (w *work) next(c Cadence) time.Time {
+	for _, n := range w.nexts {
+		if n.c == c {
+			return n.t
+		}
+	}
+	t := c.Next(w.now)
+	w.nexts = append(w.nexts, cadenceNext{c, t})
+	return t
+}
+
+// slabPlacements is how many placements' tier results one allocation
+// holds: Classify allocates once per slabPlacements calls, not once per
+// call. A placement kept alone keeps its slab alive, a few KiB.
+const slabPlacements = 32
+
+// tierResults returns room for n tier results of one placement, cut from
+// the slab. Each placement's slice is capped at its length, so appending
+// to it copies instead of writing into another's.
+func (w *work) tierResults(n int) []TierResult {
+	if len(w.tiers) < n {
+		w.tiers = make([]TierResult, n*slabPlacements)
+	}
+	out := w.tiers[:n:n]
+	w.tiers = w.tiers[n:]
+	return out
+}
+
+// bind points w at *c, now and ctx.
 func (w *work) bind(ctx context.Context, c *strata.Customer, now time.Time) {
-	w.c = *c
 	if !w.now.Equal(now) || w.now.Location() != now.Location() {
 		w.act.SetNow(now)
 		w.now = now
+		w.nexts = w.nexts[:0]
 	}
-	w.act.SetCustomer(&w.c)
+	w.act.SetCustomer(c)
 	w.act.SetContext(ctx)
 }
 
@@ -159,7 +196,6 @@ func (e *Engine) getWork(ctx context.Context, c *strata.Customer, now time.Time)
 }
 
 func (e *Engine) putWork(w *work) {
-	w.c = strata.Customer{}
 	w.act.SetCustomer(nil)
 	w.act.SetContext(context.Background())
 	e.acts.Put(w)
@@ -190,11 +226,11 @@ func (e *Engine) Classify(ctx context.Context, c *strata.Customer, now time.Time
 	}
 	w := e.getWork(ctx, c, now)
 	defer e.putWork(w)
-	return e.classify(w, &w.c, now)
+	return e.classify(w, c, now)
 }
 
 func (e *Engine) classify(w *work, c *strata.Customer, now time.Time) (Placement, error) {
-	p := Placement{CustomerID: c.ID, Tiers: make([]TierResult, len(e.ladders)), Revenue: c.Revenue}
+	p := Placement{CustomerID: c.ID, Tiers: w.tierResults(len(e.ladders)), Revenue: c.Revenue}
 	for li := range e.ladders {
 		r, err := e.placeOn(w.act, li, c, now)
 		if err != nil {
@@ -223,7 +259,7 @@ func (e *Engine) classify(w *work, c *strata.Customer, now time.Time) (Placement
 		p.Segments = []string{}
 	}
 	if len(p.Tiers) > 0 {
-		p.NextFollowUp = p.Tiers[0].FollowUp.Next(now)
+		p.NextFollowUp = w.next(p.Tiers[0].FollowUp)
 	}
 	return p, nil
 }
@@ -302,7 +338,7 @@ func (e *Engine) Explain(ctx context.Context, c *strata.Customer, now time.Time)
 	}
 	w := e.getWork(ctx, c, now)
 	defer e.putWork(w)
-	p, err := e.classify(w, &w.c, now)
+	p, err := e.classify(w, c, now)
 	if err != nil {
 		return Explanation{}, err
 	}

@@ -59,18 +59,23 @@ func (f *fastProg) ready(a *Activation) bool { return a.env == f.env && a.bound&
 // checked ready and that the context is not done.
 func (f *fastProg) run(a *Activation, rule string) (bool, error) {
 	v, bad := f.root(a)
-	if a.abort != nil {
-		err := a.abort
-		a.abort = nil
-		return false, &strata.EvalError{Rule: rule, Err: err}
-	}
-	if bad != nil {
-		if e, ok := bad.(*types.Err); ok {
-			return false, &strata.EvalError{Rule: rule, Err: e}
-		}
-		return false, &strata.EvalError{Rule: rule, Err: fmt.Errorf("result %v is not a bool", bad)}
+	if bad != nil || a.abort != nil {
+		return false, f.fail(a, bad, rule)
 	}
 	return v, nil
+}
+
+// fail returns the error of an evaluation whose closures answered bad, or
+// that a fallback stopped (a.abort, which it clears).
+func (f *fastProg) fail(a *Activation, bad ref.Val, rule string) error {
+	if err := a.abort; err != nil {
+		a.abort = nil
+		return &strata.EvalError{Rule: rule, Err: err}
+	}
+	if e, ok := bad.(*types.Err); ok {
+		return &strata.EvalError{Rule: rule, Err: e}
+	}
+	return &strata.EvalError{Rule: rule, Err: fmt.Errorf("result %v is not a bool", bad)}
 }
 
 // ctxErr returns the error of an evaluation under a's context when the

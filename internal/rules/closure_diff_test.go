@@ -271,8 +271,9 @@ func randTime(r *rand.Rand) time.Time {
 }
 
 func randCustomer(r *rand.Rand) *strata.Customer {
-	codes := []string{"DE", "CN", "FR", "US", "HK", "de", "", "D", "DEU", "GP", "NC", "XK"}
-	subs := []string{"", "CN-SH", "CN-GD", "CN-HK", "FR-NC", "FR-971", "FR-75", "DE-BY", "cn-sh", "US-PR", "NO-21", "CN-"}
+	codes := []string{"DE", "CN", "FR", "US", "HK", "de", "", "D", "DEU", "GP", "NC", "XK", "CN-SH", "AX"}
+	subs := []string{"", "CN-SH", "CN-GD", "CN-HK", "FR-NC", "FR-971", "FR-75", "DE-BY", "cn-sh", "US-PR", "NO-21", "CN-",
+		"DE", "CN-ABCDEFGH", "CN-GD\x00", "FI-01", "xx-GD"}
 	langs := []string{"de", "DE-AT", "en", "iw", "HE", "in", "pt_BR", "zh-Hant", "İt", "ji", "", "de_CH"}
 	c := &strata.Customer{
 		ID: pick(r, "C-1", "t1", ""), Kind: pick(r, strata.KindEnterprise, strata.KindReseller, ""),

@@ -103,6 +103,12 @@ func (p *planner) customerCall(fn string, args []ast.Expr) (boolFn, bool) {
 		if !found {
 			return nil, false
 		}
+		if slot == 0 { // the customer: its region decomposed once per binding
+			return func(a *Activation) (bool, ref.Val) {
+				c := a.customer
+				return set.hasRegion(a.regionOf(c), c), nil
+			}, true
+		}
 		return func(a *Activation) (bool, ref.Val) { return set.hasCustomer(cust(a)), nil }, true
 	case "has_tag":
 		return func(a *Activation) (bool, ref.Val) { return cust(a).HasTag(lit), nil }, true

@@ -22,24 +22,18 @@ import (
 // flipped says the rule had the operands the other way round, which is
 // the orientation cel-go converts in.
 func (p *planner) compareMoney(op cmpOp, l, r operand, flipped bool) boolFn {
-	outcome := func(c int, bad ref.Val) (bool, ref.Val) {
-		if bad == nil {
-			return op.holds(c), nil
-		}
-		switch op {
-		case opEq:
-			return false, nil
-		case opNe:
-			return true, nil
-		}
-		return false, bad
-	}
 	if l.src == srcField && r.src == srcLit {
-		lit, get := p.e.newMoneyLit(r.lit.(strata.Money)), moneyGetter(l)
-		if i, ok := p.e.moneyField(l.slot, l.off); ok {
-			return func(a *Activation) (bool, ref.Val) { return outcome(lit.compareCached(a, i, get(a), flipped)) }
+		lit, slot, off := p.e.newMoneyLit(r.lit.(strata.Money)), l.slot, l.off
+		if i, ok := p.e.moneyField(slot, off); ok {
+			return func(a *Activation) (bool, ref.Val) {
+				c, bad := lit.compareCached(a, i, (*strata.Money)(at(a, slot, off)), flipped)
+				return moneyOutcome(op, c, bad)
+			}
 		}
-		return func(a *Activation) (bool, ref.Val) { return outcome(lit.compare(get(a), flipped)) }
+		return func(a *Activation) (bool, ref.Val) {
+			c, bad := lit.compare((*strata.Money)(at(a, slot, off)), flipped)
+			return moneyOutcome(op, c, bad)
+		}
 	}
 	lg, rg := moneyGetter(l), moneyGetter(r)
 	if flipped {
@@ -49,10 +43,26 @@ func (p *planner) compareMoney(op cmpOp, l, r operand, flipped bool) boolFn {
 	return func(a *Activation) (bool, ref.Val) {
 		v := e.compareMoney(*lg(a), *rg(a))
 		if n, ok := v.(types.Int); ok {
-			return outcome(int(n), nil)
+			return moneyOutcome(op, int(n), nil)
 		}
-		return outcome(0, v)
+		return moneyOutcome(op, 0, v)
 	}
+}
+
+// moneyOutcome is a comparison's answer from the comparison of its
+// operands (c, or the error bad): an error is the answer of < <= > >=,
+// and makes == false and != true (moneyVal.Equal).
+func moneyOutcome(op cmpOp, c int, bad ref.Val) (bool, ref.Val) {
+	if bad == nil {
+		return op.holds(c), nil
+	}
+	switch op {
+	case opEq:
+		return false, nil
+	case opNe:
+		return true, nil
+	}
+	return false, bad
 }
 
 // moneyLit is a money literal a field is compared with. The comparison
@@ -255,6 +265,9 @@ func (l *moneyLit) convert(cur string) ratioEntry {
 
 // cmpScaled compares a × q with p exactly, for q > 0.
 func cmpScaled(a, q, p scaled) int {
+	if q.c == 1 && int64(a.e)+int64(q.e) == int64(p.e) { // the same currency, or a pre-converted literal, at one scale
+		return cmp.Compare(a.c, p.c)
+	}
 	sa, sp := cmp.Compare(a.c, 0), cmp.Compare(p.c, 0)
 	if sa != sp || sa == 0 {
 		return cmp.Compare(sa, sp)

@@ -457,8 +457,13 @@ func (p *planner) compare(op cmpOp, args []ast.Expr) (boolFn, bool) {
 }
 
 func compareStrings(op cmpOp, l, r operand) boolFn {
-	if l.src == srcField && r.src == srcLit {
+	switch {
+	case l.src == srcField && r.src == srcLit:
 		return fieldConst(op, l.slot, l.off, r.lit.(string))
+	case l.src == srcField && r.src == srcHome && (op == opEq || op == opNe):
+		// customer.country == home: the commonest comparison with a variable.
+		slot, off, ne := l.slot, l.off, op == opNe
+		return func(a *Activation) (bool, ref.Val) { return (*(*string)(at(a, slot, off)) == a.homeStr) != ne, nil }
 	}
 	return ordered(op, strGetter(l), strGetter(r))
 }

@@ -159,13 +159,14 @@ func (p *Program) firstMatch(a *Activation) (int64, error) {
 	if err := p.start(a); err != nil {
 		return 0, err
 	}
-	for _, pt := range p.parts {
-		if pt.fast != nil && pt.fast.ready(a) {
-			ok, err := pt.fast.run(a, pt.conds[0].name)
-			if err != nil {
-				return 0, err
+	for i := range p.parts {
+		pt := &p.parts[i]
+		if f := pt.fast; f != nil && f.ready(a) {
+			v, bad := f.root(a)
+			if bad != nil || a.abort != nil {
+				return 0, f.fail(a, bad, pt.conds[0].name)
 			}
-			if ok {
+			if v {
 				return int64(pt.lo), nil
 			}
 			continue
@@ -227,13 +228,14 @@ func (p *Program) EvalBools(a *Activation, dst []bool) error {
 	if err := p.start(a); err != nil {
 		return err
 	}
-	for _, pt := range p.parts {
-		if pt.fast != nil && pt.fast.ready(a) {
-			ok, err := pt.fast.run(a, pt.conds[0].name)
-			if err != nil {
-				return err
+	for i := range p.parts {
+		pt := &p.parts[i]
+		if f := pt.fast; f != nil && f.ready(a) {
+			v, bad := f.root(a)
+			if bad != nil || a.abort != nil {
+				return f.fail(a, bad, pt.conds[0].name)
 			}
-			dst[pt.lo] = ok
+			dst[pt.lo] = v
 			continue
 		}
 		if len(pt.conds) == 1 {
@@ -389,6 +391,7 @@ type Activation struct {
 	gen     uint64
 	stamp   [maxMoneyFields]uint64
 	amounts [maxMoneyFields]amount
+	region  region // the customer's, for in_group(customer, …)
 	// abort is set by a planned rule's fallback when cel-go stopped the
 	// evaluation (a done context): the whole evaluation then fails with it,
 	// as a cel-go program fails as a whole when it is interrupted.
@@ -414,6 +417,16 @@ func (a *Activation) SetCustomer(c *strata.Customer) {
 	} else {
 		a.bound &^= 1
 	}
+}
+
+// regionOf returns the bound customer's region, decomposed once per
+// binding.
+func (a *Activation) regionOf(c *strata.Customer) *region {
+	if a.region.stamp != a.gen {
+		a.region.stamp = a.gen
+		a.region.decompose(c)
+	}
+	return &a.region
 }
 
 // SetNow binds now.

@@ -253,12 +253,13 @@ func customerIn(set map[string]bool, c *strata.Customer) bool {
 }
 
 // groupSet is a group's member set as planned rules test it, answering as
-// contains and customerIn do on the set: two-letter country codes in a
-// bitmap (no hashing), the other codes in the set.
+// contains and customerIn do on the set, without hashing: two-letter
+// country codes in a bitmap, the other codes (subdivisions) in a sorted
+// slice.
 type groupSet struct {
-	cc    [(26*26 + 63) / 64]uint64
-	set   map[string]bool
-	other bool // set holds codes that are not two capital letters
+	cc     [(26*26 + 63) / 64]uint64
+	others []string
+	packed []uint64 // others packed (packCode), sorted; nil if one does not pack
 }
 
 // alpha2 returns the index of a code of two capital letters.
@@ -274,7 +275,7 @@ func alpha2(code string) (int, bool) {
 }
 
 func newGroupSet(set map[string]bool) *groupSet {
-	g := &groupSet{set: set}
+	g := &groupSet{}
 	for code, in := range set {
 		if !in {
 			continue
@@ -282,10 +283,98 @@ func newGroupSet(set map[string]bool) *groupSet {
 		if i, ok := alpha2(code); ok {
 			g.cc[i/64] |= 1 << (i % 64)
 		} else {
-			g.other = true
+			g.others = append(g.others, code)
 		}
 	}
+	slices.Sort(g.others)
+	g.packed = make([]uint64, 0, len(g.others))
+	for _, code := range g.others {
+		k, ok := packCode(code)
+		if !ok {
+			g.packed = nil
+			break
+		}
+		g.packed = append(g.packed, k)
+	}
+	slices.Sort(g.packed)
 	return g
+}
+
+// packCode packs a code of 1 to 7 bytes, with its length, into an integer
+// that equals another's exactly when the codes are equal.
+func packCode(code string) (uint64, bool) {
+	if len(code) == 0 || len(code) > 7 {
+		return 0, false
+	}
+	k := uint64(len(code)) << 56
+	for i := range len(code) {
+		k |= uint64(code[i]) << (8 * (6 - i))
+	}
+	return k, true
+}
+
+// bit reports whether the country of alpha2 index i is in the set.
+func (g *groupSet) bit(i int) bool { return g.cc[i/64]&(1<<(i%64)) != 0 }
+
+// region is a customer's subdivision and country, decomposed once per
+// binding (Activation.regionOf) for every in_group(customer, …) of the
+// rules evaluated on it.
+type region struct {
+	stamp      uint64 // Activation.gen when computed
+	usual      bool   // both codes decomposed: hasRegion answers
+	sub        uint64 // the subdivision packed, 0 when there is none
+	subAlpha   int    // its alpha2 index, or -1
+	dash       bool   // of the form XX-…, as territories are
+	territory  bool
+	subCountry int // the alpha2 index of its first two letters, or -1
+	country    int // the country's alpha2 index
+}
+
+func (r *region) decompose(c *strata.Customer) {
+	sub := c.Subdivision
+	country, ok := alpha2(c.Country)
+	*r = region{stamp: r.stamp, usual: ok, country: country, subAlpha: -1, subCountry: -1}
+	if sub == "" {
+		return
+	}
+	r.sub, ok = packCode(sub)
+	r.usual = r.usual && ok
+	if i, ok := alpha2(sub); ok {
+		r.subAlpha = i
+	}
+	if r.dash = len(sub) > 3 && sub[2] == '-'; r.dash {
+		r.territory = isTerritory(sub)
+		i, ok := alpha2(sub[:2])
+		r.subCountry = i
+		r.usual = r.usual && ok
+	}
+}
+
+// hasRegion is hasCustomer(c) for c's decomposed region r.
+func (g *groupSet) hasRegion(r *region, c *strata.Customer) bool {
+	if !r.usual || (g.packed == nil && len(g.others) > 0) {
+		return g.hasCustomer(c)
+	}
+	if r.sub != 0 {
+		if r.subAlpha >= 0 {
+			if g.bit(r.subAlpha) {
+				return true
+			}
+		} else if len(g.packed) > 0 {
+			if _, found := slices.BinarySearch(g.packed, r.sub); found {
+				return true
+			}
+		}
+		if r.dash {
+			if r.territory {
+				return false
+			}
+			if g.bit(r.subCountry) {
+				return true
+			}
+		}
+	}
+	return g.bit(r.country)
 }
 
 // member is set[code].
@@ -293,7 +382,11 @@ func (g *groupSet) member(code string) bool {
 	if i, ok := alpha2(code); ok {
 		return g.cc[i/64]&(1<<(i%64)) != 0
 	}
-	return g.other && g.set[code]
+	if len(g.others) == 0 {
+		return false
+	}
+	_, found := slices.BinarySearch(g.others, code)
+	return found
 }
 
 // has is contains(set, code).
@@ -310,28 +403,35 @@ func (g *groupSet) has(code string) bool {
 	return false
 }
 
-// hasCustomer is customerIn(set, c).
+// hasCustomer is customerIn(set, c), looking the subdivision up once.
 func (g *groupSet) hasCustomer(c *strata.Customer) bool {
-	if c.Subdivision != "" {
-		if g.has(c.Subdivision) {
+	if sub := c.Subdivision; sub != "" {
+		if g.member(sub) {
 			return true
 		}
-		if isTerritory(c.Subdivision) {
-			return false
+		// Every territory code is of this form, so no other code is one.
+		if len(sub) > 3 && sub[2] == '-' {
+			if isTerritory(sub) {
+				return false
+			}
+			if g.member(sub[:2]) {
+				return true
+			}
 		}
 	}
 	return g.has(c.Country)
 }
 
-// territoryCountries has the bit of every country with a subdivision in
-// territories, so most codes are known not to be one without hashing.
-var territoryCountries = func() (b [(26*26 + 63) / 64]uint64) {
+// territorySubs lists the subdivisions of territories by their
+// country's alpha2 index, so a code is known to be one or not without
+// hashing.
+var territorySubs = func() (t [26 * 26][]string) {
 	for sub := range territories {
 		if i, ok := alpha2(sub[:2]); ok {
-			b[i/64] |= 1 << (i % 64)
+			t[i] = append(t[i], sub)
 		}
 	}
-	return b
+	return t
 }()
 
 // isTerritory reports whether code is a key of territories.
@@ -339,11 +439,8 @@ func isTerritory(code string) bool {
 	if len(code) < 2 {
 		return false
 	}
-	if i, ok := alpha2(code[:2]); !ok || territoryCountries[i/64]&(1<<(i%64)) == 0 {
-		return false
-	}
-	_, own := territories[code]
-	return own
+	i, ok := alpha2(code[:2])
+	return ok && slices.Contains(territorySubs[i], code)
 }
 
 // groupSet returns the planned set of a group (or alias), shared by every
