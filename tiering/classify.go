@@ -232,11 +232,9 @@ func (e *Engine) Classify(ctx context.Context, c *strata.Customer, now time.Time
 func (e *Engine) classify(w *work, c *strata.Customer, now time.Time) (Placement, error) {
 	p := Placement{CustomerID: c.ID, Tiers: w.tierResults(len(e.ladders)), Revenue: c.Revenue}
 	for li := range e.ladders {
-		r, err := e.placeOn(w.act, li, c, now)
-		if err != nil {
+		if err := e.placeOn(w.act, li, c, now, &p.Tiers[li]); err != nil {
 			return Placement{}, err
 		}
-		p.Tiers[li] = r
 	}
 	if e.each != nil {
 		if err := e.each.EvalBools(w.act, w.flags); err != nil {
@@ -264,19 +262,21 @@ func (e *Engine) classify(w *work, c *strata.Customer, now time.Time) (Placement
 	return p, nil
 }
 
-func (e *Engine) placeOn(act *rules.Activation, li int, c *strata.Customer, now time.Time) (TierResult, error) {
+// placeOn places c on ladder li into res, which is zero (fresh from the
+// slab).
+func (e *Engine) placeOn(act *rules.Activation, li int, c *strata.Customer, now time.Time, res *TierResult) error {
 	l := &e.ladders[li]
 	pick := len(l.tiers) - 1 // the default
 	if l.first != nil {
 		i, err := l.first.EvalInt(act)
 		if err != nil {
-			return TierResult{}, err
+			return err
 		}
 		if i >= 0 {
 			pick = int(i) // only the default has no rule, and it is last
 		}
 	}
-	res := TierResult{Ladder: l.name, Reason: ReasonMatched}
+	res.Ladder, res.Reason = l.name, ReasonMatched
 	if l.tiers[pick].when == nil {
 		res.Reason = ReasonDefault
 	} else {
@@ -284,20 +284,10 @@ func (e *Engine) placeOn(act *rules.Activation, li int, c *strata.Customer, now 
 	}
 	if li == 0 {
 		res.Previous = c.Tier
-		// Hysteresis: moving down from the current tier needs the current
-		// tier's stay rule to fail and its minimum dwell to have passed.
-		if cur, ok := l.byName[c.Tier]; ok && cur < pick {
-			t := &l.tiers[cur]
-			if t.MinDwell > 0 && !c.TierSince.IsZero() && now.Sub(c.TierSince) < time.Duration(t.MinDwell) {
-				res.Would, res.Reason, res.Rule, pick = l.tiers[pick].Name, ReasonMinDwell, "", cur
-			} else if t.stay != nil {
-				ok, err := t.stay.EvalBool(act)
-				if err != nil {
-					return TierResult{}, err
-				}
-				if ok {
-					res.Would, res.Reason, res.Rule, pick = l.tiers[pick].Name, ReasonStayRule, t.Stay, cur
-				}
+		if l.holds && c.Tier != "" {
+			var err error
+			if pick, err = l.hold(act, c, now, pick, res); err != nil {
+				return err
 			}
 		}
 	}
@@ -310,7 +300,33 @@ func (e *Engine) placeOn(act *rules.Activation, li int, c *strata.Customer, now 
 			res.Since = now
 		}
 	}
-	return res, nil
+	return nil
+}
+
+// hold applies the primary ladder's hysteresis: moving down from the
+// current tier needs the current tier's stay rule to fail and its minimum
+// dwell to have passed. It returns the tier kept, and notes why in res.
+func (l *ladder) hold(act *rules.Activation, c *strata.Customer, now time.Time, pick int, res *TierResult) (int, error) {
+	cur, ok := l.byName[c.Tier]
+	if !ok || cur >= pick {
+		return pick, nil
+	}
+	t := &l.tiers[cur]
+	if t.MinDwell > 0 && !c.TierSince.IsZero() && now.Sub(c.TierSince) < time.Duration(t.MinDwell) {
+		res.Would, res.Reason, res.Rule = l.tiers[pick].Name, ReasonMinDwell, ""
+		return cur, nil
+	}
+	if t.stay != nil {
+		ok, err := t.stay.EvalBool(act)
+		if err != nil {
+			return pick, err
+		}
+		if ok {
+			res.Would, res.Reason, res.Rule = l.tiers[pick].Name, ReasonStayRule, t.Stay
+			return cur, nil
+		}
+	}
+	return pick, nil
 }
 
 // RuleTrace is one rule evaluated for a customer: whether it matched and the

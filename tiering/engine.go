@@ -73,6 +73,7 @@ type ladder struct {
 	tiers  []tier
 	byName map[string]int
 	first  *rules.Program // all when rules, combined; nil if none
+	holds  bool           // a tier has a stay rule or a minimum dwell (hysteresis)
 }
 
 type tier struct {

@@ -206,24 +206,11 @@ func (p *planner) logical(x ast.Expr, and bool) boolFn {
 	collect(x)
 	// short is the value that decides: false for &&, true for ||.
 	short := !and
-	if len(terms) == 2 {
-		l, r := terms[0], terms[1]
-		return func(a *Activation) (bool, ref.Val) {
-			lv, lbad := l(a)
-			if lbad == nil && lv == short {
-				return short, nil
-			}
-			rv, rbad := r(a)
-			switch {
-			case rbad == nil && rv == short:
-				return short, nil
-			case lbad != nil:
-				return false, lbad
-			case rbad != nil:
-				return false, rbad
-			}
-			return !short, nil
-		}
+	switch len(terms) {
+	case 2:
+		return logical2(short, terms[0], terms[1])
+	case 3:
+		return logical3(short, terms[0], terms[1], terms[2])
 	}
 	return func(a *Activation) (bool, ref.Val) {
 		var first ref.Val
@@ -238,6 +225,53 @@ func (p *planner) logical(x ast.Expr, and bool) boolFn {
 		}
 		if first != nil {
 			return false, first
+		}
+		return !short, nil
+	}
+}
+
+// logical2 is a chain of two terms (see logical).
+func logical2(short bool, l, r boolFn) boolFn {
+	return func(a *Activation) (bool, ref.Val) {
+		lv, lbad := l(a)
+		if lbad == nil && lv == short {
+			return short, nil
+		}
+		rv, rbad := r(a)
+		switch {
+		case rbad == nil && rv == short:
+			return short, nil
+		case lbad != nil:
+			return false, lbad
+		case rbad != nil:
+			return false, rbad
+		}
+		return !short, nil
+	}
+}
+
+// logical3 is a chain of three terms (see logical): the commonest rule
+// is three conditions joined by &&.
+func logical3(short bool, x, y, z boolFn) boolFn {
+	return func(a *Activation) (bool, ref.Val) {
+		xv, xbad := x(a)
+		if xbad == nil && xv == short {
+			return short, nil
+		}
+		yv, ybad := y(a)
+		if ybad == nil && yv == short {
+			return short, nil
+		}
+		zv, zbad := z(a)
+		switch {
+		case zbad == nil && zv == short:
+			return short, nil
+		case xbad != nil:
+			return false, xbad
+		case ybad != nil:
+			return false, ybad
+		case zbad != nil:
+			return false, zbad
 		}
 		return !short, nil
 	}

@@ -260,6 +260,9 @@ type groupSet struct {
 	cc     [(26*26 + 63) / 64]uint64
 	others []string
 	packed []uint64 // others packed (packCode), sorted; nil if one does not pack
+	// prefixes has the bit of every country an other code starts with:
+	// a subdivision of any other country is not among them.
+	prefixes [(26*26 + 63) / 64]uint64
 }
 
 // alpha2 returns the index of a code of two capital letters.
@@ -284,6 +287,9 @@ func newGroupSet(set map[string]bool) *groupSet {
 			g.cc[i/64] |= 1 << (i % 64)
 		} else {
 			g.others = append(g.others, code)
+			if i, ok := alpha2(code[:min(2, len(code))]); ok {
+				g.prefixes[i/64] |= 1 << (i % 64)
+			}
 		}
 	}
 	slices.Sort(g.others)
@@ -360,7 +366,7 @@ func (g *groupSet) hasRegion(r *region, c *strata.Customer) bool {
 			if g.bit(r.subAlpha) {
 				return true
 			}
-		} else if len(g.packed) > 0 {
+		} else if len(g.packed) > 0 && (r.subCountry < 0 || g.prefixes[r.subCountry/64]&(1<<(r.subCountry%64)) != 0) {
 			if _, found := slices.BinarySearch(g.packed, r.sub); found {
 				return true
 			}
