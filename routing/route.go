@@ -302,7 +302,7 @@ func (r *Router) Route(ctx context.Context, req Request) (Decision, error) {
 	c := r.calls.Get().(*call)
 	c.req, c.d = req, d
 	c.req.Now = d.At
-	c.bind()
+	c.bind(ctx)
 	err := r.decide(ctx, c)
 	d, pool := c.d, c.pool
 	if err == nil {

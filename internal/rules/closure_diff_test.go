@@ -122,6 +122,12 @@ var (
 		`in_group(customer.country, customer.industry)`, `customer.orders / 0 > 1`, `customer.attrs["missing"] == 1`,
 		`lead.wait > duration("1h")`, `customer.last_order_at > now - duration("720h")`, `has(customer.attrs.k)`,
 		`customer.channels.exists(c, c.preferred)`, `lead.tags.all(t, t != "")`,
+		// The fast paths of the decorated plan, inside comprehensions
+		// (where the closures leave them to cel-go) and either way round.
+		`[1, 2].all(x, lead.source == "expo")`, `[1].exists(x, customer.country == "FR") || customer.country == "DE"`,
+		`[1].all(x, customer.orders >= 14)`, `[1].all(x, 13 < customer.orders)`, `[1].all(x, "DE" <= customer.country)`,
+		`[1].all(x, customer.revenue >= money("2400000", "USD"))`, `[1].all(x, money("106851.004", "CNY") > customer.revenue)`,
+		`[1].all(x, customer.industry >= "纺织")`, `[1].all(x, lead.inner.name != "a")`,
 	}
 )
 
@@ -402,9 +408,9 @@ func runDiff(t *testing.T, seed uint64, n, records int) diffStats {
 // TestClosuresMatchCEL runs the differential test over a fixed sample, and
 // checks the sample exercises the closures.
 func TestClosuresMatchCEL(t *testing.T) {
-	st := runDiff(t, 1, 1500, 12)
+	st := runDiff(t, 1, 500, 10)
 	t.Logf("%d rules compiled, %d planned as closures, %d evaluations", st.rules, st.planned, st.evals)
-	require.Greater(t, st.rules, 4000, "generated rules compile")
+	require.Greater(t, st.rules, 1300, "generated rules compile")
 	require.Greater(t, st.planned*10, st.rules*8, "most generated rules are planned as closures (%d of %d)", st.planned, st.rules)
 }
 
