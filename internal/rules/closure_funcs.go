@@ -204,7 +204,11 @@ func (p *planner) daysCompare(op cmpOp, args []ast.Expr) (boolFn, bool) {
 		if to.src == srcNow && from.src == srcField {
 			slot, off := from.slot, from.off
 			return func(a *Activation) (bool, ref.Val) {
-				return span.holds(a.now.Sub(timeAt(at(a, slot, off)))), nil
+				x := timeAt(at(a, slot, off))
+				if a.nowCut && (!a.nowMono || x == x.Round(0)) {
+					return span.holdsAt(a, x), nil
+				}
+				return span.holds(a.now.Sub(x)), nil
 			}, true
 		}
 		fg, tg := timeGetter(from), timeGetter(to)
@@ -218,13 +222,38 @@ func (p *planner) daysCompare(op cmpOp, args []ast.Expr) (boolFn, bool) {
 func daysOf(d time.Duration) int64 { return int64(types.Int(math.Floor(d.Hours() / 24))) }
 
 // dayBound is the least duration whose daysOf reaches some n; inf when no
-// duration does.
+// duration does. sec and nsec split d into whole seconds (rounded down)
+// and nanoseconds.
 type dayBound struct {
-	d   time.Duration
-	inf bool
+	d         time.Duration
+	inf       bool
+	sec, nsec int64
 }
 
 func (b dayBound) reached(d time.Duration) bool { return !b.inf && d >= b.d }
+
+// reachedAt is reached(a.now.Sub(x)) without the subtraction: now - x >= d
+// is x at or before the cutoff now - d, compared in seconds and
+// nanoseconds. Time.Sub's saturation changes nothing, since d is itself a
+// duration. It needs a.nowCut, and no monotonic reading on both now and
+// x (Sub would subtract those).
+func (b dayBound) reachedAt(a *Activation, x time.Time) bool {
+	switch {
+	case b.inf:
+		return false
+	case b.d == math.MinInt64:
+		return true
+	}
+	s, n := a.nowSec-b.sec, a.nowNsec-b.nsec
+	if n < 0 {
+		n += 1e9
+		s--
+	}
+	if xs := x.Unix(); xs != s {
+		return xs < s
+	}
+	return int64(x.Nanosecond()) <= n
+}
 
 // dayBoundOf returns the least duration d with daysOf(d) >= n, by
 // bisection over all durations (daysOf is non-decreasing).
@@ -244,7 +273,11 @@ func dayBoundOf(n int64) dayBound {
 			lo = mid
 		}
 	}
-	return dayBound{d: time.Duration(hi)}
+	sec := hi / 1e9
+	if hi%1e9 < 0 {
+		sec--
+	}
+	return dayBound{d: time.Duration(hi), sec: sec, nsec: hi - sec*1e9}
 }
 
 // daysSpan is the set of durations whose days compare as planned: those
@@ -256,6 +289,11 @@ type daysSpan struct {
 
 func (s daysSpan) holds(d time.Duration) bool {
 	return (s.lo.reached(d) && !s.hi.reached(d)) != s.neg
+}
+
+// holdsAt is holds(a.now.Sub(x)), under reachedAt's conditions.
+func (s daysSpan) holdsAt(a *Activation, x time.Time) bool {
+	return (s.lo.reachedAt(a, x) && !s.hi.reachedAt(a, x)) != s.neg
 }
 
 // daysSpanOf returns the durations for which days OP n holds.

@@ -25,7 +25,13 @@ func (p *planner) compareMoney(op cmpOp, l, r operand, flipped bool) boolFn {
 	if l.src == srcField && r.src == srcLit {
 		lit, slot, off := p.e.newMoneyLit(r.lit.(strata.Money)), l.slot, l.off
 		if i, ok := p.e.moneyField(slot, off); ok {
+			litCur, own := lit.litCur, lit.own
 			return func(a *Activation) (bool, ref.Val) {
+				// The commonest case inline: the amount already decomposed,
+				// in the literal's currency and scale.
+				if am := &a.amounts[i]; a.stamp[i] == a.gen && am.ok && litCur != 0 && am.cur == litCur && am.s.e == own.e {
+					return op.holds(cmp.Compare(am.s.c, own.c)), nil
+				}
 				c, bad := lit.compareCached(a, i, (*strata.Money)(at(a, slot, off)), flipped)
 				return moneyOutcome(op, c, bad)
 			}
@@ -75,10 +81,11 @@ func moneyOutcome(op cmpOp, c int, bad ref.Val) (bool, ref.Val) {
 // fraction); otherwise, and for amounts of more than 18 digits, it calls
 // CmpIn.
 type moneyLit struct {
-	env   *Env
-	lit   strata.Money
-	own   scaled // lit's amount
-	ownOK bool
+	env    *Env
+	lit    strata.Money
+	litCur uint64 // its currency packed
+	own    scaled // its amount
+	ownOK  bool
 	rates strata.Ratios // the converter, when it is a strata.Rates
 	tab   atomic.Pointer[[]ratioEntry]
 }
@@ -104,6 +111,10 @@ const maxRatioEntries = 64
 func (e *Env) newMoneyLit(m strata.Money) *moneyLit {
 	l := &moneyLit{env: e, lit: m}
 	l.own, l.ownOK = scaledOf(m.Amount)
+	l.litCur, _ = packCode(m.Currency)
+	if !l.ownOK {
+		l.litCur = 0 // compared through CmpIn
+	}
 	switch conv := e.conv.(type) {
 	case strata.Rates:
 		l.rates = conv
@@ -125,10 +136,12 @@ func scaledOf(d decimal.Decimal) (scaled, bool) {
 }
 
 // amount is a Money field's amount as the closures compare it, when it
-// has at most 18 digits (ok).
+// has at most 18 digits (ok), and its currency packed (packCode; 0 when it
+// does not pack).
 type amount struct {
-	s  scaled
-	ok bool
+	s   scaled
+	ok  bool
+	cur uint64
 }
 
 // maxMoneyFields bounds the Money fields of an Env whose amounts an
@@ -160,9 +173,16 @@ func (e *Env) moneyField(slot int, off uintptr) (int, bool) {
 func (l *moneyLit) compareCached(a *Activation, i int, x *strata.Money, flipped bool) (int, ref.Val) {
 	if a.stamp[i] != a.gen {
 		s, ok := scaledOf(x.Amount)
-		a.amounts[i], a.stamp[i] = amount{s, ok}, a.gen
+		cur, _ := packCode(x.Currency)
+		a.amounts[i], a.stamp[i] = amount{s, ok, cur}, a.gen
 	}
-	if am := a.amounts[i]; am.ok {
+	if am := &a.amounts[i]; am.ok {
+		if am.cur != 0 && am.cur == l.litCur { // the same currency
+			if am.s.e == l.own.e {
+				return cmp.Compare(am.s.c, l.own.c), nil
+			}
+			return cmpScaled(am.s, scaled{1, 0}, l.own), nil
+		}
 		if c, ok := l.exactScaled(x.Currency, am.s); ok {
 			return c, nil
 		}

@@ -110,6 +110,22 @@ func TestDaysBounds(t *testing.T) {
 			assert.Less(t, daysOf(b.d-1), n, "the bound for %d is the least", n)
 		}
 	}
+	// The cutoff comparison answers as the subtraction does.
+	env, err := New()
+	require.NoError(t, err)
+	base := time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)
+	for range 5000 {
+		now := base.Add(time.Duration(r.Int64N(int64(2000*24*time.Hour))) - 1000*24*time.Hour)
+		x := now.Add(time.Duration(r.Int64N(int64(800*24*time.Hour))) - 400*24*time.Hour)
+		if r.IntN(4) == 0 {
+			x = x.Truncate(24 * time.Hour)
+		}
+		a := env.NewActivation("CN", now)
+		for _, n := range []int64{-400, -1, 0, 1, 90, 180, 365} {
+			b := dayBoundOf(n)
+			require.Equal(t, b.reached(now.Sub(x)), b.reachedAt(a, x), "now %v x %v n %d", now, x, n)
+		}
+	}
 }
 
 // TestCmpScaled: the integer comparison of a × q with p agrees with exact

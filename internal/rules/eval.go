@@ -274,11 +274,11 @@ func (pt part) evalEach(a *Activation, dst []bool) error {
 
 // conditions returns how many conditions a FirstMatch or Each combines.
 func (p *Program) conditions() int {
-	n := 0
-	for _, pt := range p.parts {
-		n += len(pt.conds)
+	if n := len(p.parts); n > 0 {
+		last := &p.parts[n-1]
+		return last.lo + len(last.conds)
 	}
-	return n
+	return 0
 }
 
 // Explain evaluates the rule again with state tracking and returns the value
@@ -373,6 +373,11 @@ type Activation struct {
 	custVal  ref.Val // customer adapted, once per SetCustomer
 	now      time.Time
 	nowVal   ref.Val // now adapted, once per SetNow
+	// now in Unix seconds and nanoseconds, for days_since's cutoffs:
+	// nowCut when now is within a few billion years, nowMono when it has a
+	// monotonic clock reading (Time.Sub then subtracts those).
+	nowSec, nowNsec  int64
+	nowCut, nowMono bool
 	home     ref.Val
 	homeStr  string
 	names    []string
@@ -401,7 +406,9 @@ type Activation struct {
 // NewActivation returns an activation for programs of this environment,
 // with home and now bound.
 func (e *Env) NewActivation(home string, now time.Time) *Activation {
-	return &Activation{env: e, adapter: e.cel.CELTypeAdapter(), home: types.String(home), homeStr: home, now: now}
+	a := &Activation{env: e, adapter: e.cel.CELTypeAdapter(), home: types.String(home), homeStr: home}
+	a.SetNow(now)
+	return a
 }
 
 // SetCustomer binds customer to c. The activation keeps the pointer and
@@ -430,7 +437,12 @@ func (a *Activation) regionOf(c *strata.Customer) *region {
 }
 
 // SetNow binds now.
-func (a *Activation) SetNow(t time.Time) { a.now, a.nowVal = t, nil }
+func (a *Activation) SetNow(t time.Time) {
+	a.now, a.nowVal = t, nil
+	a.nowSec, a.nowNsec = t.Unix(), int64(t.Nanosecond())
+	a.nowCut = a.nowSec > -1<<61 && a.nowSec < 1<<61
+	a.nowMono = t != t.Round(0)
+}
 
 // Now returns the bound now.
 func (a *Activation) Now() time.Time { return a.now }
