@@ -86,8 +86,8 @@ type moneyLit struct {
 	litCur uint64 // its currency packed
 	own    scaled // its amount
 	ownOK  bool
-	rates strata.Ratios // the converter, when it is a strata.Rates
-	tab   atomic.Pointer[[]ratioEntry]
+	rates  strata.Ratios // the converter, when it is a strata.Rates
+	tab    atomic.Pointer[[]ratioEntry]
 }
 
 // scaled is c × 10^e.

@@ -376,13 +376,13 @@ type Activation struct {
 	// now in Unix seconds and nanoseconds, for days_since's cutoffs:
 	// nowCut when now is within a few billion years, nowMono when it has a
 	// monotonic clock reading (Time.Sub then subtracts those).
-	nowSec, nowNsec  int64
+	nowSec, nowNsec int64
 	nowCut, nowMono bool
-	home     ref.Val
-	homeStr  string
-	names    []string
-	raw      []any     // as Set
-	vals     []ref.Val // adapted, nil until read
+	home            ref.Val
+	homeStr         string
+	names           []string
+	raw             []any     // as Set
+	vals            []ref.Val // adapted, nil until read
 	// ptr holds the records the planned closures read fields from: ptr[0]
 	// the customer, ptr[k] the extra variable of slot k (see
 	// Env.varSlot) when it is bound to a non-nil pointer to its declared
