@@ -142,3 +142,46 @@ func check(tiers []Tier) error {
 	}
 	return nil
 }
+
+// Segments returns thirty segments of the exporter's book, every one of
+// which a customer may be in: regions, channels the customer came
+// through, account currency and size, order frequency and recency.
+func Segments() []tiering.Segment {
+	rules := [][2]string{
+		{"east-china", `in_group(customer, "华东")`},
+		{"south-china", `in_group(customer, "华南")`},
+		{"north-china", `in_group(customer, "华北")`},
+		{"inland-china", `in_group(customer, "华中") || in_group(customer, "西南") || in_group(customer, "西北")`},
+		{"eu", `in_group(customer, "EU")`},
+		{"dach", `in_group(customer, "DACH")`},
+		{"nordics", `in_group(customer, "Nordics")`},
+		{"uk-ch-no", `customer.country in ["GB", "CH", "NO"]`},
+		{"north-america", `in_group(customer, "NorthAmerica")`},
+		{"latin-america", `in_group(customer, "LatinAmerica")`},
+		{"asean", `in_group(customer, "ASEAN")`},
+		{"gulf", `customer.country in ["AE", "SA", "QA", "KW", "BH", "OM"]`},
+		{"oceania", `in_group(customer, "Oceania")`},
+		{"africa", `in_group(customer, "Africa")`},
+		{"japan-korea", `customer.country in ["JP", "KR"]`},
+		{"distributors", `has_tag(customer, "distributor")`},
+		{"oem", `has_tag(customer, "oem")`},
+		{"canton-fair", `has_tag(customer, "canton-fair")`},
+		{"alibaba", `has_tag(customer, "alibaba")`},
+		{"referrals", `has_tag(customer, "referral")`},
+		{"usd-accounts", `customer.revenue.currency == "USD"`},
+		{"big-overseas", `customer.country != home && customer.revenue >= money("1000000", "USD")`},
+		{"big-domestic", `customer.country == home && customer.revenue >= money("10000000", "CNY")`},
+		{"small", `customer.revenue < money("50000", "CNY")`},
+		{"frequent", `customer.orders >= 12`},
+		{"one-off", `customer.orders <= 1`},
+		{"active", `days_since(customer.last_order_at) <= 90`},
+		{"lapsing", `days_since(customer.last_order_at) > 180 && days_since(customer.last_order_at) <= 365`},
+		{"lost", `days_since(customer.last_order_at) > 365`},
+		{"new-this-year", `days_since(customer.first_order_at) <= 365`},
+	}
+	out := make([]tiering.Segment, len(rules))
+	for i, r := range rules {
+		out[i] = tiering.Segment{Name: r[0], When: r[1]}
+	}
+	return out
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/strata-go/strata"
+	"github.com/strata-go/strata/tiering"
 )
 
 // bookSize is how many customers every engine classifies.
@@ -60,6 +61,49 @@ func TestClassifyAllAgrees(t *testing.T) {
 	assert.Equal(t, len(book), i)
 }
 
+// TestSegments: every segment of the book holds some customers and not
+// all of them.
+func TestSegments(t *testing.T) {
+	cfg := TieringConfig()
+	cfg.Segments = Segments()
+	e, err := tiering.New(cfg, tiering.WithConverter(Rates))
+	require.NoError(t, err)
+	book := Customers(bookSize, 1)
+	counts := map[string]int{}
+	for i := range book {
+		p, err := e.Classify(t.Context(), &book[i], Now)
+		require.NoError(t, err)
+		for _, s := range p.Segments {
+			counts[s]++
+		}
+	}
+	for _, s := range Segments() {
+		assert.Positive(t, counts[s.Name], s.Name)
+		assert.Less(t, counts[s.Name], len(book), s.Name)
+	}
+}
+
+// BenchmarkClassifySegments classifies the book on the ladder and the
+// thirty segments (the goal: at most 1 µs a customer).
+func BenchmarkClassifySegments(b *testing.B) {
+	cfg := TieringConfig()
+	cfg.Segments = Segments()
+	e, err := tiering.New(cfg, tiering.WithConverter(Rates))
+	require.NoError(b, err)
+	book := Customers(bookSize, 1)
+	ctx := b.Context()
+	b.ReportAllocs()
+	i := 0
+	c0 := cpuTime()
+	for b.Loop() {
+		if _, err := e.Classify(ctx, &book[i%len(book)], Now); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+	b.ReportMetric(float64((cpuTime()-c0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+}
+
 // BenchmarkEngines classifies the book with each engine; ns/op is per
 // customer.
 func BenchmarkEngines(b *testing.B) {
@@ -70,12 +114,14 @@ func BenchmarkEngines(b *testing.B) {
 		b.Run(e.Name(), func(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
+			c0 := cpuTime()
 			for b.Loop() {
 				if _, err := e.Tier(&book[i%len(book)]); err != nil {
 					b.Fatal(err)
 				}
 				i++
 			}
+			b.ReportMetric(float64((cpuTime()-c0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 		})
 	}
 	b.Run("strata-classify", func(b *testing.B) {
@@ -83,12 +129,14 @@ func BenchmarkEngines(b *testing.B) {
 		ctx := b.Context()
 		b.ReportAllocs()
 		i := 0
+		c0 := cpuTime()
 		for b.Loop() {
 			if _, err := s.Classify(ctx, &book[i%len(book)], Now); err != nil {
 				b.Fatal(err)
 			}
 			i++
 		}
+		b.ReportMetric(float64((cpuTime()-c0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 	})
 }
 
