@@ -93,12 +93,13 @@ type planner struct {
 	a      *ast.AST
 	needs  uint64
 	leaves int   // conditions planned as closures
+	falls  int   // conditions left to cel-go
 	err    error // a fallback that did not plan
 }
 
 // planFast plans a checked condition as closures, or returns nil when it
-// is not a condition or nothing in it is in the planned subset (cel-go then
-// evaluates it whole, as fast as it can).
+// is not a condition or most of it is outside the planned subset: cel-go
+// then evaluates it whole, in one call instead of one per part.
 func (e *Env) planFast(a *ast.AST) (f *fastProg) {
 	defer func() { // cel-go must never take the host down
 		if r := recover(); r != nil {
@@ -110,7 +111,7 @@ func (e *Env) planFast(a *ast.AST) (f *fastProg) {
 	}
 	p := &planner{e: e, a: a}
 	root, ok := p.native(a.Expr())
-	if !ok || p.err != nil || p.leaves == 0 {
+	if !ok || p.err != nil || p.leaves == 0 || p.falls > p.leaves {
 		return nil
 	}
 	return &fastProg{env: e, root: root, needs: p.needs}
@@ -327,6 +328,7 @@ func (p *planner) fallback(x ast.Expr) boolFn {
 		p.err = err
 		return nil
 	}
+	p.falls++
 	loops, _ := shape(checked)
 	return func(a *Activation) (bool, ref.Val) {
 		var out ref.Val
