@@ -56,6 +56,7 @@ type Engine struct {
 	segments []segment
 	each     *rules.Program // all segment rules, combined; nil if none
 	acts     sync.Pool      // *work
+	batches  sync.Pool      // *batch, ClassifyAll's, reused across calls
 }
 
 // errZero is returned by the methods of a nil or zero Engine.
