@@ -51,6 +51,19 @@ type diffLead struct {
 	Tags     []string  `cel:"tags"`
 }
 
+// diffAgent is a second extra variable, shaped as routing's agent, so
+// the shipped pool selectors check too.
+type diffAgent struct {
+	ID        string   `cel:"id"`
+	Country   string   `cel:"country"`
+	Seniority int      `cel:"seniority"`
+	Capacity  int      `cel:"capacity"`
+	Inactive  bool     `cel:"inactive"`
+	Regions   []string `cel:"regions"`
+	Languages []string `cel:"languages"`
+	Roles     []string `cel:"roles"`
+}
+
 type diffInner struct {
 	Name string `cel:"name"`
 	N    int64  `cel:"n"`
@@ -78,6 +91,7 @@ func diffEnvs(t testing.TB) []*Env {
 	rates := diffRates
 	for _, conv := range []strata.Converter{diffRates, &rates, roundingConverter{diffRates}, nil} {
 		env, err := New(WithConverter(conv), WithVariable("lead", reflect.TypeFor[diffLead]()),
+			WithVariable("agent", reflect.TypeFor[diffAgent]()),
 			WithGroups(map[string][]string{"Key Markets": {"US", "DE", "CN-GD", "HK"}}))
 		require.NoError(t, err)
 		envs = append(envs, env)
@@ -330,6 +344,17 @@ func randLead(r *rand.Rand) any {
 	return l
 }
 
+func randAgent(r *rand.Rand) *diffAgent {
+	a := &diffAgent{ID: pick(r, "sh-ma", ""), Country: pick(r, "CN", "DE", "BR", ""), Seniority: pick(r, 0, 2, 3, 4, 5, -1),
+		Capacity: pick(r, 0, 1, 200), Inactive: r.IntN(4) == 0}
+	for range r.IntN(3) {
+		a.Regions = append(a.Regions, pick(r, "CN", "Europe", "APAC", ""))
+		a.Languages = append(a.Languages, pick(r, "zh-Hans", "de", "pt-BR", "en"))
+		a.Roles = append(a.Roles, pick(r, "sales-rep", "sales-director"))
+	}
+	return a
+}
+
 // outcome is one evaluation's answer: a value or an error's text.
 type outcome struct {
 	v   bool
@@ -389,13 +414,14 @@ func checkRule(t *testing.T, env *Env, src string, r *rand.Rand, records int, st
 	for range records {
 		act.SetCustomer(randCustomer(r))
 		act.Set("lead", randLead(r))
+		act.Set("agent", randAgent(r))
 		want := celOutcome(reference.Eval(act))
 		got := closureOutcome(p.EvalBool(act))
 		viaPlan := celOutcome(planned.Eval(act))
 		st.evals++
 		if got != want || viaPlan != want {
 			c := act.customer
-			t.Fatalf("%s\ncustomer %#v\nlead %+v\nnow %v home %q\ncel-go: %v\nclosures: %v\nplanned: %v", src, *c, act.raw[0], act.now, act.homeStr, want, got, viaPlan)
+			t.Fatalf("%s\ncustomer %#v\nlead %+v\nagent %+v\nnow %v home %q\ncel-go: %v\nclosures: %v\nplanned: %v", src, *c, act.raw[0], act.raw[1], act.now, act.homeStr, want, got, viaPlan)
 		}
 	}
 }
