@@ -210,3 +210,34 @@ func BenchmarkClassifyAll(b *testing.B) {
 	b.ReportMetric(n/b.Elapsed().Seconds(), "customers/s")
 	b.ReportMetric(float64((cpuTime()-c0).Nanoseconds())/n, "cpu-ns/customer")
 }
+
+// BenchmarkClassifyAllScaling times ClassifyAll over the book on one core
+// and on two (GOMAXPROCS 1, then 2) in interleaved rounds, keeps each
+// one's fastest round (the one least disturbed by whatever else the
+// machine runs), and reports customers per second on each and their ratio
+// (the goal: at least 1.8).
+func BenchmarkClassifyAllScaling(b *testing.B) {
+	s, err := NewStrata()
+	require.NoError(b, err)
+	book := Customers(bookSize, 1)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	ctx := b.Context()
+	best := [2]time.Duration{1 << 62, 1 << 62}
+	for b.Loop() {
+		for k, procs := range []int{1, 2} {
+			runtime.GOMAXPROCS(procs)
+			runtime.GC()
+			t0 := time.Now()
+			for _, err := range s.Engine.ClassifyAll(ctx, slices.Values(book), Now) {
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			best[k] = min(best[k], time.Since(t0))
+		}
+	}
+	rate := func(k int) float64 { return bookSize / best[k].Seconds() }
+	b.ReportMetric(rate(0), "customers/s-1core")
+	b.ReportMetric(rate(1), "customers/s-2cores")
+	b.ReportMetric(rate(1)/rate(0), "2cores/1core")
+}
