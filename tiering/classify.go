@@ -133,13 +133,14 @@ func oneLine(rule string) string { return strings.Join(strings.Fields(rule), " "
 
 // work is a pooled per-goroutine scratch: an activation, bound to the
 // record being classified for the length of one call only (putWork unbinds
-// it, so no caller's record is kept), the segment flags, and a slab the
-// placements' tier results are cut from.
+// it, so no caller's record is kept), the segment flags, and slabs the
+// placements' tier results and segment names are cut from.
 type work struct {
 	act   *rules.Activation
 	now   time.Time
 	flags []bool // segment results
 	tiers []TierResult
+	names []string      // segment names
 	nexts []cadenceNext // follow-up dates from now, as computed
 }
 
@@ -175,6 +176,22 @@ func (w *work) tierResults(n int) []TierResult {
 	}
 	out := w.tiers[:n:n]
 	w.tiers = w.tiers[n:]
+	return out
+}
+
+// segmentNames returns room for the n segment names of one placement (of
+// an engine with the given number of segments), empty, cut from a slab as
+// tier results are: Classify with segments allocates once per dozens of
+// calls.
+func (w *work) segmentNames(n, segments int) []string {
+	if n == 0 {
+		return []string{}
+	}
+	if len(w.names) < n {
+		w.names = make([]string, max(n, segments*slabPlacements/4))
+	}
+	out := w.names[:0:n]
+	w.names = w.names[n:]
 	return out
 }
 
@@ -246,7 +263,7 @@ func (e *Engine) classify(w *work, c *strata.Customer, now time.Time) (Placement
 				n++
 			}
 		}
-		p.Segments = make([]string, 0, n)
+		p.Segments = w.segmentNames(n, len(e.segments))
 		for i, f := range w.flags {
 			if f {
 				p.Segments = append(p.Segments, e.segments[i].Name)
