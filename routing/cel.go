@@ -107,13 +107,13 @@ func (r *Router) newCall() *call {
 	return &call{act: r.env.NewActivation(r.cfg.Home, time.Time{})}
 }
 
-// bind points the call's rule variables at its request, and evaluates its
-// rules under ctx: a deadline stops a rule.
-func (c *call) bind(ctx context.Context) {
+// bind points the call's rule variables at its request. (Route sets the
+// activation's context, the caller's, when it takes the call from the
+// pool: a deadline stops a rule.)
+func (c *call) bind() {
 	c.act.SetNow(c.req.Now)
 	c.act.SetCustomer(&c.req.Customer)
 	c.act.Set("lead", &c.req.Lead)
-	c.act.SetContext(ctx)
 }
 
 // unbind drops the call's pointers into its request and the caller's

@@ -300,9 +300,10 @@ func (r *Router) Route(ctx context.Context, req Request) (Decision, error) {
 		return d, nil
 	}
 	c := r.calls.Get().(*call)
+	c.act.SetContext(ctx) // rules run under the caller's context; unbind resets it
 	c.req, c.d = req, d
 	c.req.Now = d.At
-	c.bind(ctx)
+	c.bind()
 	err := r.decide(ctx, c)
 	d, pool := c.d, c.pool
 	if err == nil {
