@@ -1,10 +1,12 @@
 package routing
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"time"
 
+	"github.com/strata-go/strata"
 	"github.com/strata-go/strata/internal/rules"
 )
 
@@ -12,15 +14,23 @@ import (
 // this file: the environment, pool selectors, rule compilation and the
 // evaluation that chooses a pool.
 
+// WithLimits sets the record limits rules' worst-case costs are estimated
+// for; zero fields keep their defaults (strata.Limits). Customers routed
+// should pass Customer.ValidateWithin(limits): for them every rule's cost
+// is within the cost limit. Whatever the record, Route evaluates rules
+// under its context, so a deadline stops a rule that loops over a record
+// far past the limits.
+func WithLimits(limits strata.Limits) Option { return func(o *options) { o.limits = limits } }
+
 // env builds the rule environment: lead and agent variables, the
-// configuration's region groups, the converter.
+// configuration's region groups, the converter, the record limits.
 func (c *compiler) env() error {
 	r := c.r
 	groups := r.cfg.Groups
 	if c.badGroups { // already reported, with paths
 		groups = nil
 	}
-	env, err := rules.New(rules.WithConverter(r.opts.conv), rules.WithGroups(groups),
+	env, err := rules.New(rules.WithConverter(r.opts.conv), rules.WithGroups(groups), rules.WithLimits(r.opts.limits),
 		rules.WithVariable("lead", reflect.TypeFor[Lead]()), rules.WithVariable("agent", reflect.TypeFor[Agent]()))
 	if err != nil {
 		return fmt.Errorf("routing: rule environment: %w", err)
@@ -97,16 +107,21 @@ func (r *Router) newCall() *call {
 	return &call{act: r.env.NewActivation(r.cfg.Home, time.Time{})}
 }
 
-// bind points the call's rule variables at its request.
+// bind points the call's rule variables at its request. (Route sets the
+// activation's context, the caller's, when it takes the call from the
+// pool: a deadline stops a rule.)
 func (c *call) bind() {
 	c.act.SetNow(c.req.Now)
 	c.act.SetCustomer(&c.req.Customer)
 	c.act.Set("lead", &c.req.Lead)
 }
 
-// unbind drops the call's pointers into its request, before the call is
-// pooled.
-func (c *call) unbind() { c.act.SetCustomer(nil) }
+// unbind drops the call's pointers into its request and the caller's
+// context, before the call is pooled.
+func (c *call) unbind() {
+	c.act.SetCustomer(nil)
+	c.act.SetContext(context.Background())
+}
 
 // choosePool returns the pool of the first matching rule, else the default,
 // and the rule's name.

@@ -300,6 +300,7 @@ func (r *Router) Route(ctx context.Context, req Request) (Decision, error) {
 		return d, nil
 	}
 	c := r.calls.Get().(*call)
+	c.act.SetContext(ctx) // rules run under the caller's context; unbind resets it
 	c.req, c.d = req, d
 	c.req.Now = d.At
 	c.bind()

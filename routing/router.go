@@ -32,6 +32,7 @@ type options struct {
 	conv     strata.Converter
 	observer strata.Observer
 	window   int
+	limits   strata.Limits
 }
 
 type namedFilter struct {

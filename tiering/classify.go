@@ -133,24 +133,78 @@ func (p Placement) Why() string {
 // oneLine folds a rule's line breaks and indentation into single spaces.
 func oneLine(rule string) string { return strings.Join(strings.Fields(rule), " ") }
 
-// work is a pooled per-goroutine scratch: an activation and a copy of the
-// customer it points at, so Classify allocates nothing for its variables
-// and never keeps or changes the caller's record.
+// work is a pooled per-goroutine scratch: an activation, bound to the
+// record being classified for the length of one call only (putWork unbinds
+// it, so no caller's record is kept), the segment flags, and slabs the
+// placements' tier results and segment names are cut from.
 type work struct {
 	act   *rules.Activation
-	c     strata.Customer
 	now   time.Time
 	flags []bool // segment results
+	tiers []TierResult
+	names []string      // segment names
+	nexts []cadenceNext // follow-up dates from now, as computed
 }
 
-// bind points w at a copy of *c, now and ctx.
+// cadenceNext is a cadence's next follow-up from the work's now.
+type cadenceNext struct {
+	c Cadence
+	t time.Time
+}
+
+// next returns c.Next(w.now), computing it once per now and cadence.
+func (w *work) next(c Cadence) time.Time {
+	for _, n := range w.nexts {
+		if n.c == c {
+			return n.t
+		}
+	}
+	t := c.Next(w.now)
+	w.nexts = append(w.nexts, cadenceNext{c, t})
+	return t
+}
+
+// slabPlacements is how many placements' tier results one allocation
+// holds: Classify allocates once per slabPlacements calls, not once per
+// call. A placement kept alone keeps its slab alive, a few KiB.
+const slabPlacements = 32
+
+// tierResults returns room for n tier results of one placement, cut from
+// the slab. Each placement's slice is capped at its length, so appending
+// to it copies instead of writing into another's.
+func (w *work) tierResults(n int) []TierResult {
+	if len(w.tiers) < n {
+		w.tiers = make([]TierResult, n*slabPlacements)
+	}
+	out := w.tiers[:n:n]
+	w.tiers = w.tiers[n:]
+	return out
+}
+
+// segmentNames returns room for the n segment names of one placement (of
+// an engine with the given number of segments), empty, cut from a slab as
+// tier results are: Classify with segments allocates once per dozens of
+// calls.
+func (w *work) segmentNames(n, segments int) []string {
+	if n == 0 {
+		return []string{}
+	}
+	if len(w.names) < n {
+		w.names = make([]string, max(n, segments*slabPlacements/4))
+	}
+	out := w.names[:0:n]
+	w.names = w.names[n:]
+	return out
+}
+
+// bind points w at *c, now and ctx.
 func (w *work) bind(ctx context.Context, c *strata.Customer, now time.Time) {
-	w.c = *c
 	if !w.now.Equal(now) || w.now.Location() != now.Location() {
 		w.act.SetNow(now)
 		w.now = now
+		w.nexts = w.nexts[:0]
 	}
-	w.act.SetCustomer(&w.c)
+	w.act.SetCustomer(c)
 	w.act.SetContext(ctx)
 }
 
@@ -161,7 +215,6 @@ func (e *Engine) getWork(ctx context.Context, c *strata.Customer, now time.Time)
 }
 
 func (e *Engine) putWork(w *work) {
-	w.c = strata.Customer{}
 	w.act.SetCustomer(nil)
 	w.act.SetContext(context.Background())
 	e.acts.Put(w)
@@ -192,17 +245,15 @@ func (e *Engine) Classify(ctx context.Context, c *strata.Customer, now time.Time
 	}
 	w := e.getWork(ctx, c, now)
 	defer e.putWork(w)
-	return e.classify(w, &w.c, now)
+	return e.classify(w, c, now)
 }
 
 func (e *Engine) classify(w *work, c *strata.Customer, now time.Time) (Placement, error) {
-	p := Placement{CustomerID: c.ID, Tiers: make([]TierResult, len(e.ladders)), Revenue: c.Revenue}
+	p := Placement{CustomerID: c.ID, Tiers: w.tierResults(len(e.ladders)), Revenue: c.Revenue}
 	for li := range e.ladders {
-		r, err := e.placeOn(w.act, li, c, now)
-		if err != nil {
+		if err := e.placeOn(w.act, li, c, now, &p.Tiers[li]); err != nil {
 			return Placement{}, err
 		}
-		p.Tiers[li] = r
 	}
 	if e.each != nil {
 		if err := e.each.EvalBools(w.act, w.flags); err != nil {
@@ -214,7 +265,7 @@ func (e *Engine) classify(w *work, c *strata.Customer, now time.Time) (Placement
 				n++
 			}
 		}
-		p.Segments = make([]string, 0, n)
+		p.Segments = w.segmentNames(n, len(e.segments))
 		for i, f := range w.flags {
 			if f {
 				p.Segments = append(p.Segments, e.segments[i].Name)
@@ -225,24 +276,26 @@ func (e *Engine) classify(w *work, c *strata.Customer, now time.Time) (Placement
 		p.Segments = []string{}
 	}
 	if len(p.Tiers) > 0 {
-		p.NextFollowUp = p.Tiers[0].FollowUp.Next(now)
+		p.NextFollowUp = w.next(p.Tiers[0].FollowUp)
 	}
 	return p, nil
 }
 
-func (e *Engine) placeOn(act *rules.Activation, li int, c *strata.Customer, now time.Time) (TierResult, error) {
+// placeOn places c on ladder li into res, which is zero (fresh from the
+// slab).
+func (e *Engine) placeOn(act *rules.Activation, li int, c *strata.Customer, now time.Time, res *TierResult) error {
 	l := &e.ladders[li]
 	pick := len(l.tiers) - 1 // the default
 	if l.first != nil {
 		i, err := l.first.EvalInt(act)
 		if err != nil {
-			return TierResult{}, err
+			return err
 		}
 		if i >= 0 {
 			pick = int(i) // only the default has no rule, and it is last
 		}
 	}
-	res := TierResult{Ladder: l.name, Reason: ReasonMatched}
+	res.Ladder, res.Reason = l.name, ReasonMatched
 	if l.tiers[pick].when == nil {
 		res.Reason = ReasonDefault
 	} else {
@@ -250,20 +303,10 @@ func (e *Engine) placeOn(act *rules.Activation, li int, c *strata.Customer, now 
 	}
 	if li == 0 {
 		res.Previous = c.Tier
-		// Hysteresis: moving down from the current tier needs the current
-		// tier's stay rule to fail and its minimum dwell to have passed.
-		if cur, ok := l.byName[c.Tier]; ok && cur < pick {
-			t := &l.tiers[cur]
-			if t.MinDwell > 0 && !c.TierSince.IsZero() && now.Sub(c.TierSince) < time.Duration(t.MinDwell) {
-				res.Would, res.Reason, res.Rule, pick = l.tiers[pick].Name, ReasonMinDwell, "", cur
-			} else if t.stay != nil {
-				ok, err := t.stay.EvalBool(act)
-				if err != nil {
-					return TierResult{}, err
-				}
-				if ok {
-					res.Would, res.Reason, res.Rule, pick = l.tiers[pick].Name, ReasonStayRule, t.Stay, cur
-				}
+		if l.holds && c.Tier != "" {
+			var err error
+			if pick, err = l.hold(act, c, now, pick, res); err != nil {
+				return err
 			}
 		}
 	}
@@ -276,7 +319,33 @@ func (e *Engine) placeOn(act *rules.Activation, li int, c *strata.Customer, now 
 			res.Since = now
 		}
 	}
-	return res, nil
+	return nil
+}
+
+// hold applies the primary ladder's hysteresis: moving down from the
+// current tier needs the current tier's stay rule to fail and its minimum
+// dwell to have passed. It returns the tier kept, and notes why in res.
+func (l *ladder) hold(act *rules.Activation, c *strata.Customer, now time.Time, pick int, res *TierResult) (int, error) {
+	cur, ok := l.byName[c.Tier]
+	if !ok || cur >= pick {
+		return pick, nil
+	}
+	t := &l.tiers[cur]
+	if t.MinDwell > 0 && !c.TierSince.IsZero() && now.Sub(c.TierSince) < time.Duration(t.MinDwell) {
+		res.Would, res.Reason, res.Rule = l.tiers[pick].Name, ReasonMinDwell, ""
+		return cur, nil
+	}
+	if t.stay != nil {
+		ok, err := t.stay.EvalBool(act)
+		if err != nil {
+			return pick, err
+		}
+		if ok {
+			res.Would, res.Reason, res.Rule = l.tiers[pick].Name, ReasonStayRule, t.Stay
+			return cur, nil
+		}
+	}
+	return pick, nil
 }
 
 // RuleTrace is one rule evaluated for a customer: whether it matched and the
@@ -304,7 +373,7 @@ func (e *Engine) Explain(ctx context.Context, c *strata.Customer, now time.Time)
 	}
 	w := e.getWork(ctx, c, now)
 	defer e.putWork(w)
-	p, err := e.classify(w, &w.c, now)
+	p, err := e.classify(w, c, now)
 	if err != nil {
 		return Explanation{}, err
 	}

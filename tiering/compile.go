@@ -91,6 +91,7 @@ func (c *compiler) ladders(rule func(ruleRef) *rules.Program) []ladder {
 		for ti, t := range l.Tiers {
 			lad.tiers = append(lad.tiers, c.tier(li, ti, seen, rule))
 			lad.byName[t.Name] = ti
+			lad.holds = lad.holds || t.Stay != "" || t.MinDwell > 0
 		}
 		pairs = c.lint(lpath, lad, pairs)
 		out = append(out, lad)

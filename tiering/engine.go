@@ -57,6 +57,7 @@ type Engine struct {
 	each     *rules.Program // all segment rules, combined; nil if none
 	segIndex map[string]int // segment name → index in segments
 	acts     sync.Pool      // *work
+	batches  sync.Pool      // *batch, ClassifyAll's, reused across calls
 }
 
 // errZero is returned by the methods of a nil or zero Engine.
@@ -74,6 +75,7 @@ type ladder struct {
 	tiers  []tier
 	byName map[string]int
 	first  *rules.Program // all when rules, combined; nil if none
+	holds  bool           // a tier has a stay rule or a minimum dwell (hysteresis)
 }
 
 type tier struct {

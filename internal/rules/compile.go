@@ -96,6 +96,21 @@ type compiled struct {
 	nodes    int
 	traced   func() (cel.Program, error)
 	dnf      func() [][]atom
+	// The rule planned as closures (closure.go), once, when it is first
+	// evaluated or combined; nil when it is not a condition or nothing in
+	// it is in the planned subset.
+	fastOnce sync.Once
+	fast     *fastProg
+}
+
+// fastProgram returns the rule planned as closures, planning it the first
+// time; nil for a combined program or a rule cel-go evaluates whole.
+func (c *compiled) fastProgram(e *Env) *fastProg {
+	if c.ast == nil || e == nil {
+		return nil
+	}
+	c.fastOnce.Do(func() { c.fast = e.planFast(c.ast.NativeRep()) })
+	return c.fast
 }
 
 // Program is one compiled rule, or (from FirstMatch and Each) several
@@ -138,6 +153,7 @@ func (e *Env) compile(name, src string, out Output, costLimit uint64) (*Program,
 	if _, err := p.program(); err != nil {
 		return nil, newRuleError(name, src, 0, 0, err.Error())
 	}
+	p.fastProgram(e)
 	return p, nil
 }
 

@@ -34,6 +34,7 @@ type part struct {
 	prog  *Program
 	conds []*Program
 	lo    int
+	fast  *fastProg // the condition planned as closures, for a part of one
 }
 
 // FirstMatch returns a program that evaluates conditions in order and
@@ -60,15 +61,23 @@ func (e *Env) combine(name string, conds []*Program, each bool) (*Program, error
 			return nil, &strata.RuleError{Rule: name, Msg: fmt.Sprintf("condition %d is not a compiled rule", i)}
 		}
 	}
+	// Conditions planned as closures are evaluated one by one, the
+	// others combined, a run of consecutive ones at a time.
+	fast := make([]*fastProg, len(conds))
+	parallel(len(conds), func(i int) { fast[i] = conds[i].fastProgram(e) })
 	var bounds [][2]int
 	for lo := 0; lo < len(conds); {
-		hi := joinEnd(conds, lo)
+		hi := joinEnd(conds, fast, lo)
 		bounds = append(bounds, [2]int{lo, hi})
 		lo = hi
 	}
 	groups := make([][]part, len(bounds))
 	parallel(len(bounds), func(i int) {
 		lo, hi := bounds[i][0], bounds[i][1]
+		if fast[lo] != nil {
+			groups[i] = []part{{prog: conds[lo], conds: conds[lo:hi], lo: lo, fast: fast[lo]}}
+			return
+		}
 		groups[i] = e.join(name, conds[lo:hi], lo, each)
 	})
 	p := &Program{name: name, env: e, out: Any, each: each, parts: []part{}}
@@ -134,13 +143,14 @@ func (e *Env) CompileAll(rules []Rule) (programs []*Program, errs []error) {
 	return programs, errs
 }
 
-// joinEnd returns the end of the group of conditions that starts at lo.
-func joinEnd(conds []*Program, lo int) int {
-	if conds[lo].deep {
+// joinEnd returns the end of the group of conditions that starts at lo:
+// a condition planned as closures is a group of its own.
+func joinEnd(conds []*Program, fast []*fastProg, lo int) int {
+	if conds[lo].deep || fast[lo] != nil {
 		return lo + 1
 	}
 	nodes, hi := 0, lo
-	for hi < len(conds) && hi-lo < joinRules && !conds[hi].deep && nodes+conds[hi].nodes <= joinNodes {
+	for hi < len(conds) && hi-lo < joinRules && !conds[hi].deep && fast[hi] == nil && nodes+conds[hi].nodes <= joinNodes {
 		nodes += conds[hi].nodes
 		hi++
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"time"
+	"unsafe"
 
 	"cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/types"
@@ -30,6 +31,16 @@ func (p *Program) eval(a *Activation) (ref.Val, error) {
 	if p == nil || p.compiled == nil || p.planFn == nil || a == nil {
 		return nil, &strata.EvalError{Rule: p.ruleName(), Err: errNotCompiled}
 	}
+	if f := p.ready(a); f != nil {
+		if err := ctxErr(a, p.name); err != nil {
+			return nil, err
+		}
+		v, err := f.run(a, p.name)
+		if err != nil {
+			return nil, err
+		}
+		return types.Bool(v), nil
+	}
 	prg, err := p.program()
 	if err != nil {
 		return nil, &strata.EvalError{Rule: p.name, Err: err}
@@ -51,6 +62,18 @@ func (p *Program) eval(a *Activation) (ref.Val, error) {
 		return nil, &strata.EvalError{Rule: p.name, Err: err}
 	}
 	return out, nil
+}
+
+// ready returns the rule planned as closures when it can evaluate what a
+// binds, else nil (cel-go evaluates the rule).
+func (p *Program) ready(a *Activation) *fastProg {
+	if p.parts != nil {
+		return nil
+	}
+	if f := p.fastProgram(p.env); f != nil && f.ready(a) {
+		return f
+	}
+	return nil
 }
 
 func (p *Program) ruleName() string {
@@ -78,6 +101,14 @@ func (p *Program) EvalContext(ctx context.Context, a *Activation) (ref.Val, erro
 
 // EvalBool evaluates a condition.
 func (p *Program) EvalBool(a *Activation) (bool, error) {
+	if p != nil && p.compiled != nil && a != nil {
+		if f := p.ready(a); f != nil {
+			if err := ctxErr(a, p.name); err != nil {
+				return false, err
+			}
+			return f.run(a, p.name)
+		}
+	}
 	out, err := p.eval(a)
 	if err != nil {
 		return false, err
@@ -125,7 +156,21 @@ func (p *Program) EvalInt(a *Activation) (int64, error) {
 }
 
 func (p *Program) firstMatch(a *Activation) (int64, error) {
-	for _, pt := range p.parts {
+	if err := p.start(a); err != nil {
+		return 0, err
+	}
+	for i := range p.parts {
+		pt := &p.parts[i]
+		if f := pt.fast; f != nil && f.ready(a) {
+			v, bad := f.root(a)
+			if bad != nil || a.abort != nil {
+				return 0, f.fail(a, bad, pt.conds[0].name)
+			}
+			if v {
+				return int64(pt.lo), nil
+			}
+			continue
+		}
 		if len(pt.conds) == 1 {
 			ok, err := pt.conds[0].EvalBool(a)
 			if err != nil {
@@ -145,6 +190,19 @@ func (p *Program) firstMatch(a *Activation) (int64, error) {
 		}
 	}
 	return -1, nil
+}
+
+// start checks a FirstMatch or Each can run: an activation, and a context
+// that is not done (the error then names the first condition, which is the
+// one that would fail).
+func (p *Program) start(a *Activation) error {
+	if a == nil {
+		return &strata.EvalError{Rule: p.name, Err: errNotCompiled}
+	}
+	if len(p.parts) > 0 {
+		return ctxErr(a, p.parts[0].conds[0].name)
+	}
+	return nil
 }
 
 // blame returns the error of the first condition of the part that fails
@@ -167,7 +225,19 @@ func (p *Program) EvalBools(a *Activation, dst []bool) error {
 	if n := p.conditions(); n != len(dst) {
 		return &strata.EvalError{Rule: p.name, Err: fmt.Errorf("%d results for %d conditions", len(dst), n)}
 	}
-	for _, pt := range p.parts {
+	if err := p.start(a); err != nil {
+		return err
+	}
+	for i := range p.parts {
+		pt := &p.parts[i]
+		if f := pt.fast; f != nil && f.ready(a) {
+			v, bad := f.root(a)
+			if bad != nil || a.abort != nil {
+				return f.fail(a, bad, pt.conds[0].name)
+			}
+			dst[pt.lo] = v
+			continue
+		}
 		if len(pt.conds) == 1 {
 			ok, err := pt.conds[0].EvalBool(a)
 			if err != nil {
@@ -204,11 +274,11 @@ func (pt part) evalEach(a *Activation, dst []bool) error {
 
 // conditions returns how many conditions a FirstMatch or Each combines.
 func (p *Program) conditions() int {
-	n := 0
-	for _, pt := range p.parts {
-		n += len(pt.conds)
+	if n := len(p.parts); n > 0 {
+		last := &p.parts[n-1]
+		return last.lo + len(last.conds)
 	}
-	return n
+	return 0
 }
 
 // Explain evaluates the rule again with state tracking and returns the value
@@ -293,33 +363,86 @@ type traitsLister interface{ Size() ref.Val }
 // customers: the engines set the customer and evaluate. Variables are
 // adapted to CEL values lazily, the first time a rule reads them after they
 // are set, so rules that never read now (or read customer only through the
-// fast paths) allocate nothing for it. An Activation is not safe for
+// planned closures) allocate nothing for it. An Activation is not safe for
 // concurrent use; use one per goroutine.
 type Activation struct {
+	env      *Env
 	adapter  types.Adapter
 	ctx      context.Context
 	customer *strata.Customer
 	custVal  ref.Val // customer adapted, once per SetCustomer
 	now      time.Time
 	nowVal   ref.Val // now adapted, once per SetNow
-	home     ref.Val
-	names    []string
-	raw      []any     // as Set
-	vals     []ref.Val // adapted, nil until read
+	// now in Unix seconds and nanoseconds, for days_since's cutoffs:
+	// nowCut when now is within a few billion years, nowMono when it has a
+	// monotonic clock reading (Time.Sub then subtracts those).
+	nowSec, nowNsec int64
+	nowCut, nowMono bool
+	home            ref.Val
+	homeStr         string
+	names           []string
+	raw             []any     // as Set
+	vals            []ref.Val // adapted, nil until read
+	// ptr holds the records the planned closures read fields from: ptr[0]
+	// the customer, ptr[k] the extra variable of slot k (see
+	// Env.varSlot) when it is bound to a non-nil pointer to its declared
+	// struct type; bound has bit k set when ptr[k] holds one.
+	ptr   [maxVars]unsafe.Pointer
+	bound uint64
+	// amounts caches the Money fields planned rules compare (customer.revenue
+	// …), decomposed once per binding instead of once per comparison:
+	// amounts[i] is valid while stamp[i] == gen, and Set and SetCustomer
+	// move gen on.
+	gen     uint64
+	stamp   [maxMoneyFields]uint64
+	amounts [maxMoneyFields]amount
+	region  region // the customer's, for in_group(customer, …)
+	// abort is set by a planned rule's fallback when cel-go stopped the
+	// evaluation (a done context): the whole evaluation then fails with it,
+	// as a cel-go program fails as a whole when it is interrupted.
+	abort error
 }
 
 // NewActivation returns an activation for programs of this environment,
 // with home and now bound.
 func (e *Env) NewActivation(home string, now time.Time) *Activation {
-	return &Activation{adapter: e.cel.CELTypeAdapter(), home: types.String(home), now: now}
+	a := &Activation{env: e, adapter: e.cel.CELTypeAdapter(), home: types.String(home), homeStr: home}
+	a.SetNow(now)
+	return a
 }
 
-// SetCustomer binds customer to c. The activation keeps the pointer; do not
-// modify *c while evaluating. A nil c unbinds it.
-func (a *Activation) SetCustomer(c *strata.Customer) { a.customer, a.custVal = c, nil }
+// SetCustomer binds customer to c. The activation keeps the pointer and
+// may keep what it has read from *c until the next SetCustomer: do not
+// modify *c while it is bound (bind it again after changing it). A nil c
+// unbinds it.
+func (a *Activation) SetCustomer(c *strata.Customer) {
+	a.customer, a.custVal = c, nil
+	a.ptr[0] = unsafe.Pointer(c)
+	a.gen++
+	if c != nil {
+		a.bound |= 1
+	} else {
+		a.bound &^= 1
+	}
+}
+
+// regionOf returns the bound customer's region, decomposed once per
+// binding.
+func (a *Activation) regionOf(c *strata.Customer) *region {
+	if a.region.stamp != a.gen {
+		a.region.stamp = a.gen
+		a.region.decompose(c)
+	}
+	return &a.region
+}
 
 // SetNow binds now.
-func (a *Activation) SetNow(t time.Time) { a.now, a.nowVal = t, nil }
+func (a *Activation) SetNow(t time.Time) {
+	a.now, a.nowVal = t, nil
+	a.nowSec, a.nowNsec = t.Unix(), int64(t.Nanosecond())
+	a.nowCut = a.nowSec > -1<<61 && a.nowSec < 1<<61
+	a.nowMono = t != t.Round(0)
+}
 
 // Now returns the bound now.
 func (a *Activation) Now() time.Time { return a.now }
@@ -332,15 +455,29 @@ func (a *Activation) Now() time.Time { return a.now }
 func (a *Activation) SetContext(ctx context.Context) { a.ctx = ctx }
 
 // Set binds an extra variable declared with WithVariable; v should be a
-// pointer to the declared struct type.
+// pointer to the declared struct type (the planned closures read its
+// fields in place; a value of the struct type works too, through cel-go).
 func (a *Activation) Set(name string, v any) {
 	if i := slices.Index(a.names, name); i >= 0 {
 		a.raw[i], a.vals[i] = v, nil
+	} else {
+		a.names = append(a.names, name)
+		a.raw = append(a.raw, v)
+		a.vals = append(a.vals, nil)
+	}
+	if a.env == nil {
 		return
 	}
-	a.names = append(a.names, name)
-	a.raw = append(a.raw, v)
-	a.vals = append(a.vals, nil)
+	if k, ok := a.env.varSlot(name); ok {
+		p, ok := a.env.pointerTo(k, v)
+		a.ptr[k] = p
+		a.gen++
+		if ok {
+			a.bound |= 1 << k
+		} else {
+			a.bound &^= 1 << k
+		}
+	}
 }
 
 // native returns a variable as bound, before adaptation: the fast paths

@@ -43,10 +43,11 @@ func (e *Env) fastMoneyCompare(i interpreter.InterpretableV2) (interpreter.Inter
 	if !ok {
 		return i, nil
 	}
-	if flip {
-		want = flipCmp(want)
-	}
-	return &moneyCmp{id: call.ID(), profit: field == "profit", lit: m, want: want, env: e}, nil
+	// The comparison keeps the rule's orientation: the right side is
+	// converted into the left side's currency, which decides how a
+	// converter without exact ratios rounds and which error a failure
+	// reports.
+	return &moneyCmp{id: call.ID(), profit: field == "profit", lit: m, litFirst: flip, want: want, env: e}, nil
 }
 
 // flipCmp turns "lit OP field" into "field OP' lit".
@@ -81,11 +82,12 @@ func moneyField(x interpreter.InterpretableV2) string {
 }
 
 type moneyCmp struct {
-	id     int64
-	profit bool
-	lit    strata.Money
-	want   func(int) bool
-	env    *Env
+	id       int64
+	profit   bool
+	lit      strata.Money
+	litFirst bool // the literal is the left operand
+	want     func(int) bool
+	env      *Env
 }
 
 func (m *moneyCmp) ID() int64 { return m.id }
@@ -280,7 +282,12 @@ func (m *moneyCmp) compare(v any) ref.Val {
 	if m.profit {
 		x = &c.Profit
 	}
-	r := m.env.compareMoney(*x, m.lit)
+	var r ref.Val
+	if m.litFirst {
+		r = m.env.compareMoney(m.lit, *x)
+	} else {
+		r = m.env.compareMoney(*x, m.lit)
+	}
 	n, ok := r.(types.Int)
 	if !ok {
 		return r // an error: no rate, mismatch

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -249,4 +250,216 @@ func customerIn(set map[string]bool, c *strata.Customer) bool {
 		}
 	}
 	return contains(set, c.Country)
+}
+
+// groupSet is a group's member set as planned rules test it, answering as
+// contains and customerIn do on the set, without hashing: two-letter
+// country codes in a bitmap, the other codes (subdivisions) in a sorted
+// slice.
+type groupSet struct {
+	cc     [(26*26 + 63) / 64]uint64
+	others []string
+	packed []uint64 // others packed (packCode), sorted; nil if one does not pack
+	// prefixes has the bit of every country an other code starts with:
+	// a subdivision of any other country is not among them.
+	prefixes [(26*26 + 63) / 64]uint64
+}
+
+// alpha2 returns the index of a code of two capital letters.
+func alpha2(code string) (int, bool) {
+	if len(code) != 2 {
+		return 0, false
+	}
+	a, b := code[0]-'A', code[1]-'A' // bytes below 'A' wrap past 25
+	if a >= 26 || b >= 26 {
+		return 0, false
+	}
+	return int(a)*26 + int(b), true
+}
+
+func newGroupSet(set map[string]bool) *groupSet {
+	g := &groupSet{}
+	for code, in := range set {
+		if !in {
+			continue
+		}
+		if i, ok := alpha2(code); ok {
+			g.cc[i/64] |= 1 << (i % 64)
+		} else {
+			g.others = append(g.others, code)
+			if i, ok := alpha2(code[:min(2, len(code))]); ok {
+				g.prefixes[i/64] |= 1 << (i % 64)
+			}
+		}
+	}
+	slices.Sort(g.others)
+	g.packed = make([]uint64, 0, len(g.others))
+	for _, code := range g.others {
+		k, ok := packCode(code)
+		if !ok {
+			g.packed = nil
+			break
+		}
+		g.packed = append(g.packed, k)
+	}
+	slices.Sort(g.packed)
+	return g
+}
+
+// packCode packs a code of 1 to 7 bytes, with its length, into an integer
+// that equals another's exactly when the codes are equal.
+func packCode(code string) (uint64, bool) {
+	if len(code) == 0 || len(code) > 7 {
+		return 0, false
+	}
+	k := uint64(len(code)) << 56
+	for i := range len(code) {
+		k |= uint64(code[i]) << (8 * (6 - i))
+	}
+	return k, true
+}
+
+// bit reports whether the country of alpha2 index i is in the set.
+func (g *groupSet) bit(i int) bool { return g.cc[i/64]&(1<<(i%64)) != 0 }
+
+// region is a customer's subdivision and country, decomposed once per
+// binding (Activation.regionOf) for every in_group(customer, …) of the
+// rules evaluated on it.
+type region struct {
+	stamp      uint64 // Activation.gen when computed
+	usual      bool   // both codes decomposed: hasRegion answers
+	sub        uint64 // the subdivision packed, 0 when there is none
+	subAlpha   int    // its alpha2 index, or -1
+	dash       bool   // of the form XX-…, as territories are
+	territory  bool
+	subCountry int // the alpha2 index of its first two letters, or -1
+	country    int // the country's alpha2 index
+}
+
+func (r *region) decompose(c *strata.Customer) {
+	sub := c.Subdivision
+	country, ok := alpha2(c.Country)
+	*r = region{stamp: r.stamp, usual: ok, country: country, subAlpha: -1, subCountry: -1}
+	if sub == "" {
+		return
+	}
+	r.sub, ok = packCode(sub)
+	r.usual = r.usual && ok
+	if i, ok := alpha2(sub); ok {
+		r.subAlpha = i
+	}
+	if r.dash = len(sub) > 3 && sub[2] == '-'; r.dash {
+		r.territory = isTerritory(sub)
+		i, ok := alpha2(sub[:2])
+		r.subCountry = i
+		r.usual = r.usual && ok
+	}
+}
+
+// hasRegion is hasCustomer(c) for c's decomposed region r.
+func (g *groupSet) hasRegion(r *region, c *strata.Customer) bool {
+	if !r.usual || (g.packed == nil && len(g.others) > 0) {
+		return g.hasCustomer(c)
+	}
+	if r.sub != 0 {
+		if r.subAlpha >= 0 {
+			if g.bit(r.subAlpha) {
+				return true
+			}
+		} else if len(g.packed) > 0 && (r.subCountry < 0 || g.prefixes[r.subCountry/64]&(1<<(r.subCountry%64)) != 0) {
+			if _, found := slices.BinarySearch(g.packed, r.sub); found {
+				return true
+			}
+		}
+		if r.dash {
+			if r.territory {
+				return false
+			}
+			if g.bit(r.subCountry) {
+				return true
+			}
+		}
+	}
+	return g.bit(r.country)
+}
+
+// member is set[code].
+func (g *groupSet) member(code string) bool {
+	if i, ok := alpha2(code); ok {
+		return g.cc[i/64]&(1<<(i%64)) != 0
+	}
+	if len(g.others) == 0 {
+		return false
+	}
+	_, found := slices.BinarySearch(g.others, code)
+	return found
+}
+
+// has is contains(set, code).
+func (g *groupSet) has(code string) bool {
+	if g.member(code) {
+		return true
+	}
+	if len(code) > 3 && code[2] == '-' {
+		if isTerritory(code) {
+			return false
+		}
+		return g.member(code[:2])
+	}
+	return false
+}
+
+// hasCustomer is customerIn(set, c), looking the subdivision up once.
+func (g *groupSet) hasCustomer(c *strata.Customer) bool {
+	if sub := c.Subdivision; sub != "" {
+		if g.member(sub) {
+			return true
+		}
+		// Every territory code is of this form, so no other code is one.
+		if len(sub) > 3 && sub[2] == '-' {
+			if isTerritory(sub) {
+				return false
+			}
+			if g.member(sub[:2]) {
+				return true
+			}
+		}
+	}
+	return g.has(c.Country)
+}
+
+// territorySubs lists the subdivisions of territories by their
+// country's alpha2 index, so a code is known to be one or not without
+// hashing.
+var territorySubs = func() (t [26 * 26][]string) {
+	for sub := range territories {
+		if i, ok := alpha2(sub[:2]); ok {
+			t[i] = append(t[i], sub)
+		}
+	}
+	return t
+}()
+
+// isTerritory reports whether code is a key of territories.
+func isTerritory(code string) bool {
+	if len(code) < 2 {
+		return false
+	}
+	i, ok := alpha2(code[:2])
+	return ok && slices.Contains(territorySubs[i], code)
+}
+
+// groupSet returns the planned set of a group (or alias), shared by every
+// rule of the Env that names it.
+func (e *Env) groupSet(name string) (*groupSet, bool) {
+	set, ok := e.groups.lookup(name)
+	if !ok {
+		return nil, false
+	}
+	key := reflect.ValueOf(set).UnsafePointer() // one entry per group, however it is spelt
+	if g, ok := e.groupSets.Load(key); ok {
+		return g.(*groupSet), true
+	}
+	g, _ := e.groupSets.LoadOrStore(key, newGroupSet(set))
+	return g.(*groupSet), true
 }
