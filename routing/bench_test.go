@@ -75,6 +75,33 @@ func BenchmarkRouteSteadyState(b *testing.B) {
 	}
 }
 
+// BenchmarkRouteReleasePool routes and releases in one pool of n agents,
+// least loaded: a small pool must cost no more than a large one.
+func BenchmarkRouteReleasePool(b *testing.B) {
+	for _, n := range []int{10, 1000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			r, _ := newRouter(b, benchConfig(n, 1))
+			req := routing.Request{Customer: customer("c", "CN", "", "en"), Now: now}
+			items := make([]string, 4096)
+			for i := range items {
+				items[i] = fmt.Sprint("L", i)
+			}
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				req.Item = items[i%len(items)]
+				if d, err := r.Route(b.Context(), req); err != nil || d.Outcome != routing.Assigned {
+					b.Fatal(d.Why(), err)
+				}
+				if _, err := r.Release(b.Context(), req.Item); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
+
 // BenchmarkRoutePick10000Agents: one pool of 10,000 agents; the pick
 // dominates.
 func BenchmarkRoutePick10000Agents(b *testing.B) { benchRoute(b, 10000, 1, "CN") }
