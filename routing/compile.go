@@ -347,8 +347,14 @@ func (c *compiler) defaults() {
 // the rules' first-match program, the pools' rankings, its scratch pool.
 func (c *compiler) finish() error {
 	r := c.r
-	if err := r.firstMatch(); err != nil {
+	var err error
+	if r.dispatch, err = r.newDispatch(); err != nil {
 		return err
+	}
+	if r.dispatch == nil {
+		if err := r.firstMatch(); err != nil {
+			return err
+		}
 	}
 	if rk, ok := r.store.(Ranker); ok {
 		r.ranker = rk

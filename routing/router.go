@@ -173,7 +173,8 @@ type Router struct {
 	pools    []pool
 	byPool   map[string]int
 	rules    []rule
-	first    *rules.Program
+	first    *rules.Program // the rules' first-match program, without dispatch
+	dispatch *dispatch      // map lookups for field comparisons, when they pay
 	defPool  int
 	defOwner int
 	fairness time.Duration // Config.Window, defaulted
