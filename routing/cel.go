@@ -105,7 +105,9 @@ func (r *Router) firstMatch() error {
 
 // newCall returns fresh per-request state.
 func (r *Router) newCall() *call {
-	return &call{act: r.env.NewActivation(r.cfg.Home, time.Time{})}
+	c := &call{act: r.env.NewActivation(r.cfg.Home, time.Time{}), r: r}
+	c.examineFn = c.examine
+	return c
 }
 
 // bind points the call's rule variables at its request. (Route sets the

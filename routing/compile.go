@@ -371,6 +371,12 @@ func (c *compiler) finish() error {
 			r.opts.window = min(max(r.windowed.Width(), 1), MaxWindow)
 		}
 	}
+	if lr, ok := r.store.(LineReserver); ok && r.ranker != nil && r.opts.window == 1 && len(r.opts.filters) == 0 {
+		r.lined = lr // host filters do not run under a store's lock
+	}
+	for n := r.opts.window; r.walkStop < walkLimit; n *= 4 {
+		r.walkStop += n // where tryRanked's batches of n reach walkLimit
+	}
 	r.calls.New = func() any { return r.newCall() }
 	r.built = true
 	return nil

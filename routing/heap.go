@@ -112,20 +112,28 @@ func (l *line) walk(skip, n int, dst []Ranked) []Ranked {
 	front := append(l.front[:0], 0)
 	defer func() { l.front = front[:0] }()
 	for emitted := 0; len(front) > 0 && emitted < skip+n; emitted++ {
-		p := front[0]
-		last := len(front) - 1
-		front[0] = front[last]
-		front = front[:last]
-		l.frontDown(front)
+		var p int32
+		p, front = l.next(front)
 		if emitted >= skip {
 			dst = l.emit(dst, l.heap[p].idx)
 		}
-		for c := 2*p + 1; c <= 2*p+2 && int(c) < len(l.heap); c++ {
-			front = append(front, c)
-			l.frontUp(front)
-		}
 	}
 	return dst
+}
+
+// next takes the front position off the frontier, puts its children on,
+// and returns it with the frontier.
+func (l *line) next(front []int32) (int32, []int32) {
+	p := front[0]
+	last := len(front) - 1
+	front[0] = front[last]
+	front = front[:last]
+	l.frontDown(front)
+	for c := 2*p + 1; c <= 2*p+2 && int(c) < len(l.heap); c++ {
+		front = append(front, c)
+		l.frontUp(front)
+	}
+	return p, front
 }
 
 func (l *line) emit(dst []Ranked, i int32) []Ranked {
@@ -221,16 +229,95 @@ func (s *MemoryStore) Rank(ctx context.Context, k *Ranking, skip, n int, dst []R
 		return dst, err
 	}
 	defer s.mu.Unlock()
+	l := s.walked(k)
+	if n == 0 || skip >= len(l.heap) {
+		return dst, nil
+	}
+	return l.walk(skip, n, dst), nil
+}
+
+// ReserveFromLine implements LineReserver, under one acquisition of the
+// workload lock.
+func (s *MemoryStore) ReserveFromLine(ctx context.Context, k *Ranking, o Offer, examine func(*Ranked) LineVerdict) (Assignment, bool, error) {
+	if k == nil || examine == nil {
+		return Assignment{}, false, StoreError("reserve", errors.New("a line reservation needs a ranking and an examine function"))
+	}
+	if err := o.check(); err != nil {
+		return Assignment{}, false, err
+	}
+	sh, err := s.lockItem(ctx, "reserve", o.Item)
+	if err != nil {
+		return Assignment{}, false, err
+	}
+	defer sh.mu.Unlock()
+	if a, ok := sh.items[o.Item]; ok {
+		return a, false, nil
+	}
+	s.lockWork()
+	a, ok := s.takeFromLine(k, &o, examine)
+	s.mu.Unlock()
+	if !ok {
+		return Assignment{}, false, ErrOverCapacity
+	}
+	sh.items[a.Item] = a
+	return a, true, nil
+}
+
+// takeFromLine examines o's window, then k's line, and records the
+// assignment to the first agent examine takes that has room; the caller
+// holds the workload lock and the item's.
+func (s *MemoryStore) takeFromLine(k *Ranking, o *Offer, examine func(*Ranked) LineVerdict) (Assignment, bool) {
+	rk := &s.examined
+	defer func() { *rk = Ranked{} }()
+	for _, c := range o.Window {
+		st := s.agents[c.Agent]
+		*rk = Ranked{Index: -1, AgentStats: AgentStats{Agent: c.Agent}}
+		if st != nil {
+			rk.Load, rk.Last, rk.Seq = st.load, st.last, st.seq
+		}
+		switch examine(rk) {
+		case LineStop:
+			return Assignment{}, false
+		case LineTake:
+			if fits(loadOf(st), o.Units, c.Capacity) {
+				return s.takeFor(st, o, c.Agent), true
+			}
+		}
+	}
+	l := s.walked(k)
+	if len(l.heap) == 0 {
+		return Assignment{}, false
+	}
+	front := append(l.front[:0], 0)
+	defer func() { l.front = front[:0] }()
+	for len(front) > 0 {
+		var p int32
+		p, front = l.next(front)
+		i := l.heap[p].idx
+		st := l.sts[i]
+		*rk = Ranked{Index: int(i), AgentStats: AgentStats{Agent: l.k.agents[i], Load: st.load, Last: st.last, Seq: st.seq}}
+		switch examine(rk) {
+		case LineStop:
+			return Assignment{}, false
+		case LineTake:
+			if fits(st.load, o.Units, l.k.caps[i]) {
+				return s.take(st, Assignment{Item: o.Item, Customer: o.Customer, Agent: rk.Agent, Pool: o.Pool, Units: o.Units, At: o.At}), true
+			}
+		}
+	}
+	return Assignment{}, false
+}
+
+// walked returns k's line for a walk, counting the walk for the sweep of
+// unused lines; the caller holds the workload lock.
+func (s *MemoryStore) walked(k *Ranking) *line {
 	s.clock++
 	if s.clock-s.swept > sweepEvery {
 		s.sweep()
 	}
 	l := s.lineFor(k)
 	l.used = s.clock
-	if n == 0 || skip >= len(l.heap) {
-		return dst, nil
-	}
-	return l.walk(skip, n, dst), nil
+	return l
 }
 
 // CloseRanking implements RankingCloser: it drops k's line now.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -23,7 +24,11 @@ const (
 // every member's workload.
 func (r *Router) tryStep(ctx context.Context, c *call) (verdict, error) {
 	if r.canRank(c.p, c.req.Now) {
-		if v, err := r.tryRanked(ctx, c); err != nil || v != readAll {
+		try := r.tryRanked
+		if r.lined != nil {
+			try = r.tryLine
+		}
+		if v, err := try(ctx, c); err != nil || v != readAll {
 			return v, err
 		}
 	}
@@ -138,6 +143,13 @@ func (r *Router) offerWindow(ctx context.Context, c *call) (bool, error) {
 	}
 	o := Offer{Item: c.d.Item, Customer: c.req.Customer.ID, Pool: c.p.Name, Units: c.units, At: c.req.Now, Window: c.offer}
 	got, created, err := r.reserve(ctx, &o)
+	return r.offered(ctx, c, &got, created, err)
+}
+
+// offered records what the store did with the work offered to c.win's
+// agents (as candidates in c.offer): who took it, if anyone; the agents
+// ahead of it lost a race to a concurrent request.
+func (r *Router) offered(ctx context.Context, c *call, got *Assignment, created bool, err error) (bool, error) {
 	if errors.Is(err, ErrOverCapacity) {
 		for _, x := range c.win {
 			c.d.setTrace(x.trace, ReasonLostRace, "")
@@ -159,7 +171,7 @@ func (r *Router) offerWindow(ctx context.Context, c *call) (bool, error) {
 	if k >= 0 {
 		x = &c.win[k]
 	}
-	verdict := r.assign(c, &got, created, x)
+	verdict := r.assign(c, got, created, x)
 	if x != nil {
 		c.d.setTrace(x.trace, verdict, "")
 	}
@@ -246,7 +258,11 @@ func (r *Router) pickReason(c *call, load, fit int) string {
 	case BestSkillFit:
 		reason = "best skill fit: "
 	}
-	if c.si == 0 && p.Strategy != LeastLoaded && p.Strategy != BestSkillFit {
+	switch {
+	case c.si != 0:
+	case p.Strategy == LeastLoaded && load >= 0 && load < len(leastLoadedReasons()):
+		return leastLoadedReasons()[load] // made once: no allocation
+	case p.Strategy != LeastLoaded && p.Strategy != BestSkillFit:
 		return reason // a constant: no allocation
 	}
 	var buf [96]byte
@@ -476,3 +492,13 @@ func (r *Router) tryDefaultOwner(ctx context.Context, c *call) (bool, error) {
 	c.trace(a, ReasonPicked, "")
 	return true, nil
 }
+
+// leastLoadedReasons are least_loaded's reasons for the loads up to 255, as
+// pickReason writes them.
+var leastLoadedReasons = sync.OnceValue(func() []string {
+	out := make([]string, 256)
+	for load := range out {
+		out[load] = "least loaded: " + strconv.Itoa(load) + " units held"
+	}
+	return out
+})

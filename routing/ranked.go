@@ -2,6 +2,7 @@ package routing
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -157,4 +158,106 @@ func (r *Router) offerWalked(ctx context.Context, c *call, w *walk) (verdict, er
 	}
 	c.win = c.win[:0]
 	return gaveNobody, nil
+}
+
+// lineWalk is the state of a walk a LineReserver runs (see tryLine).
+type lineWalk struct {
+	walk
+	pos  int   // line positions reached, the owner's included
+	stop bool  // the walk reached Router.walkStop: read the whole pool
+	err  error // the store gave an index out of the line
+}
+
+// tryLine is tryRanked in one call to a LineReserver: the store walks the
+// line under its lock (the sticky owner first) and the Router examines
+// each agent as it comes (call.examine), taking the first eligible one. It
+// decides, traces and gives up exactly where tryRanked, with a window of
+// one, would.
+func (r *Router) tryLine(ctx context.Context, c *call) (verdict, error) {
+	p := c.p
+	mark := len(c.d.Trace)
+	if !c.req.Quiet {
+		c.d.Trace = slices.Grow(c.d.Trace, 1)
+	}
+	c.win, c.offer = c.win[:0], c.offer[:0]
+	c.walk = lineWalk{walk: walk{owner: -1}}
+	o := Offer{Item: c.d.Item, Customer: c.req.Customer.ID, Pool: p.Name, Units: c.units, At: c.req.Now}
+	if ai := r.stickyOwner(c); ai >= 0 {
+		c.walk.owner = ai
+		c.owner[0] = Candidate{Agent: r.agents[ai].ID, Capacity: r.agents[ai].cap}
+		o.Window = c.owner[:]
+	}
+	got, created, err := r.lined.ReserveFromLine(ctx, p.ranking, o, c.examineFn)
+	w := &c.walk
+	switch {
+	case w.err != nil:
+		return gaveNobody, r.storeErr(ctx, "rank", w.err)
+	case err == nil, errors.Is(err, ErrOverCapacity):
+	case len(c.offer) == 0: // nobody taken: nothing can have been reserved
+		return gaveNobody, r.storeErr(ctx, "reserve", err)
+	default:
+		o.Window = c.offer
+		got, created, err = r.settle(ctx, &o, r.storeErr(ctx, "reserve", err))
+	}
+	if err != nil && errors.Is(err, ErrOverCapacity) && w.pos >= r.walkStop {
+		r.lostRaces(ctx, c, len(c.win)) // taken but full: concurrent requests were faster
+		c.d.Trace, c.win, c.lost, c.next = c.d.Trace[:mark], c.win[:0], 0, time.Time{}
+		return readAll, nil
+	}
+	ok, err := r.offered(ctx, c, &got, created, err)
+	if err != nil || ok {
+		c.d.Unexamined = len(p.members) - w.examined
+		return verdictOf(ok), err
+	}
+	c.why = "no eligible agent"
+	if c.lost > 0 {
+		c.why = "every eligible agent reached capacity"
+	}
+	return gaveNobody, nil
+}
+
+// stickyOwner returns the agent index of the customer's owner when the
+// pool is sticky and the owner a member, else -1.
+func (r *Router) stickyOwner(c *call) int {
+	if !c.p.Sticky || c.req.Customer.Owner == "" {
+		return -1
+	}
+	if ai, ok := r.byID[c.req.Customer.Owner]; ok && c.p.isMember[ai] {
+		return ai
+	}
+	return -1
+}
+
+// examine is the Router's side of a LineReserver's walk: the owner (Index
+// -1) and then each agent of the line is considered as tryRanked would,
+// and the first eligible one taken. At Router.walkStop line positions it
+// stops, where tryRanked gives up and reads the whole pool.
+func (c *call) examine(rk *Ranked) LineVerdict {
+	r, w := c.r, &c.walk
+	ai := w.owner
+	if rk.Index >= 0 {
+		if w.pos >= r.walkStop {
+			w.stop = true
+			return LineStop
+		}
+		w.pos++
+		if rk.Index >= len(c.p.members) {
+			w.err = fmt.Errorf("index %d out of a line of %d", rk.Index, len(c.p.members))
+			return LineStop
+		}
+		if ai = c.p.members[rk.Index]; ai == w.owner {
+			return LineSkip // examined first
+		}
+	} else if ai < 0 {
+		w.err = fmt.Errorf("a walk examined %s, not offered first", rk.Agent)
+		return LineStop
+	}
+	n := len(c.win)
+	r.consider(c, &w.walk, ai, &rk.AgentStats)
+	if len(c.win) == n {
+		return LineSkip
+	}
+	a := &r.agents[ai]
+	c.offer = append(c.offer, Candidate{Agent: a.ID, Capacity: a.cap})
+	return LineTake
 }

@@ -76,50 +76,100 @@ func TestRankedWalkDecidesLikeFullRead(t *testing.T) {
 			require.NoError(t, err)
 			plain, err := routing.New(cfg, plainStore{routing.NewMemoryStore()})
 			require.NoError(t, err)
-			ctx := context.Background()
-			at := now
-			var held []string
-			countries := []string{"DE", "CN", "BR", "US", "FR", "JP"}
-			languages := []string{"de", "zh-CN", "pt", "en", "fr", "ja"}
-			for i := range 900 {
-				at = at.Add(time.Duration(rng.IntN(40)) * time.Minute) // sometimes the same instant
-				if len(held) > 0 && rng.IntN(3) == 0 {
-					k := rng.IntN(len(held))
-					_, err1 := ranked.Release(ctx, held[k])
-					_, err2 := plain.Release(ctx, held[k])
-					require.NoError(t, err1)
-					require.NoError(t, err2)
-					held = append(held[:k], held[k+1:]...)
-				}
-				c := rng.IntN(len(countries))
-				req := routing.Request{Item: "L" + strconv.Itoa(i), Now: at, Quiet: rng.IntN(2) == 0,
-					Customer: strata.Customer{ID: "c" + strconv.Itoa(rng.IntN(300)), Country: countries[c], Languages: []string{languages[c]}},
-					Lead:     routing.Lead{ReceivedAt: at.Add(-time.Duration(rng.IntN(3)) * time.Hour)}}
-				if rng.IntN(3) == 0 {
-					req.Customer.Owner = cfg.Agents[rng.IntN(len(cfg.Agents))].ID
-				}
-				switch rng.IntN(6) {
-				case 0:
-					req.Lead.Value = usd(100_000)
-				case 1:
-					req.Lead.Source = "expo"
-				case 2:
-					req.Lead.Urgency = routing.UrgencyUrgent
-				}
-				want, err := plain.Route(ctx, req)
-				require.NoError(t, err)
-				got, err := ranked.Route(ctx, req)
-				require.NoError(t, err)
+			replayDay(t, rng, cfg, plain, ranked, 900, func(i int, req routing.Request, want, got routing.Decision) {
 				require.Equal(t, []any{want.Outcome, want.Agent, want.Pool, want.Step, want.Sticky, want.RetryAt, want.Reason},
 					[]any{got.Outcome, got.Agent, got.Pool, got.Step, got.Sticky, got.RetryAt, got.Reason}, "request %d\nplain:  %s\nranked: %s", i, want.Why(), got.Why())
-				if got.Outcome == routing.Assigned {
-					held = append(held, req.Item)
-					if !req.Quiet {
-						assert.Equal(t, len(want.Trace), len(got.Trace)+got.Unexamined, "request %d: examined plus unexamined is everyone the full read listed", i)
-					}
+				if got.Outcome == routing.Assigned && !req.Quiet {
+					assert.Equal(t, len(want.Trace), len(got.Trace)+got.Unexamined, "request %d: examined plus unexamined is everyone the full read listed", i)
 				}
-			}
+			})
 		})
+	}
+}
+
+// windowStore is MemoryStore less its LineReserver: a Router ranks and
+// reserves in separate calls, as over a store across a network.
+type windowStore interface {
+	routing.Store
+	routing.WindowReserver
+	routing.Ranker
+	routing.RankingCloser
+}
+
+// TestLineWalkDecidesLikeRankedWalk routes the same random days through a
+// Router whose store walks lines and reserves in one step (MemoryStore's
+// LineReserver) and one whose store ranks and reserves in separate calls
+// (the same store with LineReserver hidden), and requires the same
+// decisions byte for byte, traces and unexamined counts included, also
+// where the walk gives up and reads the whole pool.
+func TestLineWalkDecidesLikeRankedWalk(t *testing.T) {
+	fullReads := 0
+	for seed := range uint64(8) {
+		t.Run(strconv.FormatUint(seed, 10), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(seed, 2026))
+			cfg := bigTeam(rng, []int{120, 400}[seed%2], seed)
+			if seed%4 < 2 {
+				cfg.CatchUp = routing.CatchUpAllow
+			}
+			lined, err := routing.New(cfg, routing.NewMemoryStore())
+			require.NoError(t, err)
+			ranked, err := routing.New(cfg, struct{ windowStore }{routing.NewMemoryStore()})
+			require.NoError(t, err)
+			replayDay(t, rng, cfg, ranked, lined, 600, func(i int, req routing.Request, want, got routing.Decision) {
+				require.Equal(t, want, got, "request %d\nranked: %s\nlined:  %s", i, want.Why(), got.Why())
+				if !req.Quiet && len(got.Trace) > 85 {
+					fullReads++
+				}
+			})
+		})
+	}
+	assert.Positive(t, fullReads, "some walks gave up and read the whole pool")
+}
+
+// replayDay routes n random requests of a day, and releases some of what
+// was assigned, through Routers want and got over stores in the same
+// state, and checks each pair of decisions.
+func replayDay(t *testing.T, rng *rand.Rand, cfg routing.Config, want, got *routing.Router, n int,
+	check func(i int, req routing.Request, want, got routing.Decision)) {
+	t.Helper()
+	ctx := t.Context()
+	at := now
+	var held []string
+	countries := []string{"DE", "CN", "BR", "US", "FR", "JP"}
+	languages := []string{"de", "zh-CN", "pt", "en", "fr", "ja"}
+	for i := range n {
+		at = at.Add(time.Duration(rng.IntN(40)) * time.Minute) // sometimes the same instant
+		if len(held) > 0 && rng.IntN(3) == 0 {
+			k := rng.IntN(len(held))
+			_, err1 := want.Release(ctx, held[k])
+			_, err2 := got.Release(ctx, held[k])
+			require.NoError(t, err1)
+			require.NoError(t, err2)
+			held = append(held[:k], held[k+1:]...)
+		}
+		c := rng.IntN(len(countries))
+		req := routing.Request{Item: "L" + strconv.Itoa(i), Now: at, Quiet: rng.IntN(2) == 0,
+			Customer: strata.Customer{ID: "c" + strconv.Itoa(rng.IntN(300)), Country: countries[c], Languages: []string{languages[c]}},
+			Lead:     routing.Lead{ReceivedAt: at.Add(-time.Duration(rng.IntN(3)) * time.Hour)}}
+		if rng.IntN(3) == 0 {
+			req.Customer.Owner = cfg.Agents[rng.IntN(len(cfg.Agents))].ID
+		}
+		switch rng.IntN(6) {
+		case 0:
+			req.Lead.Value = usd(100_000)
+		case 1:
+			req.Lead.Source = "expo"
+		case 2:
+			req.Lead.Urgency = routing.UrgencyUrgent
+		}
+		w, err := want.Route(ctx, req)
+		require.NoError(t, err)
+		g, err := got.Route(ctx, req)
+		require.NoError(t, err)
+		check(i, req, w, g)
+		if g.Outcome == routing.Assigned {
+			held = append(held, req.Item)
+		}
 	}
 }
 

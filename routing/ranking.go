@@ -326,6 +326,58 @@ type RankingCloser interface {
 	CloseRanking(ctx context.Context, k *Ranking) error
 }
 
+// LineReserver is an optional capability of a Ranker whose store lives in
+// the Router's process (MemoryStore): it walks a line and reserves in one
+// atomic step, asking the caller about each agent as the walk reaches it,
+// so that a decision takes the store's lock once instead of once to rank
+// and once to reserve. A Router uses it for the pools it walks (see
+// Router) when it offers windows of one and has no host filters (a filter
+// is host code, which does not run under a store's lock); otherwise it
+// ranks and reserves in separate calls, which decide the same.
+//
+// A store whose reservations cross a network cannot call back into the
+// Router in the middle of a statement, and does not implement it.
+type LineReserver interface {
+	// ReserveFromLine gives o.Item to the first agent that examine takes:
+	// the candidates of o.Window first, in order, then the agents of k's
+	// line, front first, as Ranker.Rank would list them at that instant.
+	// examine gets each agent's current workload (Load, Last and Seq;
+	// Index is -1 for the window's candidates, which need not stand in the
+	// line, and the agent's index in k for the line's); nothing changes
+	// between what examine sees and the reservation.
+	//
+	// The rules:
+	//   - If o.Item is already assigned, change nothing, do not call
+	//     examine, and return the existing assignment with created false.
+	//   - examine returns LineTake to reserve for the agent if its load
+	//     plus o.Units fits its capacity (the candidate's Capacity, or
+	//     k.Capacity(Index)); the walk goes on when it does not fit.
+	//     LineSkip passes the agent over, LineStop ends the walk.
+	//   - A taken agent gets the work atomically with the check, as
+	//     WindowReserver.ReserveFirst gives it, and the call returns the
+	//     assignment with created true. An agent of the window is
+	//     examined again where it stands in the line.
+	//   - ErrOverCapacity, with nothing recorded, when the walk ends or
+	//     stops without a reservation.
+	//   - examine runs while the store holds its lock: it must be quick,
+	//     must not block and must not call the store. The *Ranked it gets
+	//     is valid only during the call.
+	//   - A nil ranking or examine, an offer without an item or with
+	//     negative units, or a candidate without an agent is an error
+	//     wrapping ErrStore, with nothing changed.
+	ReserveFromLine(ctx context.Context, k *Ranking, o Offer, examine func(*Ranked) LineVerdict) (a Assignment, created bool, err error)
+}
+
+// LineVerdict is what a LineReserver's examine function says of an agent.
+type LineVerdict uint8
+
+// The verdicts.
+const (
+	LineSkip LineVerdict = iota // pass the agent over and go on
+	LineTake                    // reserve for the agent if it has room, else go on
+	LineStop                    // end the walk without reserving
+)
+
 // RankByStats returns a Ranker for any Store, which reads every agent's
 // workload and sorts: correct and slow, the reference for Rankers and a
 // fallback for stores without a faster way.

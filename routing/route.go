@@ -194,6 +194,11 @@ type call struct {
 	cands  []cand
 	win    []cand // the window, best first
 	offer  []Candidate
+	// A LineReserver's walk.
+	r         *Router
+	walk      lineWalk
+	owner     [1]Candidate
+	examineFn func(*Ranked) LineVerdict // examine, bound once
 }
 
 type calOpen struct {

@@ -181,6 +181,8 @@ type Router struct {
 	catchUp  time.Duration
 	ranker   Ranker         // the store, if it ranks; else nil
 	windowed WindowReserver // the store, if it reserves windows; else nil
+	lined    LineReserver   // the store, if it reserves from lines and the Router may use it; else nil
+	walkStop int            // line positions after which a walk gives up (see tryRanked)
 	calls    sync.Pool      // *call
 	built    bool           // made by New
 	closed   atomic.Bool

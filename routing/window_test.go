@@ -20,9 +20,10 @@ import (
 
 // offerRecorder is a MemoryStore that records the offers it gets, and can
 // pretend its first candidates are locked by other transactions (skipped,
-// as FOR UPDATE SKIP LOCKED does).
+// as FOR UPDATE SKIP LOCKED does). Like a store across a network it is no
+// LineReserver: Routers offer it windows.
 type offerRecorder struct {
-	*routing.MemoryStore
+	windowStore
 	mu     sync.Mutex
 	offers []routing.Offer
 	skip   int    // candidates to skip at the front of each window
@@ -37,14 +38,14 @@ func (s *offerRecorder) ReserveFirst(ctx context.Context, o routing.Offer) (rout
 	skip := min(s.skip, len(o.Window)-1)
 	s.mu.Unlock()
 	o.Window = o.Window[max(skip, 0):]
-	return s.MemoryStore.ReserveFirst(ctx, o)
+	return s.windowStore.ReserveFirst(ctx, o)
 }
 
 func (s *offerRecorder) Stats(ctx context.Context, agents []string, since time.Time, dst []routing.AgentStats) ([]routing.AgentStats, error) {
 	s.mu.Lock()
 	s.since = append(s.since, !since.IsZero())
 	s.mu.Unlock()
-	return s.MemoryStore.Stats(ctx, agents, since, dst)
+	return s.windowStore.Stats(ctx, agents, since, dst)
 }
 
 func windowTeam(n int, strategy routing.Strategy) routing.Config {
@@ -63,7 +64,7 @@ func windowTeam(n int, strategy routing.Strategy) routing.Config {
 func TestWindowIsOwnerThenLine(t *testing.T) {
 	for _, n := range []int{6, 40} {
 		t.Run(strconv.Itoa(n), func(t *testing.T) {
-			store := &offerRecorder{MemoryStore: routing.NewMemoryStore()}
+			store := &offerRecorder{windowStore: routing.NewMemoryStore()}
 			r, err := routing.New(windowTeam(n, routing.LeastLoaded), store, routing.WithWindow(3))
 			require.NoError(t, err)
 			for i := range 3 { // w00 … w02 hold 3, 2, 1 units
@@ -116,7 +117,7 @@ func TestWindowIsOwnerThenLine(t *testing.T) {
 func TestSkippedCandidatesLostARace(t *testing.T) {
 	for _, n := range []int{6, 40} {
 		t.Run(strconv.Itoa(n), func(t *testing.T) {
-			store := &offerRecorder{MemoryStore: routing.NewMemoryStore(), skip: 2}
+			store := &offerRecorder{windowStore: routing.NewMemoryStore(), skip: 2}
 			var lost int
 			r, err := routing.New(windowTeam(n, routing.RoundRobin), store, routing.WithWindow(4),
 				routing.WithObserver(func(_ context.Context, e strata.Event) {
@@ -155,7 +156,7 @@ func TestStatsCountRecentOnlyWhenRead(t *testing.T) {
 	} {
 		t.Run(string(tt.strategy), func(t *testing.T) {
 			for _, n := range []int{6, 40} {
-				store := &offerRecorder{MemoryStore: routing.NewMemoryStore()}
+				store := &offerRecorder{windowStore: routing.NewMemoryStore()}
 				r, err := routing.New(windowTeam(n, tt.strategy), store)
 				require.NoError(t, err)
 				c := customer("c", "CN", "")
@@ -248,7 +249,7 @@ func TestWindowWidthIsTheStores(t *testing.T) {
 		{"memory", func(s *offerRecorder) routing.Store { return s }, 1},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := &offerRecorder{MemoryStore: routing.NewMemoryStore()}
+			rec := &offerRecorder{windowStore: routing.NewMemoryStore()}
 			r, err := routing.New(windowTeam(40, routing.LeastLoaded), tt.store(rec))
 			require.NoError(t, err)
 			route(t, r, routing.Request{Item: "L1", Customer: customer("c", "CN", "")})
