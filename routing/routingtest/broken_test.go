@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -69,9 +70,9 @@ func isolated(rec *recorder, f func()) {
 // cases that failed.
 func failures(t *testing.T, newStore func(testing.TB) routing.Store, newBacking func(testing.TB) Open) []string {
 	var failed []string
-	_, ranks := newStore(t).(routing.Ranker)
+	s := newStore(t)
 	for _, c := range storeCases {
-		if c.ranker && !ranks {
+		if !c.applies(s) {
 			continue
 		}
 		rec := &recorder{TB: t}
@@ -295,6 +296,67 @@ func (s staleRanker) Rank(ctx context.Context, k *routing.Ranking, skip, n int, 
 	return s.shadow.Rank(ctx, k, skip, n, dst)
 }
 
+// brokenLines is a LineReserver with one thing wrong: it walks agents in
+// the ranking's order of indexes, not the line's (byIndex), or it reserves
+// for a taken agent whether it has room or not.
+type brokenLines struct {
+	broken
+	mu      *sync.Mutex
+	byIndex bool
+}
+
+func newBrokenLines(byIndex bool) brokenLines {
+	return brokenLines{broken: newBroken(), mu: &sync.Mutex{}, byIndex: byIndex}
+}
+
+func (s brokenLines) Rank(ctx context.Context, k *routing.Ranking, skip, n int, dst []routing.Ranked) ([]routing.Ranked, error) {
+	return s.mem.Rank(ctx, k, skip, n, dst)
+}
+
+func (s brokenLines) ReserveFromLine(ctx context.Context, k *routing.Ranking, o routing.Offer,
+	examine func(*routing.Ranked) routing.LineVerdict) (routing.Assignment, bool, error) {
+	if k == nil || examine == nil || o.Item == "" || o.Units < 0 {
+		return routing.Assignment{}, false, routing.StoreError("reserve", errors.New("bad line reservation"))
+	}
+	if err := ctx.Err(); err != nil {
+		return routing.Assignment{}, false, routing.StoreError("reserve", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a, ok, err := s.mem.Lookup(ctx, o.Item); err != nil || ok {
+		return a, false, err
+	}
+	walk, err := s.mem.Rank(ctx, k, 0, k.Len(), nil)
+	if err != nil {
+		return routing.Assignment{}, false, err
+	}
+	if s.byIndex {
+		slices.SortFunc(walk, func(a, b routing.Ranked) int { return a.Index - b.Index })
+	}
+	for _, c := range o.Window {
+		st, _ := s.mem.Stats(ctx, []string{c.Agent}, time.Time{}, nil)
+		walk = slices.Insert(walk, 0, routing.Ranked{Index: -1, AgentStats: st[0]})
+	}
+	for i := range walk {
+		r := &walk[i]
+		switch examine(r) {
+		case routing.LineStop:
+			return routing.Assignment{}, false, routing.ErrOverCapacity
+		case routing.LineTake:
+			capacity := k.Capacity(r.Index)
+			if !s.byIndex { // the bug: no capacity check
+				capacity = routing.NoLimit
+			}
+			a, created, err := s.mem.Reserve(ctx, routing.Reservation{Item: o.Item, Customer: o.Customer, Agent: r.Agent, Pool: o.Pool,
+				Units: o.Units, Capacity: capacity, At: o.At})
+			if !errors.Is(err, routing.ErrOverCapacity) {
+				return a, created, err
+			}
+		}
+	}
+	return routing.Assignment{}, false, routing.ErrOverCapacity
+}
+
 // cache is the per-handle workload cache of the cached stores below.
 type cache struct {
 	mu    sync.Mutex
@@ -411,7 +473,9 @@ func TestSuiteCatchesBrokenStores(t *testing.T) {
 		"release keeps the load": func(testing.TB) routing.Store {
 			return keptLoad{broken: newBroken(), mu: &sync.Mutex{}, kept: map[string]int{}}
 		},
-		"stale Ranker": func(testing.TB) routing.Store { return newStaleRanker() },
+		"stale Ranker":                func(testing.TB) routing.Store { return newStaleRanker() },
+		"line walked by index":        func(testing.TB) routing.Store { return newBrokenLines(true) },
+		"line walk ignoring capacity": func(testing.TB) routing.Store { return newBrokenLines(false) },
 	}
 	for name, newStore := range stores {
 		t.Run(strings.ReplaceAll(name, " ", "_"), func(t *testing.T) {
@@ -434,7 +498,7 @@ func TestSharedSuiteCatchesCachedCapacity(t *testing.T) {
 			_, ranks := single(t).(routing.Ranker)
 			require.False(t, ranks)
 			for _, c := range storeCases {
-				if c.ranker {
+				if c.ranker || c.lines {
 					continue
 				}
 				rec := &recorder{TB: t}

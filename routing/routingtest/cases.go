@@ -15,7 +15,8 @@ import (
 	"github.com/strata-go/strata/routing"
 )
 
-// storeCases is the single-store suite; rankerCases (ranker.go) join it.
+// storeCases is the single-store suite; rankerCases (ranker.go) and
+// lineCases (lines.go) join it.
 var storeCases = append([]storeCase{
 	{name: "ReserveLookupStats", run: testReserveLookupStats},
 	{name: "CapacityIsNeverExceeded", run: testCapacity},
@@ -31,7 +32,7 @@ var storeCases = append([]storeCase{
 	{name: "ConcurrentWindowsRespectCapacity", run: testConcurrentWindows},
 	{name: "ConcurrentRedeliveryAssignsOnce", run: testConcurrentRedelivery},
 	{name: "CancelledContext", run: testCancelled},
-}, rankerCases...)
+}, append(rankerCases, lineCases...)...)
 
 func testReserveLookupStats(t testing.TB, s routing.Store) {
 	ctx := t.Context()

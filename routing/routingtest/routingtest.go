@@ -26,7 +26,11 @@
 // room, and a cancelled context is an error wrapping both routing.ErrStore
 // and the context's error. A store that is also a routing.Ranker must keep
 // every line exactly as routing.RankByStats orders it, through
-// reservations, releases and moves, also while many goroutines change it.
+// reservations, releases and moves, also while many goroutines change it;
+// one that is also a routing.LineReserver must walk those lines, window
+// first, with each agent's workload, take the first agent its caller takes
+// that has room, stop when told, record nothing when nobody is taken, and
+// keep capacity while many goroutines walk at once.
 //
 // TestSharedStore opens several handles on one backing store, as several
 // processes would, and runs Routers on all of them at once: no agent ever
@@ -64,6 +68,7 @@ type Open func(t testing.TB) routing.Store
 type storeCase struct {
 	name   string
 	ranker bool // only for stores that are routing.Rankers
+	lines  bool // only for stores that are routing.Rankers and routing.LineReservers
 	run    func(t testing.TB, s routing.Store)
 }
 
@@ -77,13 +82,19 @@ type sharedCase struct {
 // TestStore runs the conformance suite against fresh stores from newStore,
 // one subtest per case.
 func TestStore(t *testing.T, newStore func(t testing.TB) routing.Store) {
-	_, ranks := newStore(t).(routing.Ranker)
+	s := newStore(t)
 	for _, c := range storeCases {
-		if c.ranker && !ranks {
-			continue
+		if c.applies(s) {
+			t.Run(c.name, func(t *testing.T) { c.run(t, newStore(t)) })
 		}
-		t.Run(c.name, func(t *testing.T) { c.run(t, newStore(t)) })
 	}
+}
+
+// applies reports whether the case checks a store like s.
+func (c *storeCase) applies(s routing.Store) bool {
+	_, ranks := s.(routing.Ranker)
+	_, lines := s.(routing.LineReserver)
+	return (!c.ranker || ranks) && (!c.lines || ranks && lines)
 }
 
 // TestSharedStore runs the shared-store suite: for each case newBacking
