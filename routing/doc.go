@@ -19,9 +19,9 @@
 // problem at once with its path. Router.Route returns exactly one outcome
 // per request (Assigned, Deferred with a retry time, or Unassigned with
 // reasons per pool), never a silent skip, and a trace of every agent
-// considered and why each was passed over (in large pools the Router walks
-// a line the store keeps, and the trace lists the agents examined before
-// the pick; see Router and Ranker). Routing the same item twice returns the
+// considered and why each was passed over (in pools whose strategy keeps a
+// line, the Router walks the line the store keeps, and the trace lists the
+// agents examined up to the pick; see Router and Ranker). Routing the same item twice returns the
 // first assignment. Release frees capacity, Reassign moves work with a
 // reason, Drain works through a backlog, and Rebalance plans the moves that
 // bring every agent within capacity and a fairness band (ApplyPlan makes
@@ -39,8 +39,10 @@
 // All mutable state (workloads, assignment history) sits behind Store, a
 // few ctx-first methods; optional capabilities are found by type assertion:
 // WindowReserver (reserve the first agent of a window with room, in one
-// step), Ranker (keep each large pool's line) and RankingCloser (drop a
-// replaced configuration's lines). MemoryStore implements them all, for one
+// step), Ranker (keep each pool's line), RankingCloser (drop a replaced
+// configuration's lines) and LineReserver (walk a line and reserve in one
+// step, for stores in the Router's process). MemoryStore implements them
+// all, for one
 // process, test harnesses and simulations; a host brings its database and
 // proves it with routingtest.TestStore and routingtest.TestSharedStore. The
 // Store documentation is the contract for store authors: atomic capacity

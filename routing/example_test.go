@@ -72,7 +72,7 @@ func ExampleRouter_Route_sticky() {
 	fmt.Println(d.Why())
 	// Output:
 	// L-2 → wang (pool china): the customer's owner, and eligible
-	//   passed over (ranked_lower): li
+	//   not examined: 1 members ranked behind
 }
 
 func ExampleRouter_Route_overflow() {
@@ -97,6 +97,7 @@ func ExampleRouter_Route_overflow() {
 	// deferred 10:00 UTC
 	// L-3 → jonas (pool europe, rule europe-textiles): least loaded: 0 units held (overflow step 1)
 	//   passed over (at_capacity): anna
+	//   not examined: 1 members ranked behind
 }
 
 func ExampleRouter_Route_deferral() {
@@ -110,7 +111,7 @@ func ExampleRouter_Route_deferral() {
 	// Output:
 	// deferred until Wed 09:00 CST
 	// L-5 deferred until 2026-11-25T09:00:00+08:00: nobody can take it now; an eligible agent or the next overflow step is available then
-	//   passed over (off_shift): li, wang
+	//   passed over (off_shift): wang, li
 }
 
 // A store that is a Ranker keeps a pool's agents in line as work comes and

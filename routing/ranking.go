@@ -306,8 +306,8 @@ type Ranked struct {
 // the few agents at the front instead of reading every member's workload.
 // MemoryStore implements it with a heap per ranking; an SQL store with the
 // orderings given under Ranking. A Router uses a Ranker for least_loaded,
-// most_free_capacity and round_robin pools of more than 32 agents; it
-// decides exactly as it would by reading every workload, and
+// most_free_capacity and round_robin pools of any size; it decides exactly
+// as it would by reading every workload, and
 // routingtest.TestStore checks a Ranker's lines against RankByStats.
 type Ranker interface {
 	// Rank appends to dst the agents standing at positions skip to

@@ -109,8 +109,8 @@ type Decision struct {
 	// Pools are the pools and steps tried that gave nobody.
 	Pools []PoolResult `json:"pools,omitempty"`
 	// Trace lists every agent considered and the verdict, in order. In a
-	// large pool walked in rank order (see Router) it lists the agents
-	// examined, and Unexamined counts the members behind the pick.
+	// pool walked in rank order (see Router) it lists the agents examined,
+	// and Unexamined counts the members behind the pick.
 	Trace []Consideration `json:"trace,omitempty"`
 	// Unexamined counts the members of the assigning pool that stood
 	// behind the picked agent in its line and so were not examined.

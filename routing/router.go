@@ -132,14 +132,19 @@ func WithWindow(n int) Option { return func(o *options) { o.window = min(max(n, 
 // the first with room, atomically. Agents ahead of the one that took it lost
 // a race to a concurrent request, and the trace says so.
 //
-// With a store that is also a Ranker (MemoryStore is), pools of more than 32
-// agents using least_loaded, most_free_capacity or round_robin are not read
-// in full: the Router walks the front of the pool's line, examining agents
-// in rank order until it has a window, so a pick costs the same with 10,000
-// agents as with 50. The decision is the same either way; the trace then
-// lists the agents examined and Decision.Unexamined counts the rest. While a
-// member is back from leave within the catch-up period, or after 64 agents
-// examined without a pick, the Router reads the whole pool instead.
+// With a store that is also a Ranker (MemoryStore is), pools using
+// least_loaded, most_free_capacity or round_robin are not read in full,
+// whatever their size: the Router walks the front of the pool's line,
+// examining agents in rank order until it has a window, so a pick costs
+// the same with 10,000 agents as with 10. The decision is the same either
+// way; the trace then lists the agents examined and Decision.Unexamined
+// counts the rest. While a member is back from leave within the catch-up
+// period, or after 64 agents examined without a pick, the Router reads the
+// whole pool instead. With a store that is also a LineReserver (MemoryStore
+// is), a Router that offers windows of one and has no host filters walks
+// the line and reserves in one call, under one acquisition of the store's
+// lock, and decides and traces exactly as it would with Rank and
+// ReserveFirst.
 //
 // # Determinism and concurrency
 //

@@ -123,8 +123,11 @@ func TestRulesPickPools(t *testing.T) {
 	}
 }
 
+// TestEligibilityReasons reads whole pools (a store without lines), so
+// that the trace gives every member's verdict.
 func TestEligibilityReasons(t *testing.T) {
-	r, _ := newRouter(t, config())
+	r, err := routing.New(config(), plainStore{routing.NewMemoryStore()})
+	require.NoError(t, err)
 	// A Cantonese-speaking customer in Guangdong: the china pool.
 	d := route(t, r, routing.Request{Customer: customer("c1", "CN", "CN-GD", "zh-Hant-HK")})
 	require.Equal(t, routing.Assigned, d.Outcome)

@@ -202,9 +202,10 @@ func run(ctx context.Context, out io.Writer, in inputs, lang string) error {
 	if unrouted.Item != "" {
 		fmt.Fprintf(out, "\nNot assigned:\n%s\n", unrouted.Why())
 	}
-	// A VIP lead from Frankfurt goes to the directors, one of whom sits in
-	// Shanghai: without SCCs, its data may not go there.
-	vip := strata.Customer{ID: "eu-vip-demo", Country: "DE", Subdivision: "DE-HE", Tier: "vip", Languages: []string{"de"}}
+	// A VIP lead from Frankfurt goes to the directors; its owner, the
+	// director who would keep it, sits in Shanghai: without SCCs, its data
+	// may not go there.
+	vip := strata.Customer{ID: "eu-vip-demo", Country: "DE", Subdivision: "DE-HE", Tier: "vip", Languages: []string{"de"}, Owner: "sh-zhou"}
 	d, err := router.Route(ctx, routing.Request{Customer: vip, Lead: routing.Lead{ID: "L-eu-vip-demo", Kind: "vip"}, Now: now})
 	if err != nil {
 		return err
