@@ -59,7 +59,7 @@ var itemSeed = maphash.MakeSeed()
 
 type agentState struct {
 	load  int
-	times []int64 // assignment times, unix nanoseconds, sorted
+	times history // assignment times
 	last  time.Time
 	seq   uint64
 	lines []lineRef // the lines the agent stands in
@@ -140,18 +140,9 @@ func (s *MemoryStore) agent(id string) *agentState {
 // record counts an assignment to a at at.
 func (s *MemoryStore) record(a *agentState, at time.Time) {
 	at = at.Round(0) // wall clock only: Compare must not use monotonic readings
-	ns := at.UnixNano()
-	if n := len(a.times); n == 0 || a.times[n-1] <= ns {
-		a.times = append(a.times, ns) // the usual case: time moves on
-	} else {
-		i, _ := slices.BinarySearch(a.times, ns+1)
-		a.times = slices.Insert(a.times, i, ns)
-	}
-	if old := at.Add(-keepHistory).UnixNano(); a.times[0] < old {
-		// Forget what is too old to count, once it is half the history.
-		if cut, _ := slices.BinarySearch(a.times, old); cut > len(a.times)/2 {
-			a.times = append(a.times[:0], a.times[cut:]...)
-		}
+	a.times.add(at.UnixNano())
+	if old := at.Add(-keepHistory).UnixNano(); a.times.chunks[0][0] < old {
+		a.times.forget(old) // what is too old to count, a chunk at a time
 	}
 	s.seq++
 	if !at.Before(a.last) {
@@ -345,8 +336,7 @@ func (s *MemoryStore) Stats(ctx context.Context, agents []string, since time.Tim
 		if a, ok := s.agents[id]; ok {
 			st.Load, st.Last, st.Seq = a.load, a.last, a.seq
 			if count {
-				i, _ := slices.BinarySearch(a.times, cut)
-				st.Recent = len(a.times) - i
+				st.Recent = a.times.from(cut)
 			}
 		}
 		dst = append(dst, st)

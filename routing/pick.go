@@ -326,7 +326,7 @@ func (r *Router) suits(c *call, a *agent) (Reason, string) {
 	switch {
 	case a.Inactive:
 		return ReasonInactive, ""
-	case p.MatchLanguage && len(req.Customer.Languages) > 0 && !r.speaks(a, req.Customer.Languages):
+	case p.MatchLanguage && len(req.Customer.Languages) > 0 && !speaks(a, c.langKeys()):
 		return ReasonLanguage, ""
 	case p.MatchRegion && !a.anywhere && !a.regions[req.Customer.Subdivision] && !a.regions[req.Customer.Country]:
 		return ReasonRegion, ""
@@ -350,14 +350,38 @@ func (r *Router) suits(c *call, a *agent) (Reason, string) {
 	return "", ""
 }
 
-func (r *Router) speaks(a *agent, langs []string) bool {
-	for _, l := range langs {
-		key, ok := langKey(l)
-		if ok && slices.Contains(a.langs, key) {
+// speaks reports whether the agent speaks one of the language keys.
+func speaks(a *agent, keys []string) bool {
+	for _, key := range keys {
+		if slices.Contains(a.langs, key) {
 			return true
 		}
 	}
 	return false
+}
+
+// speaksTags reports whether the agent speaks one of the language tags.
+func speaksTags(a *agent, tags []string) bool {
+	for _, l := range tags {
+		if key, ok := langKey(l); ok && slices.Contains(a.langs, key) {
+			return true
+		}
+	}
+	return false
+}
+
+// langKeys returns the keys of the customer's languages (see langKey),
+// leaving out tags that are not languages, computed once per request.
+func (c *call) langKeys() []string {
+	if !c.keyed {
+		c.keyed = true
+		for _, l := range c.req.Customer.Languages {
+			if key, ok := langKey(l); ok {
+				c.keys = append(c.keys, key)
+			}
+		}
+	}
+	return c.keys
 }
 
 func sells(a *agent, req *Request) bool {

@@ -349,7 +349,7 @@ func (r *Router) canOwn(ai int, h *Holding, pi int) bool {
 		return false
 	}
 	req := Request{Customer: h.Customer}
-	if p.MatchLanguage && len(h.Customer.Languages) > 0 && !r.speaks(a, h.Customer.Languages) {
+	if p.MatchLanguage && len(h.Customer.Languages) > 0 && !speaksTags(a, h.Customer.Languages) {
 		return false
 	}
 	if p.MatchRegion && !a.anywhere && !a.regions[h.Customer.Subdivision] && !a.regions[h.Customer.Country] {

@@ -176,7 +176,9 @@ type call struct {
 	d      Decision
 	units  int
 	urgent bool
-	pool   string // the pool the rule (or default) chose, for events
+	pool   string   // the pool the rule (or default) chose, for events
+	keys   []string // the customer's language keys, once keyed
+	keyed  bool
 	// The chain.
 	retry   time.Time // earliest time to retry, over every step
 	waiting bool      // the chain waits on an overflow step
@@ -329,6 +331,7 @@ func (r *Router) putCall(c *call) {
 	c.unbind()
 	c.req, c.d, c.p, c.pool, c.retry, c.waiting = Request{}, Decision{}, nil, "", time.Time{}, false
 	c.stats, c.cands, c.since, c.opens, c.win = c.stats[:0], c.cands[:0], c.since[:0], c.opens[:0], c.win[:0]
+	c.keys, c.keyed = c.keys[:0], false
 	clear(c.ranked) // drop the agent IDs
 	c.ranked = c.ranked[:0]
 	clear(c.offer)
