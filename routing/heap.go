@@ -250,23 +250,23 @@ func (s *MemoryStore) ReserveFromLine(ctx context.Context, k *Ranking, o Offer, 
 		return Assignment{}, false, err
 	}
 	defer sh.mu.Unlock()
-	if a, ok := sh.items[o.Item]; ok {
-		return a, false, nil
+	if h, ok := sh.items[o.Item]; ok {
+		return h.Assignment, false, nil
 	}
 	s.lockWork()
-	a, ok := s.takeFromLine(k, &o, examine)
+	h, ok := s.takeFromLine(k, &o, examine)
 	s.mu.Unlock()
 	if !ok {
 		return Assignment{}, false, ErrOverCapacity
 	}
-	sh.items[a.Item] = a
-	return a, true, nil
+	sh.items[h.Item] = h
+	return h.Assignment, true, nil
 }
 
 // takeFromLine examines o's window, then k's line, and records the
 // assignment to the first agent examine takes that has room; the caller
 // holds the workload lock and the item's.
-func (s *MemoryStore) takeFromLine(k *Ranking, o *Offer, examine func(*Ranked) LineVerdict) (Assignment, bool) {
+func (s *MemoryStore) takeFromLine(k *Ranking, o *Offer, examine func(*Ranked) LineVerdict) (held, bool) {
 	rk := &s.examined
 	defer func() { *rk = Ranked{} }()
 	for _, c := range o.Window {
@@ -277,7 +277,7 @@ func (s *MemoryStore) takeFromLine(k *Ranking, o *Offer, examine func(*Ranked) L
 		}
 		switch examine(rk) {
 		case LineStop:
-			return Assignment{}, false
+			return held{}, false
 		case LineTake:
 			if fits(loadOf(st), o.Units, c.Capacity) {
 				return s.takeFor(st, o, c.Agent), true
@@ -286,7 +286,7 @@ func (s *MemoryStore) takeFromLine(k *Ranking, o *Offer, examine func(*Ranked) L
 	}
 	l := s.walked(k)
 	if len(l.heap) == 0 {
-		return Assignment{}, false
+		return held{}, false
 	}
 	front := append(l.front[:0], 0)
 	defer func() { l.front = front[:0] }()
@@ -298,14 +298,14 @@ func (s *MemoryStore) takeFromLine(k *Ranking, o *Offer, examine func(*Ranked) L
 		*rk = Ranked{Index: int(i), AgentStats: AgentStats{Agent: l.k.agents[i], Load: st.load, Last: st.last, Seq: st.seq}}
 		switch examine(rk) {
 		case LineStop:
-			return Assignment{}, false
+			return held{}, false
 		case LineTake:
 			if fits(st.load, o.Units, l.k.caps[i]) {
 				return s.take(st, Assignment{Item: o.Item, Customer: o.Customer, Agent: rk.Agent, Pool: o.Pool, Units: o.Units, At: o.At}), true
 			}
 		}
 	}
-	return Assignment{}, false
+	return held{}, false
 }
 
 // walked returns k's line for a walk, counting the walk for the sweep of

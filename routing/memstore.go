@@ -49,8 +49,15 @@ const itemShards = 32
 // its cache line.
 type itemShard struct {
 	mu    sync.Mutex
-	items map[string]Assignment
+	items map[string]held
 	_     [64 - 16]byte
+}
+
+// held is an assignment as a shard keeps it, with its agent's state, so
+// that ending it needs no lookup under the workload lock.
+type held struct {
+	Assignment
+	st *agentState
 }
 
 // itemSeed hashes items to shards; which shard holds an item shows in no
@@ -104,7 +111,7 @@ func (s *MemoryStore) lockItem(ctx context.Context, op, item string) (*itemShard
 	sh := &s.shards[maphash.String(itemSeed, item)%itemShards]
 	sh.mu.Lock()
 	if sh.items == nil {
-		sh.items = map[string]Assignment{}
+		sh.items = map[string]held{}
 	}
 	return sh, nil
 }
@@ -169,8 +176,8 @@ func (s *MemoryStore) Reserve(ctx context.Context, r Reservation) (Assignment, b
 		return Assignment{}, false, err
 	}
 	defer sh.mu.Unlock()
-	if a, ok := sh.items[r.Item]; ok {
-		return a, false, nil
+	if h, ok := sh.items[r.Item]; ok {
+		return h.Assignment, false, nil
 	}
 	s.lockWork()
 	st := s.agent(r.Agent)
@@ -178,20 +185,20 @@ func (s *MemoryStore) Reserve(ctx context.Context, r Reservation) (Assignment, b
 		s.mu.Unlock()
 		return Assignment{}, false, ErrOverCapacity
 	}
-	a := s.take(st, Assignment{Item: r.Item, Customer: r.Customer, Agent: r.Agent, Pool: r.Pool, Units: r.Units, At: r.At})
+	h := s.take(st, Assignment{Item: r.Item, Customer: r.Customer, Agent: r.Agent, Pool: r.Pool, Units: r.Units, At: r.At})
 	s.mu.Unlock()
-	sh.items[a.Item] = a
-	return a, true, nil
+	sh.items[h.Item] = h
+	return h.Assignment, true, nil
 }
 
 // take records a, to the agent whose state is st, in the workloads; the
 // caller holds the workload lock and its item's, checked capacity, and
 // stores a in its shard.
-func (s *MemoryStore) take(st *agentState, a Assignment) Assignment {
+func (s *MemoryStore) take(st *agentState, a Assignment) held {
 	st.load += a.Units
 	s.record(st, a.At)
 	st.moved()
-	return a
+	return held{a, st}
 }
 
 // Width implements WindowReserver: 1. Reservations take the store's one
@@ -210,16 +217,16 @@ func (s *MemoryStore) ReserveFirst(ctx context.Context, o Offer) (Assignment, bo
 		return Assignment{}, false, err
 	}
 	defer sh.mu.Unlock()
-	if a, ok := sh.items[o.Item]; ok {
-		return a, false, nil
+	if h, ok := sh.items[o.Item]; ok {
+		return h.Assignment, false, nil
 	}
 	s.lockWork()
 	for _, c := range o.Window {
 		if st := s.agents[c.Agent]; fits(loadOf(st), o.Units, c.Capacity) {
-			a := s.takeFor(st, &o, c.Agent)
+			h := s.takeFor(st, &o, c.Agent)
 			s.mu.Unlock()
-			sh.items[a.Item] = a
-			return a, true, nil
+			sh.items[h.Item] = h
+			return h.Assignment, true, nil
 		}
 	}
 	s.mu.Unlock()
@@ -250,7 +257,7 @@ func loadOf(st *agentState) int {
 
 // takeFor records o's item as assigned to agent, whose state is st (nil if
 // never seen); the caller holds the workload lock and the item's.
-func (s *MemoryStore) takeFor(st *agentState, o *Offer, agent string) Assignment {
+func (s *MemoryStore) takeFor(st *agentState, o *Offer, agent string) held {
 	if st == nil {
 		st = s.agent(agent)
 	}
@@ -264,17 +271,16 @@ func (s *MemoryStore) Release(ctx context.Context, item string) (Assignment, err
 		return Assignment{}, err
 	}
 	defer sh.mu.Unlock()
-	a, ok := sh.items[item]
+	h, ok := sh.items[item]
 	if !ok {
 		return Assignment{}, ErrUnknownItem
 	}
 	delete(sh.items, item)
 	s.lockWork()
-	from := s.agent(a.Agent)
-	from.load -= a.Units
-	from.moved()
+	h.st.load -= h.Units
+	h.st.moved()
 	s.mu.Unlock()
-	return a, nil
+	return h.Assignment, nil
 }
 
 // Move implements Store.
@@ -287,29 +293,29 @@ func (s *MemoryStore) Move(ctx context.Context, item, agent string, capacity int
 		return Assignment{}, err
 	}
 	defer sh.mu.Unlock()
-	a, ok := sh.items[item]
+	h, ok := sh.items[item]
 	if !ok {
 		return Assignment{}, ErrUnknownItem
 	}
-	if a.Agent == agent {
-		return a, nil
+	if h.Agent == agent {
+		return h.Assignment, nil
 	}
 	s.lockWork()
 	to := s.agent(agent)
-	if !fits(to.load, a.Units, capacity) {
+	if !fits(to.load, h.Units, capacity) {
 		s.mu.Unlock()
 		return Assignment{}, ErrOverCapacity
 	}
-	from := s.agent(a.Agent)
-	from.load -= a.Units
-	to.load += a.Units
+	from := h.st
+	from.load -= h.Units
+	to.load += h.Units
 	s.record(to, at)
 	from.moved()
 	to.moved()
 	s.mu.Unlock()
-	a.Agent, a.At = agent, at
-	sh.items[item] = a
-	return a, nil
+	h.Agent, h.At, h.st = agent, at, to
+	sh.items[item] = h
+	return h.Assignment, nil
 }
 
 // Lookup implements Store.
@@ -318,9 +324,9 @@ func (s *MemoryStore) Lookup(ctx context.Context, item string) (Assignment, bool
 	if err != nil {
 		return Assignment{}, false, err
 	}
-	a, ok := sh.items[item]
+	h, ok := sh.items[item]
 	sh.mu.Unlock()
-	return a, ok, nil
+	return h.Assignment, ok, nil
 }
 
 // Stats implements Store.
@@ -355,8 +361,8 @@ func (s *MemoryStore) Items() []Assignment {
 	}
 	var out []Assignment
 	for i := range s.shards {
-		for _, a := range s.shards[i].items {
-			out = append(out, a)
+		for _, h := range s.shards[i].items {
+			out = append(out, h.Assignment)
 		}
 		s.shards[i].mu.Unlock()
 	}

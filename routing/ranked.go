@@ -136,14 +136,31 @@ func (r *Router) walkOne(ctx context.Context, c *call, w *walk, rk *Ranked) (ver
 // consider examines agent ai: traced and passed over, or added to the
 // window.
 func (r *Router) consider(c *call, w *walk, ai int, st *AgentStats) {
-	a := &r.agents[ai]
+	s := seenAgent{ai: ai, stats: *st}
+	s.reason, s.detail, s.at = r.eligible(c, &r.agents[ai], st)
+	r.note(c, w, &s)
+}
+
+// seenAgent is an agent examined, with the verdict of eligible.
+type seenAgent struct {
+	ai     int
+	reason Reason // "" when eligible
+	detail string
+	at     time.Time // when it is back, if it is off shift or on leave
+	stats  AgentStats
+}
+
+// note records an examined agent: traced and passed over, or added to the
+// window.
+func (r *Router) note(c *call, w *walk, s *seenAgent) {
+	a := &r.agents[s.ai]
 	w.examined++
-	if reason, detail, at := r.eligible(c, a, st); reason != "" {
-		c.trace(a, reason, detail)
-		c.later(at)
+	if s.reason != "" {
+		c.trace(a, s.reason, s.detail)
+		c.later(s.at)
 		return
 	}
-	c.win = append(c.win, cand{ai: ai, trace: c.trace(a, ReasonRankedLower, ""), stats: *st})
+	c.win = append(c.win, cand{ai: s.ai, trace: c.trace(a, ReasonRankedLower, ""), stats: s.stats})
 }
 
 // offerWalked offers the window, if any, and empties it.
@@ -179,7 +196,7 @@ func (r *Router) tryLine(ctx context.Context, c *call) (verdict, error) {
 	if !c.req.Quiet {
 		c.d.Trace = slices.Grow(c.d.Trace, 1)
 	}
-	c.win, c.offer = c.win[:0], c.offer[:0]
+	c.win, c.offer, c.seen = c.win[:0], c.offer[:0], c.seen[:0]
 	c.walk = lineWalk{walk: walk{owner: -1}}
 	o := Offer{Item: c.d.Item, Customer: c.req.Customer.ID, Pool: p.Name, Units: c.units, At: c.req.Now}
 	if ai := r.stickyOwner(c); ai >= 0 {
@@ -189,6 +206,13 @@ func (r *Router) tryLine(ctx context.Context, c *call) (verdict, error) {
 	}
 	got, created, err := r.lined.ReserveFromLine(ctx, p.ranking, o, c.examineFn)
 	w := &c.walk
+	for i := range c.seen { // the store's lock is released: trace now
+		r.note(c, &w.walk, &c.seen[i])
+		if c.seen[i].reason == "" {
+			a := &r.agents[c.seen[i].ai]
+			c.offer = append(c.offer, Candidate{Agent: a.ID, Capacity: a.cap})
+		}
+	}
 	switch {
 	case w.err != nil:
 		return gaveNobody, r.storeErr(ctx, "rank", w.err)
@@ -229,9 +253,11 @@ func (r *Router) stickyOwner(c *call) int {
 }
 
 // examine is the Router's side of a LineReserver's walk: the owner (Index
-// -1) and then each agent of the line is considered as tryRanked would,
-// and the first eligible one taken. At Router.walkStop line positions it
-// stops, where tryRanked gives up and reads the whole pool.
+// -1) and then each agent of the line is examined as tryRanked would, and
+// the first eligible one taken. It runs under the store's lock, so it only
+// notes its verdicts in c.seen; tryLine traces them afterwards. At
+// Router.walkStop line positions it stops, where tryRanked gives up and
+// reads the whole pool.
 func (c *call) examine(rk *Ranked) LineVerdict {
 	r, w := c.r, &c.walk
 	ai := w.owner
@@ -252,12 +278,11 @@ func (c *call) examine(rk *Ranked) LineVerdict {
 		w.err = fmt.Errorf("a walk examined %s, not offered first", rk.Agent)
 		return LineStop
 	}
-	n := len(c.win)
-	r.consider(c, &w.walk, ai, &rk.AgentStats)
-	if len(c.win) == n {
+	s := seenAgent{ai: ai, stats: rk.AgentStats}
+	s.reason, s.detail, s.at = r.eligible(c, &r.agents[ai], &rk.AgentStats)
+	c.seen = append(c.seen, s)
+	if s.reason != "" {
 		return LineSkip
 	}
-	a := &r.agents[ai]
-	c.offer = append(c.offer, Candidate{Agent: a.ID, Capacity: a.cap})
 	return LineTake
 }

@@ -199,6 +199,7 @@ type call struct {
 	// A LineReserver's walk.
 	r         *Router
 	walk      lineWalk
+	seen      []seenAgent // what examine found, in order
 	owner     [1]Candidate
 	examineFn func(*Ranked) LineVerdict // examine, bound once
 }
@@ -332,6 +333,8 @@ func (r *Router) putCall(c *call) {
 	c.req, c.d, c.p, c.pool, c.retry, c.waiting = Request{}, Decision{}, nil, "", time.Time{}, false
 	c.stats, c.cands, c.since, c.opens, c.win = c.stats[:0], c.cands[:0], c.since[:0], c.opens[:0], c.win[:0]
 	c.keys, c.keyed = c.keys[:0], false
+	clear(c.seen) // drop the details
+	c.seen = c.seen[:0]
 	clear(c.ranked) // drop the agent IDs
 	c.ranked = c.ranked[:0]
 	clear(c.offer)
