@@ -171,3 +171,39 @@ func ExampleRankByStats() {
 	// ann 1
 	// scale 16
 }
+
+// ReserveFromLine walks a line and reserves in one step: here the caller
+// takes the first agent who speaks German, passing the others over, and
+// the store gives the work to her atomically with what the walk saw.
+func ExampleMemoryStore_ReserveFromLine() {
+	ctx := context.Background()
+	store := routing.NewMemoryStore()
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	speaksGerman := map[string]bool{"bo": true, "cy": true}
+	for i, r := range []routing.Reservation{{Agent: "bo", Units: 3}, {Agent: "cy", Units: 1}} {
+		r.Item, r.Capacity, r.At = fmt.Sprint("old", i), 5, at
+		if _, _, err := store.Reserve(ctx, r); err != nil {
+			panic(err)
+		}
+	}
+	k, err := routing.NewRanking(routing.ByLoad, 0, []string{"ann", "bo", "cy"}, []int{5, 5, 5})
+	if err != nil {
+		panic(err)
+	}
+	a, created, err := store.ReserveFromLine(ctx, k, routing.Offer{Item: "L1", Customer: "c", Pool: "de", Units: 1, At: at},
+		func(r *routing.Ranked) routing.LineVerdict {
+			fmt.Printf("examined %s (load %d)\n", r.Agent, r.Load)
+			if speaksGerman[r.Agent] {
+				return routing.LineTake
+			}
+			return routing.LineSkip
+		})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(a.Agent, created)
+	// Output:
+	// examined ann (load 0)
+	// examined cy (load 1)
+	// cy true
+}
