@@ -15,6 +15,8 @@ type line struct {
 	pos  []int32       // pos[i]: where ranking index i sits in heap
 	sts  []*agentState // by ranking index
 	used uint64        // MemoryStore.clock when last ranked from
+	// dropped: the store forgot the line (see MemoryStore.drop).
+	dropped bool
 	// front is walk's scratch; the store's lock guards it like the rest.
 	front []int32
 }
@@ -218,6 +220,7 @@ func (s *MemoryStore) drop(l *line) {
 		}
 	}
 	delete(s.lines, l.k.key)
+	l.dropped = true
 }
 
 // Rank implements Ranker.
@@ -315,7 +318,13 @@ func (s *MemoryStore) walked(k *Ranking) *line {
 	if s.clock-s.swept > sweepEvery {
 		s.sweep()
 	}
-	l := s.lineFor(k)
+	var l *line
+	if m := k.memo.Load(); m != nil && m.s == s && !m.l.dropped {
+		l = m.l
+	} else {
+		l = s.lineFor(k)
+		k.memo.Store(&lineMemo{s: s, l: l})
+	}
 	l.used = s.clock
 	return l
 }

@@ -12,6 +12,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -84,6 +85,14 @@ type Ranking struct {
 	agents []string
 	caps   []int
 	hashes []uint64
+	memo   atomic.Pointer[lineMemo] // the MemoryStore line last walked for it
+}
+
+// lineMemo remembers which line of which MemoryStore a Ranking stands for,
+// so that a walk finds it without hashing the key.
+type lineMemo struct {
+	s *MemoryStore
+	l *line
 }
 
 // NewRanking returns the ranking of agents, with their capacities (a
