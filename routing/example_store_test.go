@@ -191,7 +191,7 @@ func ExampleMemoryStore_ReserveFromLine() {
 		panic(err)
 	}
 	a, created, err := store.ReserveFromLine(ctx, k, routing.Offer{Item: "L1", Customer: "c", Pool: "de", Units: 1, At: at},
-		func(r *routing.Ranked) routing.LineVerdict {
+		func(r routing.Ranked) routing.LineVerdict {
 			fmt.Printf("examined %s (load %d)\n", r.Agent, r.Load)
 			if speaksGerman[r.Agent] {
 				return routing.LineTake

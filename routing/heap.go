@@ -241,7 +241,7 @@ func (s *MemoryStore) Rank(ctx context.Context, k *Ranking, skip, n int, dst []R
 
 // ReserveFromLine implements LineReserver, under one acquisition of the
 // workload lock.
-func (s *MemoryStore) ReserveFromLine(ctx context.Context, k *Ranking, o Offer, examine func(*Ranked) LineVerdict) (Assignment, bool, error) {
+func (s *MemoryStore) ReserveFromLine(ctx context.Context, k *Ranking, o Offer, examine func(Ranked) LineVerdict) (Assignment, bool, error) {
 	if k == nil || examine == nil {
 		return Assignment{}, false, StoreError("reserve", errors.New("a line reservation needs a ranking and an examine function"))
 	}
@@ -269,12 +269,10 @@ func (s *MemoryStore) ReserveFromLine(ctx context.Context, k *Ranking, o Offer, 
 // takeFromLine examines o's window, then k's line, and records the
 // assignment to the first agent examine takes that has room; the caller
 // holds the workload lock and the item's.
-func (s *MemoryStore) takeFromLine(k *Ranking, o *Offer, examine func(*Ranked) LineVerdict) (held, bool) {
-	rk := &s.examined
-	defer func() { *rk = Ranked{} }()
+func (s *MemoryStore) takeFromLine(k *Ranking, o *Offer, examine func(Ranked) LineVerdict) (held, bool) {
 	for _, c := range o.Window {
 		st := s.agents[c.Agent]
-		*rk = Ranked{Index: -1, AgentStats: AgentStats{Agent: c.Agent}}
+		rk := Ranked{Index: -1, AgentStats: AgentStats{Agent: c.Agent}}
 		if st != nil {
 			rk.Load, rk.Last, rk.Seq = st.load, st.last, st.seq
 		}
@@ -291,20 +289,19 @@ func (s *MemoryStore) takeFromLine(k *Ranking, o *Offer, examine func(*Ranked) L
 	if len(l.heap) == 0 {
 		return held{}, false
 	}
-	front := append(l.front[:0], 0)
-	defer func() { l.front = front[:0] }()
+	var buf [32]int32 // the frontier, on the stack unless the walk goes far
+	front := append(buf[:0], 0)
 	for len(front) > 0 {
 		var p int32
 		p, front = l.next(front)
 		i := l.heap[p].idx
 		st := l.sts[i]
-		*rk = Ranked{Index: int(i), AgentStats: AgentStats{Agent: l.k.agents[i], Load: st.load, Last: st.last, Seq: st.seq}}
-		switch examine(rk) {
+		switch examine(Ranked{Index: int(i), AgentStats: AgentStats{Agent: l.k.agents[i], Load: st.load, Last: st.last, Seq: st.seq}}) {
 		case LineStop:
 			return held{}, false
 		case LineTake:
 			if fits(st.load, o.Units, l.k.caps[i]) {
-				return s.take(st, Assignment{Item: o.Item, Customer: o.Customer, Agent: rk.Agent, Pool: o.Pool, Units: o.Units, At: o.At}), true
+				return s.take(st, Assignment{Item: o.Item, Customer: o.Customer, Agent: l.k.agents[i], Pool: o.Pool, Units: o.Units, At: o.At}), true
 			}
 		}
 	}

@@ -38,8 +38,6 @@ type MemoryStore struct {
 	seq    uint64 // assignments recorded, for AgentStats.Seq
 	clock  uint64 // walks of lines, for dropping unused lines
 	swept  uint64 // clock at the last sweep
-	// examined is what ReserveFromLine shows its examine function.
-	examined Ranked
 }
 
 // itemShards is how many locks the assignments are spread over.

@@ -258,7 +258,7 @@ func (r *Router) stickyOwner(c *call) int {
 // notes its verdicts in c.seen; tryLine traces them afterwards. At
 // Router.walkStop line positions it stops, where tryRanked gives up and
 // reads the whole pool.
-func (c *call) examine(rk *Ranked) LineVerdict {
+func (c *call) examine(rk Ranked) LineVerdict {
 	r, w := c.r, &c.walk
 	ai := w.owner
 	if rk.Index >= 0 {

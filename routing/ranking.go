@@ -369,12 +369,11 @@ type LineReserver interface {
 	//   - ErrOverCapacity, with nothing recorded, when the walk ends or
 	//     stops without a reservation.
 	//   - examine runs while the store holds its lock: it must be quick,
-	//     must not block and must not call the store. The *Ranked it gets
-	//     is valid only during the call.
+	//     must not block and must not call the store.
 	//   - A nil ranking or examine, an offer without an item or with
 	//     negative units, or a candidate without an agent is an error
 	//     wrapping ErrStore, with nothing changed.
-	ReserveFromLine(ctx context.Context, k *Ranking, o Offer, examine func(*Ranked) LineVerdict) (a Assignment, created bool, err error)
+	ReserveFromLine(ctx context.Context, k *Ranking, o Offer, examine func(Ranked) LineVerdict) (a Assignment, created bool, err error)
 }
 
 // LineVerdict is what a LineReserver's examine function says of an agent.

@@ -201,7 +201,7 @@ type call struct {
 	walk      lineWalk
 	seen      []seenAgent // what examine found, in order
 	owner     [1]Candidate
-	examineFn func(*Ranked) LineVerdict // examine, bound once
+	examineFn func(Ranked) LineVerdict // examine, bound once
 }
 
 type calOpen struct {

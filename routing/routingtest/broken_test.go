@@ -314,7 +314,7 @@ func (s brokenLines) Rank(ctx context.Context, k *routing.Ranking, skip, n int, 
 }
 
 func (s brokenLines) ReserveFromLine(ctx context.Context, k *routing.Ranking, o routing.Offer,
-	examine func(*routing.Ranked) routing.LineVerdict) (routing.Assignment, bool, error) {
+	examine func(routing.Ranked) routing.LineVerdict) (routing.Assignment, bool, error) {
 	if k == nil || examine == nil || o.Item == "" || o.Units < 0 {
 		return routing.Assignment{}, false, routing.StoreError("reserve", errors.New("bad line reservation"))
 	}
@@ -339,7 +339,7 @@ func (s brokenLines) ReserveFromLine(ctx context.Context, k *routing.Ranking, o 
 	}
 	for i := range walk {
 		r := &walk[i]
-		switch examine(r) {
+		switch examine(*r) {
 		case routing.LineStop:
 			return routing.Assignment{}, false, routing.ErrOverCapacity
 		case routing.LineTake:

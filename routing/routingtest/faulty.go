@@ -170,7 +170,7 @@ func (f *FaultyStore) CloseRanking(ctx context.Context, k *routing.Ranking) erro
 // Inner is a LineReserver, else by ranking and reserving in separate calls
 // (see walkLine).
 func (f *FaultyStore) ReserveFromLine(ctx context.Context, k *routing.Ranking, o routing.Offer,
-	examine func(*routing.Ranked) routing.LineVerdict) (routing.Assignment, bool, error) {
+	examine func(routing.Ranked) routing.LineVerdict) (routing.Assignment, bool, error) {
 	if f.Inner == nil {
 		return routing.Assignment{}, false, errNoInner
 	}
@@ -195,7 +195,7 @@ func (f *FaultyStore) ReserveFromLine(ctx context.Context, k *routing.Ranking, o
 // reservation is atomic with its capacity check, but a workload may change
 // between what examine saw and the reservation; the walk then goes on.
 func walkLine(ctx context.Context, s routing.Store, k *routing.Ranking, o routing.Offer,
-	examine func(*routing.Ranked) routing.LineVerdict) (routing.Assignment, bool, error) {
+	examine func(routing.Ranked) routing.LineVerdict) (routing.Assignment, bool, error) {
 	if k == nil || examine == nil || o.Item == "" || o.Units < 0 || slices.ContainsFunc(o.Window, func(c routing.Candidate) bool { return c.Agent == "" }) {
 		return routing.Assignment{}, false, fmt.Errorf("%w: routingtest: bad line reservation", routing.ErrStore)
 	}
@@ -212,7 +212,7 @@ func walkLine(ctx context.Context, s routing.Store, k *routing.Ranking, o routin
 		if err != nil {
 			return routing.Assignment{}, false, err
 		}
-		switch examine(&routing.Ranked{Index: -1, AgentStats: st[0]}) {
+		switch examine(routing.Ranked{Index: -1, AgentStats: st[0]}) {
 		case routing.LineStop:
 			return routing.Assignment{}, false, routing.ErrOverCapacity
 		case routing.LineTake:
@@ -231,7 +231,7 @@ func walkLine(ctx context.Context, s routing.Store, k *routing.Ranking, o routin
 			return routing.Assignment{}, false, err
 		}
 		for i := range batch {
-			switch examine(&batch[i]) {
+			switch examine(batch[i]) {
 			case routing.LineStop:
 				return routing.Assignment{}, false, routing.ErrOverCapacity
 			case routing.LineTake:

@@ -39,10 +39,10 @@ type seen struct {
 type walker struct {
 	mu     sync.Mutex // examine must not be called concurrently, but a broken store might
 	seen   []seen
-	decide func(n int, r *routing.Ranked) routing.LineVerdict // n: how many seen before
+	decide func(n int, r routing.Ranked) routing.LineVerdict // n: how many seen before
 }
 
-func (w *walker) examine(r *routing.Ranked) routing.LineVerdict {
+func (w *walker) examine(r routing.Ranked) routing.LineVerdict {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	n := len(w.seen)
@@ -94,7 +94,7 @@ func testLineOrder(t testing.TB, s routing.Store) {
 		k := ks[name]
 		want, err := retry(func() ([]routing.Ranked, error) { return routing.RankByStats(s).Rank(ctx, k, 0, k.Len(), nil) })
 		require.NoError(t, err)
-		w := &walker{decide: func(n int, _ *routing.Ranked) routing.LineVerdict {
+		w := &walker{decide: func(n int, _ routing.Ranked) routing.LineVerdict {
 			if n == 4 {
 				return routing.LineTake
 			}
@@ -122,7 +122,7 @@ func testLineWindowFirst(t testing.TB, s routing.Store) {
 	_, ks := lineTeam(t, s)
 	k := ks["by_load"]
 	front := line(t, s.(routing.Ranker), k, 0, 1)[0]
-	w := &walker{decide: func(n int, r *routing.Ranked) routing.LineVerdict { return routing.LineSkip }}
+	w := &walker{decide: func(n int, r routing.Ranked) routing.LineVerdict { return routing.LineSkip }}
 	window := []routing.Candidate{{Agent: "outsider", Capacity: 1}, {Agent: "r00", Capacity: 10}}
 	_, _, err := reserveFromLine(ctx, s, k, routing.Offer{Item: "L1", Units: 1, At: t0, Window: window}, w)
 	require.ErrorIs(t, err, routing.ErrOverCapacity, "nobody taken")
@@ -133,7 +133,7 @@ func testLineWindowFirst(t testing.TB, s routing.Store) {
 	_, ok := lookup(t, s, "L1")
 	assert.False(t, ok, "nothing recorded")
 
-	w.decide = func(n int, r *routing.Ranked) routing.LineVerdict { return routing.LineTake }
+	w.decide = func(n int, r routing.Ranked) routing.LineVerdict { return routing.LineTake }
 	a, created, err := reserveFromLine(ctx, s, k, routing.Offer{Item: "L2", Units: 1, At: t0, Window: window}, w)
 	require.NoError(t, err)
 	assert.True(t, created)
@@ -149,7 +149,7 @@ func testLineNoRoom(t testing.TB, s routing.Store) {
 	agents, ks := rankings(t)
 	k := ks["by_idle"] // nobody assigned: the line is by tie key
 	order := line(t, s.(routing.Ranker), k, 0, k.Len())
-	takeAll := &walker{decide: func(int, *routing.Ranked) routing.LineVerdict { return routing.LineTake }}
+	takeAll := &walker{decide: func(int, routing.Ranked) routing.LineVerdict { return routing.LineTake }}
 	// Fill every agent with a limit; the uncapped ones (every fourth) stay.
 	for i, a := range agents {
 		if c := k.Capacity(i); c > 0 {
@@ -174,7 +174,7 @@ func testLineNoRoom(t testing.TB, s routing.Store) {
 			assert.Equal(t, c, e.Load, "full agents are seen full")
 		}
 	}
-	capped := &walker{decide: func(_ int, r *routing.Ranked) routing.LineVerdict {
+	capped := &walker{decide: func(_ int, r routing.Ranked) routing.LineVerdict {
 		if k.Capacity(r.Index) > 0 {
 			return routing.LineTake
 		}
@@ -200,7 +200,7 @@ func testLineStop(t testing.TB, s routing.Store) {
 	ctx := t.Context()
 	agents, ks := lineTeam(t, s)
 	before := stats(t, s, agents, time.Time{})
-	w := &walker{decide: func(n int, _ *routing.Ranked) routing.LineVerdict {
+	w := &walker{decide: func(n int, _ routing.Ranked) routing.LineVerdict {
 		if n == 2 {
 			return routing.LineStop
 		}
@@ -219,7 +219,7 @@ func testLineRedelivery(t testing.TB, s routing.Store) {
 	_, ks := lineTeam(t, s)
 	first, _, err := reserve(ctx, s, routing.Reservation{Item: "L1", Customer: "C1", Agent: "r09", Pool: "p", Units: 2, Capacity: 9, At: t0})
 	require.NoError(t, err)
-	w := &walker{decide: func(int, *routing.Ranked) routing.LineVerdict { return routing.LineTake }}
+	w := &walker{decide: func(int, routing.Ranked) routing.LineVerdict { return routing.LineTake }}
 	a, created, err := reserveFromLine(ctx, s, ks["by_load"], routing.Offer{Item: "L1", Customer: "C2", Pool: "q", Units: 1, At: t0.Add(time.Hour),
 		Window: []routing.Candidate{{Agent: "r01", Capacity: 10}}}, w)
 	require.NoError(t, err)
@@ -232,7 +232,7 @@ func testLineBadArguments(t testing.TB, s routing.Store) {
 	ctx := t.Context()
 	lr := s.(routing.LineReserver)
 	_, ks := rankings(t)
-	take := func(*routing.Ranked) routing.LineVerdict { return routing.LineTake }
+	take := func(routing.Ranked) routing.LineVerdict { return routing.LineTake }
 	for name, call := range map[string]func() error{
 		"nil ranking": func() error {
 			_, _, err := lr.ReserveFromLine(ctx, nil, routing.Offer{Item: "L1", Units: 1, At: t0}, take)
@@ -281,7 +281,7 @@ func testLineConcurrent(t testing.TB, s routing.Store) {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(uint64(g), 5))
 			for i := range 40 {
-				w := &walker{decide: func(int, *routing.Ranked) routing.LineVerdict {
+				w := &walker{decide: func(int, routing.Ranked) routing.LineVerdict {
 					if rng.IntN(3) == 0 {
 						return routing.LineSkip
 					}
