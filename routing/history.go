@@ -19,7 +19,7 @@ func (h *history) add(ns int64) {
 	n := len(h.chunks)
 	if n == 0 || h.last() <= ns { // the usual case: time moves on
 		if n == 0 || len(h.chunks[n-1]) >= histChunk {
-			h.chunks = append(h.chunks, make([]int64, 0, histChunk))
+			h.chunks = append(h.chunks, nil) // grows as it fills: few times cost little
 			n++
 		}
 		h.chunks[n-1] = append(h.chunks[n-1], ns)
