@@ -32,7 +32,7 @@ type lineEntry struct {
 }
 
 func (e *lineEntry) set(a *agentState) {
-	e.load, e.sec, e.nsec, e.seq = a.load, a.last.Unix(), int32(a.last.Nanosecond()), a.seq
+	e.load, e.sec, e.nsec, e.seq = a.units(), a.last.Unix(), int32(a.last.Nanosecond()), a.seq
 }
 
 // less is Ranking.Compare(x, …, y, …) < 0 on the copied keys.
@@ -140,7 +140,7 @@ func (l *line) next(front []int32) (int32, []int32) {
 
 func (l *line) emit(dst []Ranked, i int32) []Ranked {
 	a := l.sts[i]
-	return append(dst, Ranked{Index: int(i), AgentStats: AgentStats{Agent: l.k.agents[i], Load: a.load, Last: a.last, Seq: a.seq}})
+	return append(dst, Ranked{Index: int(i), AgentStats: AgentStats{Agent: l.k.agents[i], Load: a.units(), Last: a.last, Seq: a.seq}})
 }
 
 // frontUp sifts the frontier's last position up.
@@ -274,7 +274,7 @@ func (s *MemoryStore) takeFromLine(k *Ranking, o *Offer, examine func(Ranked) Li
 		st := s.agents[c.Agent]
 		rk := Ranked{Index: -1, AgentStats: AgentStats{Agent: c.Agent}}
 		if st != nil {
-			rk.Load, rk.Last, rk.Seq = st.load, st.last, st.seq
+			rk.Load, rk.Last, rk.Seq = st.units(), st.last, st.seq
 		}
 		switch examine(rk) {
 		case LineStop:
@@ -296,11 +296,12 @@ func (s *MemoryStore) takeFromLine(k *Ranking, o *Offer, examine func(Ranked) Li
 		p, front = l.next(front)
 		i := l.heap[p].idx
 		st := l.sts[i]
-		switch examine(Ranked{Index: int(i), AgentStats: AgentStats{Agent: l.k.agents[i], Load: st.load, Last: st.last, Seq: st.seq}}) {
+		load := st.units()
+		switch examine(Ranked{Index: int(i), AgentStats: AgentStats{Agent: l.k.agents[i], Load: load, Last: st.last, Seq: st.seq}}) {
 		case LineStop:
 			return held{}, false
 		case LineTake:
-			if fits(st.load, o.Units, l.k.caps[i]) {
+			if fits(st.units(), o.Units, l.k.caps[i]) { // a release may have made room since
 				return s.take(st, Assignment{Item: o.Item, Customer: o.Customer, Agent: l.k.agents[i], Pool: o.Pool, Units: o.Units, At: o.At}), true
 			}
 		}

@@ -212,7 +212,7 @@ func BenchmarkHeapPick10000(b *testing.B) {
 	for b.Loop() {
 		s.mu.Lock()
 		a := l.sts[l.heap[0].idx]
-		a.load++
+		a.load.Add(1)
 		a.moved()
 		s.mu.Unlock()
 	}

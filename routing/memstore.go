@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -16,10 +17,12 @@ import (
 //
 // It is safe for concurrent use. Assignments are spread over itemShards
 // maps by a hash of the item, each with its own lock, so looking items up,
-// recording and ending them runs side by side; workloads (loads, history,
-// lines) sit behind one more lock, taken once per change for the few
-// hundred nanoseconds a change costs. A change takes its item's lock, then
-// the workload lock, never the other way round.
+// recording and ending them runs side by side. Workloads (loads, history,
+// lines) sit behind one more lock, which a reservation or a move takes
+// once, for the few hundred nanoseconds it costs; Release lowers the load
+// without it and leaves the agent's places in the lines to the next holder,
+// who puts it back before anything reads a line. A change takes its item's
+// lock, then the workload lock, never the other way round.
 //
 // MemoryStore is also a WindowReserver (it asks for windows of one), a
 // Ranker and a LineReserver: for each Ranking it is asked about it keeps a
@@ -32,6 +35,10 @@ import (
 // walked since the previous such sweep.
 type MemoryStore struct {
 	shards [itemShards]itemShard
+	// dirty lists the agents whose loads Release lowered since the
+	// workload lock was last taken: their places in the lines wait for
+	// the next holder (see drain).
+	dirty  atomic.Pointer[agentState]
 	mu     sync.Mutex // guards what follows
 	agents map[string]*agentState
 	lines  map[string]*line
@@ -62,13 +69,21 @@ type held struct {
 // result.
 var itemSeed = maphash.MakeSeed()
 
+// agentState is one agent's workload. The workload lock guards it, but
+// for load, which Release lowers without that lock (see released).
 type agentState struct {
-	load  int
-	times history // assignment times
+	load  atomic.Int64 // units held
+	times history      // assignment times
 	last  time.Time
 	seq   uint64
 	lines []lineRef // the lines the agent stands in
+	// Release's hand-over to the next holder of the workload lock.
+	dirty     atomic.Bool // waiting in MemoryStore.dirty
+	nextDirty *agentState
 }
+
+// units returns the agent's load.
+func (a *agentState) units() int { return int(a.load.Load()) }
 
 type lineRef struct {
 	l *line
@@ -114,11 +129,43 @@ func (s *MemoryStore) lockItem(ctx context.Context, op, item string) (*itemShard
 	return sh, nil
 }
 
-// lockWork takes the workload lock; the caller checked ctx and s.
+// lockWork takes the workload lock, and puts the agents released since it
+// was last taken back in their places; the caller checked ctx and s.
 func (s *MemoryStore) lockWork() {
 	s.mu.Lock()
 	if s.agents == nil {
 		s.agents, s.lines = map[string]*agentState{}, map[string]*line{}
+	}
+	if s.dirty.Load() != nil {
+		s.drain()
+	}
+}
+
+// released notes that Release lowered a's load, for the next holder of the
+// workload lock to put a back in its places in the lines: Release does not
+// wait for that lock, which every walk of a line holds.
+func (s *MemoryStore) released(a *agentState) {
+	if !a.dirty.CompareAndSwap(false, true) {
+		return // already waiting: the drain will read the new load
+	}
+	for {
+		head := s.dirty.Load()
+		a.nextDirty = head
+		if s.dirty.CompareAndSwap(head, a) {
+			return
+		}
+	}
+}
+
+// drain puts every agent released since the last drain back in its places
+// in the lines, from its load now; the caller holds the workload lock.
+func (s *MemoryStore) drain() {
+	for a := s.dirty.Swap(nil); a != nil; {
+		next := a.nextDirty
+		a.nextDirty = nil
+		a.dirty.Store(false) // before reading the load: a later release waits again
+		a.moved()
+		a = next
 	}
 }
 
@@ -179,7 +226,7 @@ func (s *MemoryStore) Reserve(ctx context.Context, r Reservation) (Assignment, b
 	}
 	s.lockWork()
 	st := s.agent(r.Agent)
-	if !fits(st.load, r.Units, r.Capacity) {
+	if !fits(st.units(), r.Units, r.Capacity) {
 		s.mu.Unlock()
 		return Assignment{}, false, ErrOverCapacity
 	}
@@ -193,7 +240,7 @@ func (s *MemoryStore) Reserve(ctx context.Context, r Reservation) (Assignment, b
 // caller holds the workload lock and its item's, checked capacity, and
 // stores a in its shard.
 func (s *MemoryStore) take(st *agentState, a Assignment) held {
-	st.load += a.Units
+	st.load.Add(int64(a.Units))
 	s.record(st, a.At)
 	st.moved()
 	return held{a, st}
@@ -250,7 +297,7 @@ func loadOf(st *agentState) int {
 	if st == nil {
 		return 0
 	}
-	return st.load
+	return st.units()
 }
 
 // takeFor records o's item as assigned to agent, whose state is st (nil if
@@ -274,10 +321,8 @@ func (s *MemoryStore) Release(ctx context.Context, item string) (Assignment, err
 		return Assignment{}, ErrUnknownItem
 	}
 	delete(sh.items, item)
-	s.lockWork()
-	h.st.load -= h.Units
-	h.st.moved()
-	s.mu.Unlock()
+	h.st.load.Add(-int64(h.Units))
+	s.released(h.st)
 	return h.Assignment, nil
 }
 
@@ -300,13 +345,13 @@ func (s *MemoryStore) Move(ctx context.Context, item, agent string, capacity int
 	}
 	s.lockWork()
 	to := s.agent(agent)
-	if !fits(to.load, h.Units, capacity) {
+	if !fits(to.units(), h.Units, capacity) {
 		s.mu.Unlock()
 		return Assignment{}, ErrOverCapacity
 	}
 	from := h.st
-	from.load -= h.Units
-	to.load += h.Units
+	from.load.Add(-int64(h.Units))
+	to.load.Add(int64(h.Units))
 	s.record(to, at)
 	from.moved()
 	to.moved()
@@ -338,7 +383,7 @@ func (s *MemoryStore) Stats(ctx context.Context, agents []string, since time.Tim
 	for _, id := range agents {
 		st := AgentStats{Agent: id}
 		if a, ok := s.agents[id]; ok {
-			st.Load, st.Last, st.Seq = a.load, a.last, a.seq
+			st.Load, st.Last, st.Seq = a.units(), a.last, a.seq
 			if count {
 				st.Recent = a.times.from(cut)
 			}

@@ -352,8 +352,9 @@ type LineReserver interface {
 	// line, front first, as Ranker.Rank would list them at that instant.
 	// examine gets each agent's current workload (Load, Last and Seq;
 	// Index is -1 for the window's candidates, which need not stand in the
-	// line, and the agent's index in k for the line's); nothing changes
-	// between what examine sees and the reservation.
+	// line, and the agent's index in k for the line's); no reservation or
+	// move comes between what examine sees and the reservation (a release
+	// may, and only frees room).
 	//
 	// The rules:
 	//   - If o.Item is already assigned, change nothing, do not call
