@@ -6,7 +6,13 @@ import (
 	"slices"
 )
 
-// line is MemoryStore's heap for one Ranking, front at heap[0]. Each entry
+// arity is how many children a node of a line's heap has: four halves the
+// depth of a binary heap, and so the entries a change moves, for as many
+// comparisons.
+const arity = 4
+
+// line is MemoryStore's heap for one Ranking (a 4-ary heap), front at
+// heap[0]. Each entry
 // carries a copy of its agent's sort key, so that sifting compares
 // neighbouring memory rather than chasing pointers.
 type line struct {
@@ -60,47 +66,61 @@ func (l *line) less(x, y *lineEntry) bool {
 	return l.k.agents[x.idx] < l.k.agents[y.idx]
 }
 
-func (l *line) swap(p, q int) {
+// up moves the entry at p towards the front while it ranks ahead of its
+// parent, moving parents down into the hole rather than swapping, and
+// reports whether it moved.
+func (l *line) up(p int) bool {
 	h := l.heap
-	h[p], h[q] = h[q], h[p]
-	l.pos[h[p].idx], l.pos[h[q].idx] = int32(p), int32(q)
-}
-
-func (l *line) up(p int) {
+	e := h[p]
+	start := p
 	for p > 0 {
-		parent := (p - 1) / 2
-		if !l.less(&l.heap[p], &l.heap[parent]) {
-			return
+		parent := (p - 1) / arity
+		if !l.less(&e, &h[parent]) {
+			break
 		}
-		l.swap(p, parent)
+		h[p] = h[parent]
+		l.pos[h[p].idx] = int32(p)
 		p = parent
 	}
+	h[p] = e
+	l.pos[e.idx] = int32(p)
+	return p != start
 }
 
+// down moves the entry at p away from the front while a child ranks ahead
+// of it, moving children up into the hole.
 func (l *line) down(p int) {
 	h := l.heap
+	e := h[p]
 	for {
-		c := 2*p + 1
-		if c >= len(h) {
-			return
+		first := arity*p + 1
+		if first >= len(h) {
+			break
 		}
-		if c+1 < len(h) && l.less(&h[c+1], &h[c]) {
-			c++
+		c := first // the child that ranks first
+		for k := first + 1; k < min(first+arity, len(h)); k++ {
+			if l.less(&h[k], &h[c]) {
+				c = k
+			}
 		}
-		if !l.less(&h[c], &h[p]) {
-			return
+		if !l.less(&h[c], &e) {
+			break
 		}
-		l.swap(p, c)
+		h[p] = h[c]
+		l.pos[h[p].idx] = int32(p)
 		p = c
 	}
+	h[p] = e
+	l.pos[e.idx] = int32(p)
 }
 
 // update copies agent i's new workload in and restores the heap.
 func (l *line) update(i int32, a *agentState) {
 	p := int(l.pos[i])
 	l.heap[p].set(a)
-	l.up(p)
-	l.down(int(l.pos[i]))
+	if !l.up(p) {
+		l.down(p)
+	}
 }
 
 // walk appends the agents at positions skip … skip+n-1 of the line. It
@@ -131,7 +151,7 @@ func (l *line) next(front []int32) (int32, []int32) {
 	front[0] = front[last]
 	front = front[:last]
 	l.frontDown(front)
-	for c := 2*p + 1; c <= 2*p+2 && int(c) < len(l.heap); c++ {
+	for c := arity*p + 1; c <= arity*p+arity && int(c) < len(l.heap); c++ {
 		front = append(front, c)
 		l.frontUp(front)
 	}
@@ -189,7 +209,7 @@ func (s *MemoryStore) lineFor(k *Ranking) *line {
 		l.heap[i].set(a)
 		l.pos[i] = int32(i)
 	}
-	for p := n/2 - 1; p >= 0; p-- {
+	for p := (n - 2) / arity; n > 1 && p >= 0; p-- {
 		l.down(p)
 	}
 	s.lines[k.key] = l

@@ -308,3 +308,21 @@ func BenchmarkRouteAfterConfigSwaps(b *testing.B) {
 }
 
 func strataCustomer(id string) strata.Customer { return strata.Customer{ID: id, Country: "CN"} }
+
+// TestEmptyAndSingleLines: a ranking of one agent, and a walk of an empty
+// line, work.
+func TestEmptyAndSingleLines(t *testing.T) {
+	s := NewMemoryStore()
+	for _, n := range []int{0, 1} {
+		k := rankingOf(t, ByLoad, n, func(int) int { return 3 })
+		got, err := s.Rank(t.Context(), k, 0, 5, nil)
+		require.NoError(t, err)
+		assert.Len(t, got, n)
+		_, _, err = s.ReserveFromLine(t.Context(), k, Offer{Item: fmt.Sprint("L", n), Units: 1, At: heapT0}, func(Ranked) LineVerdict { return LineTake })
+		if n == 0 {
+			assert.ErrorIs(t, err, ErrOverCapacity)
+		} else {
+			assert.NoError(t, err)
+		}
+	}
+}

@@ -26,7 +26,7 @@ import (
 //
 // MemoryStore is also a WindowReserver (it asks for windows of one), a
 // Ranker and a LineReserver: for each Ranking it is asked about it keeps a
-// binary heap of the agents, updated in O(log n) by every change, so the
+// heap of the agents, updated in O(log n) by every change, so the
 // front of a 10,000-agent line costs what the front of a 10-agent line
 // does, and a Router walks the line and reserves under one acquisition of
 // the workload lock. Router.Close drops the lines of the Router's rankings
