@@ -146,16 +146,27 @@ func (l *line) walk(skip, n int, dst []Ranked) []Ranked {
 // next takes the front position off the frontier, puts its children on,
 // and returns it with the frontier.
 func (l *line) next(front []int32) (int32, []int32) {
+	p, front := l.pop(front)
+	return p, l.children(p, front)
+}
+
+// pop takes the front position off a non-empty frontier.
+func (l *line) pop(front []int32) (int32, []int32) {
 	p := front[0]
 	last := len(front) - 1
 	front[0] = front[last]
 	front = front[:last]
 	l.frontDown(front)
+	return p, front
+}
+
+// children puts the children of heap position p on the frontier.
+func (l *line) children(p int32, front []int32) []int32 {
 	for c := arity*p + 1; c <= arity*p+arity && int(c) < len(l.heap); c++ {
 		front = append(front, c)
 		l.frontUp(front)
 	}
-	return p, front
+	return front
 }
 
 func (l *line) emit(dst []Ranked, i int32) []Ranked {
@@ -310,10 +321,8 @@ func (s *MemoryStore) takeFromLine(k *Ranking, o *Offer, examine func(Ranked) Li
 		return held{}, false
 	}
 	var buf [32]int32 // the frontier, on the stack unless the walk goes far
-	front := append(buf[:0], 0)
-	for len(front) > 0 {
-		var p int32
-		p, front = l.next(front)
+	front := buf[:0]
+	for p := int32(0); ; {
 		i := l.heap[p].idx
 		st := l.sts[i]
 		load := st.units()
@@ -325,8 +334,13 @@ func (s *MemoryStore) takeFromLine(k *Ranking, o *Offer, examine func(Ranked) Li
 				return s.take(st, Assignment{Item: o.Item, Customer: o.Customer, Agent: l.k.agents[i], Pool: o.Pool, Units: o.Units, At: o.At}), true
 			}
 		}
+		// On to the next agent: the front of the frontier, once p's
+		// children are on it (not before: the first agent is usually taken).
+		if front = l.children(p, front); len(front) == 0 {
+			return held{}, false
+		}
+		p, front = l.pop(front)
 	}
-	return held{}, false
 }
 
 // walked returns k's line for a walk, counting the walk for the sweep of

@@ -192,9 +192,12 @@ func (s *MemoryStore) agent(id string) *agentState {
 // record counts an assignment to a at at.
 func (s *MemoryStore) record(a *agentState, at time.Time) {
 	at = at.Round(0) // wall clock only: Compare must not use monotonic readings
-	a.times.add(at.UnixNano())
-	if old := at.Add(-keepHistory).UnixNano(); a.times.chunks[0][0] < old {
-		a.times.forget(old) // what is too old to count, a chunk at a time
+	ns := at.UnixNano()
+	a.times.add(ns)
+	// Forget what is too old to count, a chunk at a time. The difference
+	// of two int64s, the later first, is exact in uint64.
+	if first := a.times.chunks[0][0]; first < ns && uint64(ns)-uint64(first) > uint64(keepHistory) {
+		a.times.forget(ns - int64(keepHistory))
 	}
 	s.seq++
 	if !at.Before(a.last) {
