@@ -293,6 +293,7 @@ func (s *MemoryStore) ReserveFromLine(ctx context.Context, k *Ranking, o Offer, 
 	if !ok {
 		return Assignment{}, false, ErrOverCapacity
 	}
+	h.st.remember(h.At)
 	sh.items[h.Item] = h
 	return h.Assignment, true, nil
 }
@@ -357,7 +358,9 @@ func (s *MemoryStore) walked(k *Ranking) *line {
 		l = s.lineFor(k)
 		k.memo.Store(&lineMemo{s: s, l: l})
 	}
-	l.used = s.clock
+	if l.used <= s.swept { // once per sweep: a write on every walk would move the line's cache line between cores
+		l.used = s.clock
+	}
 	return l
 }
 
