@@ -39,6 +39,7 @@ type MemoryStore struct {
 	// workload lock was last taken: their places in the lines wait for
 	// the next holder (see drain).
 	dirty  atomic.Pointer[agentState]
+	_      [56]byte   // dirty alone on its cache line: releases swap it while others hold mu
 	mu     sync.Mutex // guards what follows
 	agents map[string]*agentState
 	lines  map[string]*line
