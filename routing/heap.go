@@ -293,7 +293,6 @@ func (s *MemoryStore) ReserveFromLine(ctx context.Context, k *Ranking, o Offer, 
 	if !ok {
 		return Assignment{}, false, ErrOverCapacity
 	}
-	h.st.remember(h.At)
 	sh.items[h.Item] = h
 	return h.Assignment, true, nil
 }

@@ -74,7 +74,6 @@ var itemSeed = maphash.MakeSeed()
 // for load, which Release lowers without that lock (see released).
 type agentState struct {
 	load  atomic.Int64 // units held
-	hmu   sync.Mutex   // guards times, which the workload lock does not
 	times history      // assignment times
 	last  time.Time
 	seq   uint64
@@ -191,37 +190,21 @@ func (s *MemoryStore) agent(id string) *agentState {
 	return a
 }
 
-// record stamps an assignment to a at at: its Last and Seq, which order
-// the lines; the caller holds the workload lock, and adds the time to the
-// history (remember) once it has released it.
+// record counts an assignment to a at at; the caller holds the workload
+// lock.
 func (s *MemoryStore) record(a *agentState, at time.Time) {
 	at = at.Round(0) // wall clock only: Compare must not use monotonic readings
-	s.seq++
-	if !at.Before(a.last) {
-		a.last, a.seq = at, s.seq
-	}
-}
-
-// remember adds an assignment time to a's history, under the history's
-// own lock: the caller has released the workload lock, so that the
-// history's upkeep does not hold everyone else up.
-func (a *agentState) remember(at time.Time) {
-	ns := at.Round(0).UnixNano()
-	a.hmu.Lock()
-	defer a.hmu.Unlock()
+	ns := at.UnixNano()
 	a.times.add(ns)
 	// Forget what is too old to count, a chunk at a time. The difference
 	// of two int64s, the later first, is exact in uint64.
 	if first := a.times.chunks[0][0]; first < ns && uint64(ns)-uint64(first) > uint64(keepHistory) {
 		a.times.forget(ns - int64(keepHistory))
 	}
-}
-
-// recent counts a's assignments at or after cut (unix nanoseconds).
-func (a *agentState) recent(cut int64) int {
-	a.hmu.Lock()
-	defer a.hmu.Unlock()
-	return a.times.from(cut)
+	s.seq++
+	if !at.Before(a.last) {
+		a.last, a.seq = at, s.seq
+	}
 }
 
 // moved puts a back in its place in every line after its workload changed.
@@ -254,15 +237,13 @@ func (s *MemoryStore) Reserve(ctx context.Context, r Reservation) (Assignment, b
 	}
 	h := s.take(st, Assignment{Item: r.Item, Customer: r.Customer, Agent: r.Agent, Pool: r.Pool, Units: r.Units, At: r.At})
 	s.mu.Unlock()
-	st.remember(h.At)
 	sh.items[h.Item] = h
 	return h.Assignment, true, nil
 }
 
 // take records a, to the agent whose state is st, in the workloads; the
 // caller holds the workload lock and its item's, checked capacity, and
-// once it has released the workload lock, remembers a's time in the
-// agent's history and stores a in its shard.
+// stores a in its shard.
 func (s *MemoryStore) take(st *agentState, a Assignment) held {
 	st.load.Add(int64(a.Units))
 	s.record(st, a.At)
@@ -294,7 +275,6 @@ func (s *MemoryStore) ReserveFirst(ctx context.Context, o Offer) (Assignment, bo
 		if st := s.agents[c.Agent]; fits(loadOf(st), o.Units, c.Capacity) {
 			h := s.takeFor(st, &o, c.Agent)
 			s.mu.Unlock()
-			h.st.remember(h.At)
 			sh.items[h.Item] = h
 			return h.Assignment, true, nil
 		}
@@ -381,7 +361,6 @@ func (s *MemoryStore) Move(ctx context.Context, item, agent string, capacity int
 	from.moved()
 	to.moved()
 	s.mu.Unlock()
-	to.remember(at)
 	h.Agent, h.At, h.st = agent, at, to
 	sh.items[item] = h
 	return h.Assignment, nil
@@ -411,7 +390,7 @@ func (s *MemoryStore) Stats(ctx context.Context, agents []string, since time.Tim
 		if a, ok := s.agents[id]; ok {
 			st.Load, st.Last, st.Seq = a.units(), a.last, a.seq
 			if count {
-				st.Recent = a.recent(cut)
+				st.Recent = a.times.from(cut)
 			}
 		}
 		dst = append(dst, st)
