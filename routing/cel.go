@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/strata-go/strata"
 	"github.com/strata-go/strata/internal/rules"
@@ -330,9 +331,10 @@ func fieldEquality(src string) (path, lit string, ok bool) {
 const celSpace = " \t\n\r\f"
 
 // plainString returns the value of a CEL string literal quoted with ' or "
-// holding no backslash, no quote and no line break.
+// holding no backslash, no quote, no line break and no invalid UTF-8 (which
+// CEL refuses to compile).
 func plainString(s string) (string, bool) {
-	if len(s) < 2 || (s[0] != '"' && s[0] != '\'') || s[len(s)-1] != s[0] {
+	if len(s) < 2 || !utf8.ValidString(s) || (s[0] != '"' && s[0] != '\'') || s[len(s)-1] != s[0] {
 		return "", false
 	}
 	body := s[1 : len(s)-1]

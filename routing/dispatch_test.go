@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/strata-go/strata"
+	"github.com/strata-go/strata/internal/rules"
 )
 
 func TestFieldEquality(t *testing.T) {
@@ -170,4 +171,58 @@ func TestDispatchOnlyWhenItPays(t *testing.T) {
 	d, err := r.Route(t.Context(), Request{Item: "x", Now: heapT0, Customer: strata.Customer{Country: "IT"}})
 	require.NoError(t, err)
 	assert.Equal(t, Assigned, d.Outcome)
+}
+
+// FuzzFieldEquality: whatever rule text the recogniser accepts compiles in
+// CEL and means what the dispatch takes it to mean: the field equals the
+// literal, and nothing else.
+func FuzzFieldEquality(f *testing.F) {
+	for _, s := range []string{`customer.country == "DE"`, `'x' == lead.product`, "lead.kind==\"\"\t", `customer.tier == "v\u00edp"`,
+		`customer.country == "D\"E"`, `customer.city == 'São Paulo'`, `lead.source == "a" || true`} {
+		f.Add(s)
+	}
+	r, err := New(Config{Home: "CN", DefaultPool: "p", Agents: []Agent{{ID: "a", Capacity: 1}},
+		Pools: []Pool{{Name: "p", Members: []string{"a"}, Strategy: LeastLoaded}}}, NewMemoryStore())
+	require.NoError(f, err)
+	f.Fuzz(func(t *testing.T, src string) {
+		path, lit, ok := fieldEquality(src)
+		if !ok {
+			return
+		}
+		prog, err := r.env.Compile("fuzz", src, rules.Bool)
+		require.NoError(t, err, "accepted %q", src)
+		for _, v := range []string{lit, lit + "x", ""} {
+			c := r.calls.Get().(*call)
+			c.req = Request{Item: "i", Now: heapT0}
+			setField(&c.req, path, v)
+			c.bind()
+			got, err := prog.EvalBool(c.act)
+			require.NoError(t, err)
+			assert.Equal(t, v == lit, got, "%q with %s = %q", src, path, v)
+			assert.Equal(t, v, requestFields[path](&c.req))
+			r.putCall(c)
+		}
+	})
+}
+
+// setField sets the request field at path to v.
+func setField(q *Request, path, v string) {
+	fields := map[string]*string{
+		"customer.id": &q.Customer.ID, "customer.country": &q.Customer.Country, "customer.subdivision": &q.Customer.Subdivision,
+		"customer.city": &q.Customer.City, "customer.industry": &q.Customer.Industry, "customer.time_zone": &q.Customer.TimeZone,
+		"customer.tier": &q.Customer.Tier, "customer.owner": &q.Customer.Owner, "lead.id": &q.Lead.ID, "lead.product": &q.Lead.Product,
+		"lead.kind": &q.Lead.Kind,
+	}
+	switch path {
+	case "customer.kind":
+		q.Customer.Kind = strata.Kind(v)
+	case "customer.source":
+		q.Customer.Source = strata.Source(v)
+	case "lead.source":
+		q.Lead.Source = strata.Source(v)
+	case "lead.urgency":
+		q.Lead.Urgency = Urgency(v)
+	default:
+		*fields[path] = v
+	}
 }
