@@ -365,6 +365,7 @@ func (c *compiler) finish() error {
 		}
 	}
 	r.windowed, _ = r.store.(WindowReserver)
+	r.lookupFirst = r.windowed == nil
 	if r.opts.window == 0 {
 		r.opts.window = 1
 		if r.windowed != nil {

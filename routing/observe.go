@@ -72,14 +72,15 @@ func (r *Router) observeRoute(ctx context.Context, start time.Time, d *Decision,
 	r.emit(ctx, start, strata.Event{Op: "route", Outcome: outcome, Labels: labels(pool, d.Rule), Err: err, Detail: &detail})
 }
 
-// lostRaces reports n candidates of c's window passed over for concurrent
-// requests.
-func (r *Router) lostRaces(ctx context.Context, c *call, n int) {
-	c.lost += n
-	if r.opts.observer == nil {
+// reportLostRaces reports the candidates of c's step that lost a race to a
+// concurrent request (call.lost), once the step has decided: not those of
+// a walk that gave up (the full read that follows offers them again), nor
+// any when the item turned out to be assigned already (a replay).
+func (r *Router) reportLostRaces(ctx context.Context, c *call) {
+	if r.opts.observer == nil || c.held {
 		return
 	}
-	for range n {
+	for range c.lost {
 		r.emit(ctx, time.Time{}, strata.Event{Op: "store.reserve", Outcome: "lost_race", Labels: labels(c.p.Name, c.d.Rule)})
 	}
 }

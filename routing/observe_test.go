@@ -69,7 +69,9 @@ func TestObserver(t *testing.T) {
 	faulty.Every = 1 // the store is down
 	_, err = r.Route(ctx, routing.Request{Customer: customer("c3", "CN", "CN-SH", "zh"), Lead: routing.Lead{ID: "L3"}, Now: now})
 	require.ErrorIs(t, err, routing.ErrStore)
-	assert.Equal(t, []string{"store.lookup:error", "route:error"}, seen.ops())
+	// The store is a WindowReserver, so the reservation is its first call
+	// (no opening Lookup); it fails before anything is walked.
+	assert.Equal(t, []string{"store.reserve:error", "route:error"}, seen.ops())
 	assert.ErrorIs(t, seen.got[0].Err, routingtest.ErrInjected)
 	assert.ErrorIs(t, seen.got[1].Err, routing.ErrStore)
 }

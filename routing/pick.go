@@ -23,6 +23,7 @@ const (
 // tryStep runs one step of the chain: the pool's line when it can, else
 // every member's workload.
 func (r *Router) tryStep(ctx context.Context, c *call) (verdict, error) {
+	defer r.reportLostRaces(ctx, c)
 	if r.canRank(c.p, c.req.Now) {
 		try := r.tryRanked
 		if r.lined != nil {
@@ -154,24 +155,28 @@ func (r *Router) offered(ctx context.Context, c *call, got *Assignment, created 
 		for _, x := range c.win {
 			c.d.setTrace(x.trace, ReasonLostRace, "")
 		}
-		r.lostRaces(ctx, c, len(c.win))
+		c.lost += len(c.win)
 		return false, nil
 	}
 	if err != nil {
 		return false, err
+	}
+	if !created { // the item was assigned already, or concurrently: a replay, and nobody lost a race
+		c.held, c.heldAs = true, *got
+		return true, nil
 	}
 	k := slices.IndexFunc(c.offer, func(x Candidate) bool { return x.Agent == got.Agent })
 	if k > 0 {
 		for _, x := range c.win[:k] {
 			c.d.setTrace(x.trace, ReasonLostRace, "")
 		}
-		r.lostRaces(ctx, c, k)
+		c.lost += k
 	}
 	var x *cand
 	if k >= 0 {
 		x = &c.win[k]
 	}
-	verdict := r.assign(c, got, created, x)
+	verdict := r.assign(c, got, x)
 	if x != nil {
 		c.d.setTrace(x.trace, verdict, "")
 	}
@@ -218,17 +223,14 @@ func (r *Router) settle(ctx context.Context, o *Offer, failure error) (Assignmen
 	return Assignment{}, false, fmt.Errorf("%w: %w", ErrUnconfirmed, failure)
 }
 
-// assign records on c.d that got holds the work, x being its candidate
-// (nil when the item went to someone outside the window), and returns the
-// trace verdict.
-func (r *Router) assign(c *call, got *Assignment, created bool, x *cand) Reason {
+// assign records on c.d that this request gave got the work, x being its
+// candidate (nil when the item went to someone outside the window), and
+// returns the trace verdict.
+func (r *Router) assign(c *call, got *Assignment, x *cand) Reason {
 	d := &c.d
 	d.Outcome, d.Agent, d.Pool, d.Step = Assigned, got.Agent, got.Pool, c.si
-	d.Replayed = !created
-	d.Sticky = created && c.p.Sticky && got.Agent == c.req.Customer.Owner
+	d.Sticky = c.p.Sticky && got.Agent == c.req.Customer.Owner
 	switch {
-	case !created:
-		d.Reason = "assigned concurrently by another request; nothing changed"
 	case d.Sticky:
 		d.Reason = "the customer's owner, and eligible"
 		return ReasonSticky
@@ -510,8 +512,12 @@ func (r *Router) tryDefaultOwner(ctx context.Context, c *call) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if !created { // assigned already, or concurrently: a replay
+		c.held, c.heldAs = true, got
+		return true, nil
+	}
 	d := &c.d
-	d.Outcome, d.Agent, d.Pool, d.Step, d.Replayed = Assigned, got.Agent, got.Pool, -1, !created
+	d.Outcome, d.Agent, d.Pool, d.Step = Assigned, got.Agent, got.Pool, -1
 	d.Reason = "the default owner, after every pool and overflow step gave nobody"
 	c.trace(a, ReasonPicked, "")
 	return true, nil

@@ -224,7 +224,6 @@ func (r *Router) tryLine(ctx context.Context, c *call) (verdict, error) {
 		got, created, err = r.settle(ctx, &o, r.storeErr(ctx, "reserve", err))
 	}
 	if err != nil && errors.Is(err, ErrOverCapacity) && w.pos >= r.walkStop {
-		r.lostRaces(ctx, c, len(c.win)) // taken but full: concurrent requests were faster
 		c.d.Trace, c.win, c.lost, c.next = c.d.Trace[:mark], c.win[:0], 0, time.Time{}
 		return readAll, nil
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -126,9 +127,55 @@ func TestLineWalkDecidesLikeRankedWalk(t *testing.T) {
 	assert.Positive(t, fullReads, "some walks gave up and read the whole pool")
 }
 
-// replayDay routes n random requests of a day, and releases some of what
-// was assigned, through Routers want and got over stores in the same
-// state, and checks each pair of decisions.
+// TestReplaysNeedNoOpeningLookup: a Router whose store is a
+// WindowReserver does not look an item up before deciding (the
+// reservation returns an assignment the store holds; a decision that
+// reserves nothing looks it up afterwards), and decides byte for byte as
+// one that looks every item up first, over random days with re-deliveries
+// of held, released, deferred and unassigned items.
+func TestReplaysNeedNoOpeningLookup(t *testing.T) {
+	replays := 0
+	for seed := range uint64(6) {
+		t.Run(strconv.FormatUint(seed, 10), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(seed, 20))
+			cfg := bigTeam(rng, []int{12, 120}[seed%2], seed)
+			counted := &lookupCounter{MemoryStore: routing.NewMemoryStore()}
+			var lateStore, firstStore routing.Store = counted, routing.NewMemoryStore() // lines walked by the store
+			if seed%3 == 1 {
+				lateStore, firstStore = struct{ windowStore }{counted}, struct{ windowStore }{routing.NewMemoryStore()} // ranked, then reserved
+			}
+			late, err := routing.New(cfg, lateStore)
+			require.NoError(t, err)
+			first, err := routing.New(cfg, firstStore)
+			require.NoError(t, err)
+			routing.LookUpFirst(first)
+			replayDay(t, rng, cfg, first, late, 500, func(i int, req routing.Request, want, got routing.Decision) {
+				require.Equal(t, want, got, "request %d\nfirst: %s\nlate:  %s", i, want.Why(), got.Why())
+				if got.Replayed {
+					replays++
+				}
+			})
+			assert.Less(t, counted.n.Load(), int64(500), "items are looked up only when the decision reserved nothing")
+		})
+	}
+	assert.Positive(t, replays)
+}
+
+// lookupCounter is a MemoryStore that counts Lookups.
+type lookupCounter struct {
+	*routing.MemoryStore
+	n atomic.Int64
+}
+
+func (s *lookupCounter) Lookup(ctx context.Context, item string) (routing.Assignment, bool, error) {
+	s.n.Add(1)
+	return s.MemoryStore.Lookup(ctx, item)
+}
+
+// replayDay routes n random requests of a day, a few of them re-deliveries
+// of earlier items (held, released, deferred or unassigned), and releases
+// some of what was assigned, through Routers want and got over stores in
+// the same state, and checks each pair of decisions.
 func replayDay(t *testing.T, rng *rand.Rand, cfg routing.Config, want, got *routing.Router, n int,
 	check func(i int, req routing.Request, want, got routing.Decision)) {
 	t.Helper()
@@ -148,7 +195,11 @@ func replayDay(t *testing.T, rng *rand.Rand, cfg routing.Config, want, got *rout
 			held = append(held[:k], held[k+1:]...)
 		}
 		c := rng.IntN(len(countries))
-		req := routing.Request{Item: "L" + strconv.Itoa(i), Now: at, Quiet: rng.IntN(2) == 0,
+		item := "L" + strconv.Itoa(i)
+		if i > 0 && rng.IntN(6) == 0 {
+			item = "L" + strconv.Itoa(rng.IntN(i)) // re-delivered
+		}
+		req := routing.Request{Item: item, Now: at, Quiet: rng.IntN(2) == 0,
 			Customer: strata.Customer{ID: "c" + strconv.Itoa(rng.IntN(300)), Country: countries[c], Languages: []string{languages[c]}},
 			Lead:     routing.Lead{ReceivedAt: at.Add(-time.Duration(rng.IntN(3)) * time.Hour)}}
 		if rng.IntN(3) == 0 {
@@ -167,7 +218,7 @@ func replayDay(t *testing.T, rng *rand.Rand, cfg routing.Config, want, got *rout
 		g, err := got.Route(ctx, req)
 		require.NoError(t, err)
 		check(i, req, w, g)
-		if g.Outcome == routing.Assigned {
+		if g.Outcome == routing.Assigned && !g.Replayed {
 			held = append(held, req.Item)
 		}
 	}

@@ -202,6 +202,9 @@ type call struct {
 	seen      []seenAgent // what examine found, in order
 	owner     [1]Candidate
 	examineFn func(Ranked) LineVerdict // examine, bound once
+	// An item the store already held: the decision is a replay.
+	held   bool
+	heldAs Assignment
 }
 
 type calOpen struct {
@@ -272,7 +275,16 @@ var (
 // outcome: Assigned (agent, pool, rule), Deferred (why, and when to retry:
 // the next shift start of an otherwise eligible agent, or the end of an
 // overflow wait) or Unassigned (why, per pool). Routing an item that is
-// already assigned returns that assignment (Replayed) and changes nothing.
+// already assigned returns that assignment (Replayed, with the time it was
+// made) and changes nothing; so does routing an item that a concurrent
+// request assigned while this one decided.
+//
+// Route asks the store for the item's assignment (Lookup) before deciding,
+// unless the store is a WindowReserver: its reservations return the
+// assignment of an item already assigned, so Route then looks the item up
+// only when the decision reserves nothing (deferred, unassigned, or a rule
+// that failed to evaluate), saving a call, or a round trip, per decision.
+// The outcome is the same either way.
 //
 // An error means the decision could not be made: a store failure (wrapping
 // ErrStore), a rule that failed to evaluate, a malformed request, a nil
@@ -297,22 +309,28 @@ func (r *Router) Route(ctx context.Context, req Request) (Decision, error) {
 	case req.Now.IsZero():
 		return d, fmt.Errorf("routing: request %s: now is required", item)
 	}
-	if a, ok, err := r.store.Lookup(ctx, item); err != nil {
-		err = r.storeErr(ctx, "lookup", err)
-		r.observeRoute(ctx, start, &d, "", err)
-		return d, err
-	} else if ok {
-		replayed(&d, &a)
-		r.logDecision(ctx, &req, &d)
-		r.observeRoute(ctx, start, &d, a.Pool, nil)
-		return d, nil
+	if r.lookupFirst { // else the reservation reports an assignment (see lookupLate)
+		if a, ok, err := r.store.Lookup(ctx, item); err != nil {
+			err = r.storeErr(ctx, "lookup", err)
+			r.observeRoute(ctx, start, &d, "", err)
+			return d, err
+		} else if ok {
+			replayed(&d, &a)
+			r.logDecision(ctx, &req, &d)
+			r.observeRoute(ctx, start, &d, a.Pool, nil)
+			return d, nil
+		}
 	}
 	c := r.calls.Get().(*call)
 	c.act.SetContext(ctx) // rules run under the caller's context; unbind resets it
 	c.req, c.d = req, d
 	c.req.Now = d.At
 	c.bind()
-	err := r.decide(ctx, c)
+	err := r.lookupLate(ctx, c, r.decide(ctx, c))
+	if c.held {
+		c.d, c.pool = Decision{Item: item, At: d.At}, c.heldAs.Pool
+		replayed(&c.d, &c.heldAs)
+	}
 	d, pool := c.d, c.pool
 	if err == nil {
 		r.logDecision(ctx, &c.req, &d)
@@ -320,6 +338,31 @@ func (r *Router) Route(ctx context.Context, req Request) (Decision, error) {
 	r.putCall(c)
 	r.observeRoute(ctx, start, &d, pool, err)
 	return d, err
+}
+
+// lookupLate is the opening Lookup of a Router whose store is a
+// WindowReserver, moved to where it is needed: such a store's reservation
+// returns the assignment of an item already assigned (call.held), so a
+// decision that reserved needs no Lookup. One that did not (deferred,
+// unassigned, or a rule that failed to evaluate) looks the item up now, as
+// Route promises that an assigned item is replayed whatever the rules say.
+// A store failure is returned as it is: the reservation may have been made
+// (ErrUnconfirmed), so a Lookup could not say whether it was a replay.
+func (r *Router) lookupLate(ctx context.Context, c *call, err error) error {
+	switch {
+	case r.lookupFirst, c.held, err == nil && c.d.Outcome == Assigned, err != nil && errors.Is(err, ErrStore):
+		return err
+	}
+	a, ok, lerr := r.store.Lookup(ctx, c.d.Item)
+	switch {
+	case lerr != nil:
+		c.d = Decision{Item: c.d.Item, At: c.d.At}
+		return r.storeErr(ctx, "lookup", lerr)
+	case ok:
+		c.held, c.heldAs = true, a
+		return nil
+	}
+	return err
 }
 
 // replayed fills d for an item the store already holds as a.
@@ -331,6 +374,7 @@ func replayed(d *Decision, a *Assignment) {
 func (r *Router) putCall(c *call) {
 	c.unbind()
 	c.req, c.d, c.p, c.pool, c.retry, c.waiting = Request{}, Decision{}, nil, "", time.Time{}, false
+	c.held, c.heldAs = false, Assignment{}
 	c.stats, c.cands, c.since, c.opens, c.win = c.stats[:0], c.cands[:0], c.since[:0], c.opens[:0], c.win[:0]
 	c.keys, c.keyed = c.keys[:0], false
 	clear(c.seen) // drop the details

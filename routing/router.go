@@ -166,7 +166,14 @@ func WithWindow(n int) Option { return func(o *options) { o.window = min(max(n, 
 // *Decision), labelled with the pool and the rule; and store events: one
 // "store.reserve" with Outcome "lost_race" for each candidate passed over for
 // a concurrent request, and "store.<op>" with Outcome "error" for each store
-// failure (its Err). Durations are measured with the process's clock, read
+// failure (its Err). Lost races are those of the decision's trace
+// (ReasonLostRace): the candidates of a window that had no room left, and
+// those a store passed over before the one that took the work, which a
+// store that skips locked rows (see WindowReserver) also passes over when a
+// concurrent transaction merely holds them. They are reported once a pool
+// or overflow step has decided, so a walk of a line that gives up and reads
+// the whole pool reports only what that read found, and a replay reports
+// none. Durations are measured with the process's clock, read
 // only when an observer is set.
 type Router struct {
 	cfg      Config
@@ -186,11 +193,14 @@ type Router struct {
 	catchUp  time.Duration
 	ranker   Ranker         // the store, if it ranks; else nil
 	windowed WindowReserver // the store, if it reserves windows; else nil
-	lined    LineReserver   // the store, if it reserves from lines and the Router may use it; else nil
-	walkStop int            // line positions after which a walk gives up (see tryRanked)
-	calls    sync.Pool      // *call
-	built    bool           // made by New
-	closed   atomic.Bool
+	// lookupFirst: Route looks the item up before deciding (the store is
+	// no WindowReserver, whose reservations report an assignment).
+	lookupFirst bool
+	lined       LineReserver // the store, if it reserves from lines and the Router may use it; else nil
+	walkStop    int          // line positions after which a walk gives up (see tryRanked)
+	calls       sync.Pool    // *call
+	built       bool         // made by New
+	closed      atomic.Bool
 }
 
 type agent struct {

@@ -162,7 +162,10 @@ type Store interface {
 	// changes nothing and succeeds, whatever that agent's load.
 	// ErrUnknownItem if the item is not assigned.
 	Move(ctx context.Context, item, agent string, capacity int, at time.Time) (Assignment, error)
-	// Lookup returns an item's assignment, if any.
+	// Lookup returns an item's assignment, if any. A Router calls it
+	// before each decision, unless the store is a WindowReserver (whose
+	// reservations report an existing assignment; see Router.Route), and
+	// after a reservation whose acknowledgement was lost.
 	Lookup(ctx context.Context, item string) (Assignment, bool, error)
 	// Stats appends to dst each agent's Load, Last and Seq, in the order of
 	// agents; an agent the store has never seen has zero stats. With a
@@ -177,6 +180,10 @@ type Store interface {
 // candidate of a window that still has room, in one atomic step (in SQL,
 // one statement or function call). Routers call it once per pick; without
 // it they call Reserve for each candidate in turn (see ReserveFirst).
+//
+// Its reservations also tell a Router whether the item was assigned
+// already (created false), so a Router over a WindowReserver does not look
+// each item up before deciding (see Router.Route).
 //
 // It is how many Routers share one store without herding. Every Router
 // picks deterministically, so concurrent Routers that read the same

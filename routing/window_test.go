@@ -274,3 +274,118 @@ func (s *countingStore) Reserve(ctx context.Context, r routing.Reservation) (rou
 	s.reserves++
 	return s.Store.Reserve(ctx, r)
 }
+
+// snatcher is a store across which a concurrent request gives each item to
+// the third candidate of the Router's window just before the Router's own
+// reservation arrives.
+type snatcher struct{ windowStore }
+
+func (s snatcher) ReserveFirst(ctx context.Context, o routing.Offer) (routing.Assignment, bool, error) {
+	c := o.Window[min(2, len(o.Window)-1)]
+	if _, _, err := s.Reserve(ctx, routing.Reservation{Item: o.Item, Customer: o.Customer, Agent: c.Agent, Pool: o.Pool,
+		Units: o.Units, Capacity: c.Capacity, At: o.At.Add(-time.Second)}); err != nil {
+		return routing.Assignment{}, false, err
+	}
+	return s.windowStore.ReserveFirst(ctx, o)
+}
+
+// TestConcurrentAssignmentIsAReplay: an item that a concurrent request
+// assigned while the Router decided is reported as the replay of that
+// assignment, exactly as a re-delivery is, and the candidates ahead of the
+// holder lost no race (nobody took their capacity).
+func TestConcurrentAssignmentIsAReplay(t *testing.T) {
+	for _, n := range []int{6, 40} {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			lost := 0
+			r, err := routing.New(windowTeam(n, routing.LeastLoaded), snatcher{routing.NewMemoryStore()}, routing.WithWindow(4),
+				routing.WithObserver(func(_ context.Context, e strata.Event) {
+					if e.Outcome == "lost_race" {
+						lost++
+					}
+				}))
+			require.NoError(t, err)
+			d := route(t, r, routing.Request{Item: "L1", Customer: customer("c", "CN", "")})
+			require.True(t, d.Replayed, d.Why())
+			again := route(t, r, routing.Request{Item: "L1", Customer: customer("c", "CN", "")})
+			assert.Equal(t, again, d, "as a re-delivery")
+			assert.Equal(t, "already assigned at "+now.Add(-time.Second).Format(time.RFC3339)+"; nothing changed", d.Reason)
+			assert.Empty(t, d.Trace)
+			assert.Zero(t, lost)
+		})
+	}
+}
+
+// racer is a store whose first reservations find no room, as if
+// concurrent requests had just taken it: ReserveFirst reports the first
+// loseFirst windows full; ReserveFromLine passes over the first loseLine
+// agents the Router takes.
+type racer struct {
+	*routing.MemoryStore
+	loseFirst, loseLine int
+}
+
+func (s *racer) ReserveFirst(ctx context.Context, o routing.Offer) (routing.Assignment, bool, error) {
+	if s.loseFirst > 0 {
+		s.loseFirst--
+		return routing.Assignment{}, false, routing.ErrOverCapacity
+	}
+	return s.MemoryStore.ReserveFirst(ctx, o)
+}
+
+func (s *racer) ReserveFromLine(ctx context.Context, k *routing.Ranking, o routing.Offer, examine func(routing.Ranked) routing.LineVerdict) (routing.Assignment, bool, error) {
+	return s.MemoryStore.ReserveFromLine(ctx, k, o, func(rk routing.Ranked) routing.LineVerdict {
+		v := examine(rk)
+		if v == routing.LineTake && s.loseLine > 0 {
+			s.loseLine--
+			return routing.LineSkip
+		}
+		return v
+	})
+}
+
+// TestLostRacesReportedOnce: the observer hears of as many lost races as
+// the decision's trace shows, also when a walk of the line loses races,
+// gives up and reads the whole pool, which offers those agents again.
+func TestLostRacesReportedOnce(t *testing.T) {
+	cfg := routing.Config{Home: "CN", DefaultPool: "p", Pools: []routing.Pool{{Name: "p", Strategy: routing.LeastLoaded}}}
+	for i := range 100 {
+		id := fmt.Sprintf("a%02d", i)
+		cfg.Agents = append(cfg.Agents, routing.Agent{ID: id, Capacity: 5})
+		cfg.Pools[0].Members = append(cfg.Pools[0].Members, id)
+	}
+	for _, tt := range []struct {
+		name  string
+		store func(s *racer) routing.Store
+		lose  racer
+		want  int // lost races the decision reports: those of the full read
+	}{
+		// The walk offers 85 agents (batches of 1, 4, 16 and 64) before it
+		// gives up; the full read loses 5 more.
+		{"ranked then reserved", func(s *racer) routing.Store { return struct{ windowStore }{s} }, racer{loseFirst: 90}, 90 - 85},
+		{"line walked by the store", func(s *racer) routing.Store { return s }, racer{loseLine: 1000}, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			events := 0
+			s := tt.lose
+			s.MemoryStore = routing.NewMemoryStore()
+			r, err := routing.New(cfg, tt.store(&s),
+				routing.WithObserver(func(_ context.Context, e strata.Event) {
+					if e.Op == "store.reserve" && e.Outcome == "lost_race" {
+						events++
+					}
+				}))
+			require.NoError(t, err)
+			d := route(t, r, routing.Request{Item: "L1", Customer: customer("c", "CN", "")})
+			require.Equal(t, routing.Assigned, d.Outcome, d.Why())
+			require.Len(t, d.Trace, 100, "the walk gave up and read the whole pool")
+			traced := 0
+			for _, c := range d.Trace {
+				if c.Reason == routing.ReasonLostRace {
+					traced++
+				}
+			}
+			assert.Equal(t, tt.want, traced)
+			assert.Equal(t, traced, events)
+		})
+	}
+}
