@@ -266,7 +266,10 @@ func (r *Router) newDispatch() (*dispatch, error) {
 			d.fields[f].first[lit] = i
 		}
 	}
-	if keyed < 2 || len(d.runs) > max(1, keyed/4) {
+	switch {
+	case keyed == 0, len(d.runs) > max(1, keyed/4):
+		return nil, nil
+	case keyed == 1 && len(d.runs) > 0: // a lookup and an evaluation cost more than the program
 		return nil, nil
 	}
 	for i := range d.runs {

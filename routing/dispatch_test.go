@@ -150,8 +150,9 @@ func rulesOf(cfg Config) string {
 	return b.String()
 }
 
-// TestDispatchOnlyWhenItPays: a list of field comparisons is dispatched;
-// one with as many other rules as comparisons runs the first-match program.
+// TestDispatchOnlyWhenItPays: a list of field comparisons is dispatched,
+// one alone too; one with as many other rules as comparisons runs the
+// first-match program.
 func TestDispatchOnlyWhenItPays(t *testing.T) {
 	cfg := Config{Home: "CN", DefaultPool: "p", Agents: []Agent{{ID: "a", Capacity: 1}},
 		Pools: []Pool{{Name: "p", Members: []string{"a"}, Strategy: LeastLoaded}}}
@@ -168,6 +169,15 @@ func TestDispatchOnlyWhenItPays(t *testing.T) {
 	r, err = New(cfg, NewMemoryStore())
 	require.NoError(t, err)
 	assert.Nil(t, r.dispatch)
+
+	cfg.Rules = []Rule{{Name: "cn", When: `customer.country == "CN"`, Pool: "p"}}
+	r, err = New(cfg, NewMemoryStore())
+	require.NoError(t, err)
+	assert.NotNil(t, r.dispatch, "one field comparison alone: a map lookup")
+	cfg.Rules = append(cfg.Rules, Rule{Name: "big", When: `lead.priority > 3`, Pool: "p"})
+	r, err = New(cfg, NewMemoryStore())
+	require.NoError(t, err)
+	assert.Nil(t, r.dispatch, "one field comparison and another rule: the program")
 	d, err := r.Route(t.Context(), Request{Item: "x", Now: heapT0, Customer: strata.Customer{Country: "IT"}})
 	require.NoError(t, err)
 	assert.Equal(t, Assigned, d.Outcome)

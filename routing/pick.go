@@ -330,7 +330,7 @@ func (r *Router) suits(c *call, a *agent) (Reason, string) {
 		return ReasonInactive, ""
 	case p.MatchLanguage && len(req.Customer.Languages) > 0 && !speaks(a, c.langKeys()):
 		return ReasonLanguage, ""
-	case p.MatchRegion && !a.anywhere && !a.regions[req.Customer.Subdivision] && !a.regions[req.Customer.Country]:
+	case p.MatchRegion && !a.anywhere && !a.covers(req.Customer.Country, req.Customer.Subdivision):
 		return ReasonRegion, ""
 	case p.MatchProduct && a.products != nil && !sells(a, req):
 		return ReasonProduct, ""
@@ -350,6 +350,12 @@ func (r *Router) suits(c *call, a *agent) (Reason, string) {
 		}
 	}
 	return "", ""
+}
+
+// covers reports whether the agent's regions include the subdivision (if
+// any) or the country.
+func (a *agent) covers(country, subdivision string) bool {
+	return (subdivision != "" && a.regions[subdivision]) || a.regions[country]
 }
 
 // speaks reports whether the agent speaks one of the language keys.

@@ -352,7 +352,7 @@ func (r *Router) canOwn(ai int, h *Holding, pi int) bool {
 	if p.MatchLanguage && len(h.Customer.Languages) > 0 && !speaksTags(a, h.Customer.Languages) {
 		return false
 	}
-	if p.MatchRegion && !a.anywhere && !a.regions[h.Customer.Subdivision] && !a.regions[h.Customer.Country] {
+	if p.MatchRegion && !a.anywhere && !a.covers(h.Customer.Country, h.Customer.Subdivision) {
 		return false
 	}
 	if p.MatchProduct && a.products != nil && !sells(a, &req) {
