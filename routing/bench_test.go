@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime/metrics"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -163,6 +164,48 @@ func BenchmarkRouteParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkRouteScaling: the scaling goal (2 goroutines ≥ 1.6×
+// one) on one MemoryStore, 1,000 agents in 20 pools, as a ratio measured
+// in one run: each op is a round of 2,000 routes and releases by one
+// goroutine, then 2,000 by two (1,000 each), and "speedup" is the time of
+// the first over the second. Alternating short rounds keeps a shared
+// machine's drift out of the ratio; run it with GOMAXPROCS ≥ 2.
+func BenchmarkRouteScaling(b *testing.B) {
+	r, _ := newRouter(b, benchConfig(1000, 20))
+	var next atomic.Int64
+	work := func(n int) {
+		req := routing.Request{Customer: customer("c", "DE", "", "en"), Now: now}
+		for range n {
+			req.Item = "S" + strconv.FormatInt(next.Add(1), 10)
+			if _, err := r.Route(b.Context(), req); err != nil {
+				b.Error(err)
+				return
+			}
+			if _, err := r.Release(b.Context(), req.Item); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	}
+	const round = 2000
+	var one, two time.Duration
+	for b.Loop() {
+		start := time.Now()
+		work(round)
+		mid := time.Now()
+		var wg sync.WaitGroup
+		wg.Go(func() { work(round / 2) })
+		wg.Go(func() { work(round / 2) })
+		wg.Wait()
+		one, two = one+mid.Sub(start), two+time.Since(mid)
+	}
+	if two > 0 {
+		b.ReportMetric(float64(one)/float64(two), "speedup")
+		b.ReportMetric(float64(one.Nanoseconds())/float64(b.N*round), "ns/op-1g")
+		b.ReportMetric(float64(two.Nanoseconds())/float64(b.N*round), "ns/op-2g")
+	}
 }
 
 // BenchmarkMemoryStoreReserve is the store's side of a pick, one agent at
