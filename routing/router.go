@@ -172,8 +172,8 @@ func WithWindow(n int) Option { return func(o *options) { o.window = min(max(n, 
 // store that skips locked rows (see WindowReserver) also passes over when a
 // concurrent transaction merely holds them. They are reported once a pool
 // or overflow step has decided, so a walk of a line that gives up and reads
-// the whole pool reports only what that read found, and a replay reports
-// none. Durations are measured with the process's clock, read
+// the whole pool reports only what that read found, and a step that finds
+// the item already assigned (a replay) reports none. Durations are measured with the process's clock, read
 // only when an observer is set.
 type Router struct {
 	cfg      Config
