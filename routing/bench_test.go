@@ -167,15 +167,20 @@ func BenchmarkRouteParallel(b *testing.B) {
 }
 
 // BenchmarkRouteScaling: the scaling goal (2 goroutines ≥ 1.6×
-// one) on one MemoryStore, 1,000 agents in 20 pools, as a ratio measured
-// in one run: each op is a round of 2,000 routes and releases by one
-// goroutine, then 2,000 by two (1,000 each), and "speedup" is the time of
-// the first over the second. Alternating short rounds keeps a shared
-// machine's drift out of the ratio; run it with GOMAXPROCS ≥ 2.
+// one) on one MemoryStore, 1,000 agents in 20 pools, as ratios measured in
+// one run. Each op is three rounds of 2,000 routes and releases: by one
+// goroutine; by two (1,000 each) through the same Router and store; and,
+// the control, by two through a Router and store each, sharing nothing.
+// "speedup" is the first round's time over the second's, "control" the
+// first's over the third's (what the machine gives two goroutines at the
+// time), and "of-control" their quotient: 1 means sharing the store costs
+// the second goroutine nothing. Alternating short rounds keeps a shared
+// machine's drift out of the ratios; run it with GOMAXPROCS ≥ 2.
 func BenchmarkRouteScaling(b *testing.B) {
-	r, _ := newRouter(b, benchConfig(1000, 20))
+	shared, _ := newRouter(b, benchConfig(1000, 20))
+	other, _ := newRouter(b, benchConfig(1000, 20))
 	var next atomic.Int64
-	work := func(n int) {
+	work := func(r *routing.Router, n int) {
 		req := routing.Request{Customer: customer("c", "DE", "", "en"), Now: now}
 		for range n {
 			req.Item = "S" + strconv.FormatInt(next.Add(1), 10)
@@ -190,21 +195,27 @@ func BenchmarkRouteScaling(b *testing.B) {
 		}
 	}
 	const round = 2000
-	var one, two time.Duration
+	pair := func(r1, r2 *routing.Router) time.Duration {
+		start := time.Now()
+		var wg sync.WaitGroup
+		wg.Go(func() { work(r1, round/2) })
+		wg.Go(func() { work(r2, round/2) })
+		wg.Wait()
+		return time.Since(start)
+	}
+	var one, two, apart time.Duration
 	for b.Loop() {
 		start := time.Now()
-		work(round)
-		mid := time.Now()
-		var wg sync.WaitGroup
-		wg.Go(func() { work(round / 2) })
-		wg.Go(func() { work(round / 2) })
-		wg.Wait()
-		one, two = one+mid.Sub(start), two+time.Since(mid)
+		work(shared, round)
+		one += time.Since(start)
+		two += pair(shared, shared)
+		apart += pair(shared, other)
 	}
-	if two > 0 {
+	if two > 0 && apart > 0 {
 		b.ReportMetric(float64(one)/float64(two), "speedup")
+		b.ReportMetric(float64(one)/float64(apart), "control")
+		b.ReportMetric(float64(apart)/float64(two), "of-control")
 		b.ReportMetric(float64(one.Nanoseconds())/float64(b.N*round), "ns/op-1g")
-		b.ReportMetric(float64(two.Nanoseconds())/float64(b.N*round), "ns/op-2g")
 	}
 }
 
