@@ -347,14 +347,22 @@ func (r *Router) Route(ctx context.Context, req Request) (Decision, error) {
 // unassigned, or a rule that failed to evaluate) looks the item up now, as
 // Route promises that an assigned item is replayed whatever the rules say.
 // A store failure is returned as it is: the reservation may have been made
-// (ErrUnconfirmed), so a Lookup could not say whether it was a replay.
+// (ErrUnconfirmed), so a Lookup could not say whether it was a replay. So
+// is an error once ctx is done (a rule stopped at its deadline): the
+// Lookup could not run either. When the Lookup fails, the decision's own
+// error, if any, is returned, else the Lookup's.
 func (r *Router) lookupLate(ctx context.Context, c *call, err error) error {
 	switch {
-	case r.lookupFirst, c.held, err == nil && c.d.Outcome == Assigned, err != nil && errors.Is(err, ErrStore):
+	case r.lookupFirst, c.held, err == nil && c.d.Outcome == Assigned:
+		return err
+	case err != nil && (errors.Is(err, ErrStore) || ctx.Err() != nil):
 		return err
 	}
 	a, ok, lerr := r.store.Lookup(ctx, c.d.Item)
 	switch {
+	case lerr != nil && err != nil:
+		r.storeErr(ctx, "lookup", lerr)
+		return err
 	case lerr != nil:
 		c.d = Decision{Item: c.d.Item, At: c.d.At}
 		return r.storeErr(ctx, "lookup", lerr)
