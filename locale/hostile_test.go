@@ -71,31 +71,32 @@ func TestCatalogDeterminism(t *testing.T) {
 			}
 			cfg.Languages[langs[k]] = labels
 		}
-		_, err := locale.NewCatalog(cfg)
-		require.Error(t, err)
+		_, badErr := locale.NewCatalog(cfg)
+		require.Error(t, badErr)
 		delete(cfg.Languages, "!!")
 		delete(cfg.Languages, "zh-hant")
 		c, err := locale.NewCatalog(cfg)
 		require.NoError(t, err)
 		js, jerr := c.MarshalJSON()
 		require.NoError(t, jerr)
-		out := err2s(err) + string(js) + fmt.Sprint(c.Languages(), c.Keys(), c.Missing(language.German))
-		bad, _ := locale.NewCatalog(locale.CatalogConfig{Default: "en", Languages: map[string]map[string]string{
-			"zh-hant": {}, "!!": {}, "zh-Hant": {}, "en": {}}})
-		out += fmt.Sprint(bad)
+		out := badErr.Error() + "\n" + string(js) + fmt.Sprint(c.Languages(), c.Keys(), c.Missing(language.German))
+		// A second bad catalogue, its languages inserted in shuffled order:
+		// both bad catalogues' error texts take part in the comparison.
+		clash := []string{"zh-hant", "!!", "zh-Hant", "en"}
+		badCfg := locale.CatalogConfig{Default: "en", Languages: map[string]map[string]string{}}
+		for _, k := range r.Perm(len(clash)) {
+			badCfg.Languages[clash[k]] = map[string]string{}
+		}
+		bad, clashErr := locale.NewCatalog(badCfg)
+		require.Error(t, clashErr)
+		assert.Nil(t, bad)
+		out += "\n" + clashErr.Error()
 		if i == 0 {
 			first = out
 			continue
 		}
 		require.Equal(t, first, out, "run %d", i)
 	}
-}
-
-func err2s(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
 }
 
 // TestNilAndZero: a nil Catalog, a zero Localizer and a zero Formatter
