@@ -16,6 +16,7 @@ import (
 
 	"github.com/strata-go/strata"
 	"github.com/strata-go/strata/compliance"
+	"github.com/strata-go/strata/routing"
 )
 
 // secrets is the raw personal data of one generated customer, by field.
@@ -100,8 +101,8 @@ func TestNoPIILeaks(t *testing.T) {
 	}
 }
 
-// request stands for a type of another package that carries a customer
-// (routing.Request) without a LogValue of its own.
+// request is a host's own type that carries a customer without a LogValue
+// of its own (routing.Request is logged as itself beside it).
 type request struct {
 	Item     string
 	Customer strata.Customer
@@ -112,11 +113,14 @@ type request struct {
 func logEverything(l *slog.Logger, c strata.Customer) {
 	req := request{Item: "L-1", Customer: c}
 	req.Lead.Contact, req.Lead.Phone = c.Name, c.Channels[1].Value
+	rreq := routing.Request{Item: "L-1", Customer: c, Lead: routing.Lead{ID: "L-1", Product: "yarn",
+		Attrs: map[string]any{"contact": c.Name, "phone": c.Channels[1].Value, "email": c.Channels[0].Value}}}
 	l.Info("customer updated",
 		"customer", c, "customer_ptr", &c,
 		"customers", []strata.Customer{c}, "by_id", map[string]strata.Customer{c.ID: c}, "ptrs", []*strata.Customer{&c},
 		"channel", c.Channels[0], "channels", c.Channels, "channel_ptr", &c.Channels[1],
 		"consents", c.Consents, "request", req, "request_ptr", &req,
+		"routing_request", rreq, "routing_request_ptr", &rreq, "routing_requests", []routing.Request{rreq},
 		"name", c.Name, "phone_number", c.Channels[1].Value, "email_address", c.Channels[0].Value,
 		"customer_phone", c.Channels[1].Value, "CustomerEmail", c.Channels[0].Value, "wechat_id", c.Channels[2].Value,
 		"attrs", c.Attrs, "any", any(c), "list", []any{c.Channels[0].Value, c},
