@@ -67,5 +67,13 @@ func TestSources(t *testing.T) {
 		assert.NotEmpty(t, s.License, s.Table)
 		assert.False(t, s.Checked.IsZero(), s.Table)
 	}
-	assert.Len(t, strata.Sources(), 8) // 6 code tables, the numbering plans, the OpenCC table
+	// 6 code tables, the numbering plans, the OpenCC table, and the rule
+	// language's region groups: CLDR's and the curated ones.
+	assert.Len(t, strata.Sources(), 10)
+	var tables []string
+	for _, s := range strata.Sources() {
+		tables = append(tables, s.Table)
+	}
+	assert.Contains(t, tables, "region groups from CLDR territory containment (UN M.49 regions, the EU)")
+	assert.Contains(t, tables, "curated region groups (EEA, Eurozone, ASEAN, the seven Chinese macro-regions 华东 … 东北, 欧美 …)")
 }
