@@ -240,6 +240,15 @@ func TestCanProcess(t *testing.T) {
 		{"German business with consent", company("DE", granted), law.PurposeMarketingEmail, true, "uwg: consent granted"},
 		// A customer of unknown kind is an individual, not allowed by default.
 		{"unknown kind is an individual", &strata.Customer{ID: "u", Country: "FR"}, law.PurposeMarketingEmail, false, "eprivacy: no consent recorded"},
+		// PECR's corporate-subscriber opt-out (reg. 22) is for corporate
+		// subscribers only: a UK customer of unknown kind is an individual.
+		{"UK unknown kind: no corporate opt-out", &strata.Customer{ID: "u", Country: "GB"}, law.PurposeMarketingEmail, false,
+			"pecr: no consent recorded, and consent is required; the existing-customer exception does not apply: the customer has not bought (PECR reg. 22(2): individual subscribers must have consented)"},
+		{"UK unknown kind with consent", &strata.Customer{ID: "u", Country: "GB", Consents: []strata.Consent{granted}}, law.PurposeMarketingEmail, true, "pecr: consent granted on 2026-03-01"},
+		// UWG §7(2) Nr. 2: prior consent whatever the kind.
+		{"German unknown kind: consent required", &strata.Customer{ID: "u", Country: "DE"}, law.PurposeMarketingEmail, false,
+			"uwg: no consent recorded, and consent is required"},
+		{"German unknown kind with consent", &strata.Customer{ID: "u", Country: "DE", Consents: []strata.Consent{granted}}, law.PurposeMarketingEmail, true, "uwg: consent granted on 2026-03-01"},
 		// The existing-customer exception, modelled.
 		{"existing German customer with the soft opt-in record", buyer(strata.KindIndividual, "DE", "2026-05-01", softOptIn),
 			law.PurposeMarketingEmail, true, "uwg: an existing customer whose address was collected in a sale with an opt-out offered"},
