@@ -3,9 +3,10 @@
 // this file, with the configurations in config/ (the packages' starter
 // files: edit them, or point -dir at a copy). It validates the
 // records, scores their value and potential, places every customer in a
-// tier and its segments with the starter configuration (the seed article's
-// case tables), routes the book to reps in Shanghai, Berlin and São Paulo,
-// and explains one score, one placement and one routing decision.
+// tier and its segments with the starter configuration (the two case tables
+// of the Zoho CRM guide 《海外客户和国内客户信息如何高效分层管理？》), routes
+// the book to reps in Shanghai, Berlin and São Paulo, and explains one
+// score, one placement and one routing decision.
 //
 //	go run ./examples/quickstart            # tables in Chinese (zh-Hans)
 //	go run ./examples/quickstart -lang en   # or any language the catalogue has
