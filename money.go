@@ -24,6 +24,12 @@ var ErrUnknownCurrency = errors.New("strata: unknown currency")
 // ErrNoRate is returned by a Converter that has no rate for a currency.
 var ErrNoRate = errors.New("strata: no exchange rate")
 
+// ErrConverterPanicked is wrapped by the error a rule evaluation returns
+// when the host's Converter (or its Ratios) panicked: the panic is recovered
+// where Strata calls the converter, and its value is not repeated, since it
+// may hold anything the host had at hand; the error names only its type.
+var ErrConverterPanicked = errors.New("strata: the host's Converter panicked")
+
 // Money is an exact decimal amount in an ISO 4217 currency. Arithmetic and
 // comparison refuse mixed currencies with ErrCurrencyMismatch; convert first
 // with a Converter. The zero Money (no amount, no currency) is "nothing" and

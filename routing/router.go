@@ -86,7 +86,11 @@ func WithFilter(name string, f Filter) Option {
 
 // WithConverter sets exchange rates for money in rules (lead.value in USD
 // against money("100000", "USD") needs none; against CNY it does).
-func WithConverter(conv strata.Converter) Option { return func(o *options) { o.conv = conv } }
+// A panic in conv is recovered into an error wrapping
+// strata.ErrConverterPanicked; its value is not repeated.
+func WithConverter(conv strata.Converter) Option {
+	return func(o *options) { o.conv = rules.Guard(conv) }
+}
 
 // WithObserver reports every Route, Release and Reassign to obs, and what
 // the store did on the way (see Router). The observer runs on the calling

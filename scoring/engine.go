@@ -32,7 +32,11 @@ type options struct {
 // WithConverter sets the exchange rates used to read revenue in the card's
 // currency (New), to compare money in rules (New), and to read every
 // customer's revenue in one currency (RFM, with WithCurrency).
-func WithConverter(conv strata.Converter) Option { return func(o *options) { o.conv = conv } }
+// A panic in conv is recovered into an error wrapping
+// strata.ErrConverterPanicked; its value is not repeated.
+func WithConverter(conv strata.Converter) Option {
+	return func(o *options) { o.conv = rules.Guard(conv) }
+}
 
 // WithCostLimit sets the worst-case cost above which New refuses a rule;
 // zero keeps the default (20,000).

@@ -25,7 +25,11 @@ type options struct {
 // WithConverter sets the exchange rates rules use to compare money in
 // different currencies (customer.revenue in USD against money("5000000",
 // "CNY")), and Summarize uses to add revenue up.
-func WithConverter(conv strata.Converter) Option { return func(o *options) { o.conv = conv } }
+// A panic in conv is recovered into an error wrapping
+// strata.ErrConverterPanicked; its value is not repeated.
+func WithConverter(conv strata.Converter) Option {
+	return func(o *options) { o.conv = rules.Guard(conv) }
+}
 
 // WithCostLimit sets the worst-case cost above which a rule is refused;
 // zero keeps the default (rules.DefaultCostLimit, 20,000).

@@ -207,7 +207,7 @@ func New(opts ...Option) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Env{groups: g, conv: cfg.conv, costLimit: cfg.costLimit, limits: cfg.limits.OrDefault(), fields: map[string]field{}}
+	e := &Env{groups: g, conv: Guard(cfg.conv), costLimit: cfg.costLimit, limits: cfg.limits.OrDefault(), fields: map[string]field{}}
 	fieldsOf("customer", reflect.TypeFor[strata.Customer](), e.fields)
 	for _, v := range cfg.vars {
 		if err := e.declareVar(v); err != nil {
