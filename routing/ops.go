@@ -189,7 +189,11 @@ type MoveResult struct {
 // ApplyPlan carries out a plan through the store, one atomic Move per item,
 // at now: a move that fails (capacity taken meanwhile, item released, an
 // unknown or inactive target) changes nothing and is reported; the others
-// go ahead. It stops early only when ctx is done.
+// go ahead. A move is refused with ErrStaleMove when the plan no longer
+// fits the store, so that a stale or hand-made plan cannot swing an item
+// back and forth: when the item is held by someone other than the move's
+// From (a non-empty From is checked with one Lookup), and when the plan
+// moves the same item again. It stops early only when ctx is done.
 func (r *Router) ApplyPlan(ctx context.Context, plan Plan, now time.Time) ([]MoveResult, error) {
 	if !r.ok() {
 		return nil, errNotBuilt
@@ -199,21 +203,42 @@ func (r *Router) ApplyPlan(ctx context.Context, plan Plan, now time.Time) ([]Mov
 	}
 	now = now.Truncate(time.Microsecond)
 	out := make([]MoveResult, 0, len(plan.Moves))
-	for _, m := range plan.Moves {
+	moved := make(map[string]int, len(plan.Moves))
+	for i, m := range plan.Moves {
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		ai, ok := r.byID[m.To]
-		switch {
-		case !ok:
-			out = append(out, MoveResult{Move: m, Err: fmt.Errorf("routing: move %s: %w %q", m.Item, ErrUnknownAgent, m.To)})
-			continue
-		case r.agents[ai].Inactive:
-			out = append(out, MoveResult{Move: m, Err: fmt.Errorf("routing: move %s to %s: %w (inactive)", m.Item, m.To, ErrAgentUnavailable)})
+		if first, again := moved[m.Item]; again {
+			out = append(out, MoveResult{Move: m, Err: fmt.Errorf("routing: move %d of %s: %w: moves %d and %d both move it", i, m.Item, ErrStaleMove, first, i)})
 			continue
 		}
-		_, err := r.move(ctx, m.Item, &r.agents[ai], now)
-		out = append(out, MoveResult{Move: m, Err: err})
+		moved[m.Item] = i
+		out = append(out, MoveResult{Move: m, Err: r.applyMove(ctx, m, now)})
 	}
 	return out, nil
+}
+
+// applyMove checks one move of a plan against the configuration and the
+// store, then makes it.
+func (r *Router) applyMove(ctx context.Context, m Move, now time.Time) error {
+	ai, ok := r.byID[m.To]
+	switch {
+	case !ok:
+		return fmt.Errorf("routing: move %s: %w %q", m.Item, ErrUnknownAgent, m.To)
+	case r.agents[ai].Inactive:
+		return fmt.Errorf("routing: move %s to %s: %w (inactive)", m.Item, m.To, ErrAgentUnavailable)
+	}
+	if m.From != "" {
+		held, ok, err := r.store.Lookup(ctx, m.Item)
+		switch {
+		case err != nil:
+			return r.storeErr(ctx, "lookup", err)
+		case !ok:
+			return fmt.Errorf("routing: move %s: %w", m.Item, ErrUnknownItem)
+		case held.Agent != m.From:
+			return fmt.Errorf("routing: move %s from %s: %w: %s holds it now", m.Item, m.From, ErrStaleMove, held.Agent)
+		}
+	}
+	_, err := r.move(ctx, m.Item, &r.agents[ai], now)
+	return err
 }

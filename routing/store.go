@@ -29,6 +29,10 @@ var (
 	// ErrAgentUnavailable: Reassign's target agent cannot take work (it is
 	// inactive).
 	ErrAgentUnavailable = errors.New("routing: agent unavailable")
+	// ErrStaleMove: ApplyPlan refused a move because the plan no longer
+	// fits the store (the item is held by someone other than the move's
+	// From) or moves an item a second time.
+	ErrStaleMove = errors.New("routing: stale move")
 )
 
 // NoLimit is the capacity of an agent without a limit, in Reservation,
