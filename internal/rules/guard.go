@@ -11,12 +11,15 @@ import (
 // Guard wraps the host's converter so that a panic in it becomes an error
 // wrapping strata.ErrConverterPanicked where Strata calls it, on every
 // path: the closures, cel-go's functions and the engines' own conversions.
-// A converter that also implements strata.Ratios stays one.
+// A converter that also implements strata.Ratios stays one; strata.Rates
+// is returned as it is.
 func Guard(conv strata.Converter) strata.Converter {
 	switch c := conv.(type) {
 	case nil:
 		return nil
-	case guarded, guardedRatios:
+	case guarded, guardedRatios, strata.Rates, *strata.Rates:
+		// Strata's own Rates cannot panic, and the closures compare
+		// money against them on an exact fast path they recognise by type.
 		return conv
 	case strata.Ratios:
 		return guardedRatios{guarded{conv}, c}

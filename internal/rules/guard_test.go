@@ -38,4 +38,7 @@ func TestGuard(t *testing.T) {
 	require.ErrorIs(t, err, strata.ErrConverterPanicked)
 	assert.NotContains(t, err.Error(), "secret")
 	assert.Equal(t, exact, Guard(exact), "not wrapped twice")
+	rates := strata.Rates{Base: "USD"}
+	assert.Equal(t, strata.Converter(rates), Guard(rates), "Strata's own Rates keep their fast path")
+	assert.Equal(t, strata.Converter(&rates), Guard(&rates))
 }
