@@ -4,24 +4,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"runtime"
 	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/strata-go/strata"
 	"github.com/strata-go/strata/compliance"
+	"github.com/strata-go/strata/internal/heaptest"
 )
-
-func heapAfterGC() uint64 {
-	runtime.GC()
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
-}
 
 // TestHeapDoesNotGrowWithInput: 10,000 distinct invalid policy files and
 // policies, unknown roles and actions, distinct custom-field paths, customers with
@@ -57,12 +48,5 @@ func TestHeapDoesNotGrowWithInput(t *testing.T) {
 			logger.Info("m", fmt.Sprintf("customer_phone_%d", i), "+86 138 0013 5678", fmt.Sprintf("k%d_%s", i, pad), strata.Channel{Kind: strata.ChannelEmail, Value: "a@b.example"})
 		}
 	}
-	run(0) // warm up
-	before := heapAfterGC()
-	run(10_000) // distinct from the warm-up
-	after := heapAfterGC()
-	runtime.KeepAlive(p)
-	runtime.KeepAlive(logger)
-	grew := int64(after) - int64(before)
-	assert.Less(t, grew, int64(1<<20), "the heap grew by %d bytes", grew)
+	heaptest.Check(t, run, p, logger)
 }

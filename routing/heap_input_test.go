@@ -2,24 +2,14 @@ package routing_test
 
 import (
 	"fmt"
-	"runtime"
 	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/strata-go/strata/internal/heaptest"
 	"github.com/strata-go/strata/routing"
 )
-
-// heapAfterGC is the live heap after two collections.
-func heapAfterGC() uint64 {
-	runtime.GC()
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
-}
 
 // TestHeapDoesNotGrowWithInvalidConfigs: 10,000 distinct invalid
 // configurations given to New (a rule that does not compile, unknown
@@ -51,9 +41,5 @@ func TestHeapDoesNotGrowWithInvalidConfigs(t *testing.T) {
 			require.Error(t, err)
 		}
 	}
-	run(0) // warm up
-	before := heapAfterGC()
-	run(10_000) // distinct from the warm-up
-	grew := int64(heapAfterGC()) - int64(before)
-	assert.Less(t, grew, int64(1<<20), "the heap grew by %d bytes", grew)
+	heaptest.Check(t, run)
 }

@@ -2,24 +2,15 @@ package match_test
 
 import (
 	"fmt"
-	"runtime"
 	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/strata-go/strata"
+	"github.com/strata-go/strata/internal/heaptest"
 	"github.com/strata-go/strata/routing/match"
 )
-
-func heapAfterGC() uint64 {
-	runtime.GC()
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
-}
 
 // TestHeapDoesNotGrowWithInput: 10,000 distinct records full of invalid
 // contact data (addresses, phones, websites, country codes) matched against
@@ -51,11 +42,5 @@ func TestHeapDoesNotGrowWithInput(t *testing.T) {
 			require.Error(t, err)
 		}
 	}
-	run(0) // warm up
-	before := heapAfterGC()
-	run(10_000) // distinct from the warm-up
-	after := heapAfterGC()
-	runtime.KeepAlive(m)
-	grew := int64(after) - int64(before)
-	assert.Less(t, grew, int64(1<<20), "the heap grew by %d bytes", grew)
+	heaptest.Check(t, run, m)
 }
