@@ -118,3 +118,29 @@ func (s Span) Overlaps(o Span) bool { return s.Start.Before(o.End) && o.Start.Be
 
 // Valid reports whether End is after Start.
 func (s Span) Valid() bool { return s.End.After(s.Start) }
+
+// IntersectSpans returns the spans of time both lists cover, in order: the
+// working hours two calendars share, a contact window inside a shift. Each
+// list must be sorted by Start with no overlaps within it; the result then
+// is too. It costs one pass over both lists.
+func IntersectSpans(a, b []Span) []Span {
+	var out []Span
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		start, end := a[i].Start, a[i].End
+		if b[j].Start.After(start) {
+			start = b[j].Start
+		}
+		if b[j].End.Before(end) {
+			end = b[j].End
+		}
+		if start.Before(end) {
+			out = append(out, Span{Start: start, End: end})
+		}
+		if a[i].End.Before(b[j].End) {
+			i++
+		} else {
+			j++
+		}
+	}
+	return out
+}

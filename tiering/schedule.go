@@ -382,7 +382,7 @@ func (s *Scheduler) window(cust, other *timezone.Calendar, from time.Time) (stra
 			if err != nil {
 				return strata.Span{}, false, err
 			}
-			for _, sp := range intersectSpans(a, b) {
+			for _, sp := range strata.IntersectSpans(a, b) {
 				if sp.Duration() >= s.slot {
 					return sp, true, nil
 				}
@@ -412,29 +412,6 @@ func (s *Scheduler) alone(cust *timezone.Calendar, from time.Time) (strata.Span,
 		t = end
 	}
 	return strata.Span{}, timezone.ErrNeverOpen
-}
-
-// intersectSpans returns the spans both sorted lists cover.
-func intersectSpans(a, b []strata.Span) []strata.Span {
-	var out []strata.Span
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		start, end := a[i].Start, a[i].End
-		if b[j].Start.After(start) {
-			start = b[j].Start
-		}
-		if b[j].End.Before(end) {
-			end = b[j].End
-		}
-		if start.Before(end) {
-			out = append(out, strata.Span{Start: start, End: end})
-		}
-		if a[i].End.Before(b[j].End) {
-			i++
-		} else {
-			j++
-		}
-	}
-	return out
 }
 
 // Calls is the daily call list: it goes through a book and yields, in input

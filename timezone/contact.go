@@ -13,29 +13,6 @@ import (
 // enough within the search window.
 var ErrNoOverlap = errors.New("timezone: no shared working time")
 
-// intersect returns the spans both lists cover; both must be sorted.
-func intersect(a, b []strata.Span) []strata.Span {
-	var out []strata.Span
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		start, end := a[i].Start, a[i].End
-		if b[j].Start.After(start) {
-			start = b[j].Start
-		}
-		if b[j].End.Before(end) {
-			end = b[j].End
-		}
-		if start.Before(end) {
-			out = append(out, strata.Span{Start: start, End: end})
-		}
-		if a[i].End.Before(b[j].End) {
-			i++
-		} else {
-			j++
-		}
-	}
-	return out
-}
-
 // Overlap returns when both calendars are working during the day that
 // contains day in a's zone (a is usually the rep): when a rep in Shanghai
 // and a customer in Chicago can both pick up the phone.
@@ -59,7 +36,7 @@ func intersectSpans(a, b *Calendar, from, to time.Time) ([]strata.Span, error) {
 	if err != nil {
 		return nil, err
 	}
-	return intersect(sa, sb), nil
+	return strata.IntersectSpans(sa, sb), nil
 }
 
 // GoodTimeToContact returns the first window from from on, within two
