@@ -2,7 +2,6 @@ package review
 
 import (
 	"cmp"
-	"container/heap"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/strata-go/strata/internal/eventq"
 	"github.com/strata-go/strata/routing"
 )
 
@@ -136,47 +136,13 @@ const (
 	evRoute
 )
 
-type event struct {
-	at   time.Time
-	kind int
-	rec  int
-	seq  int
-}
-
-type events []event
-
-func (e events) Len() int { return len(e) }
-func (e events) Less(i, j int) bool {
-	if c := e[i].at.Compare(e[j].at); c != 0 {
-		return c < 0
-	}
-	if e[i].kind != e[j].kind {
-		return e[i].kind < e[j].kind
-	}
-	return e[i].seq < e[j].seq
-}
-func (e events) Swap(i, j int) { e[i], e[j] = e[j], e[i] }
-func (e *events) Push(x any)   { *e = append(*e, x.(event)) }
-func (e *events) Pop() any {
-	old := *e
-	x := old[len(old)-1]
-	*e = old[:len(old)-1]
-	return x
-}
-
 // replayer is one replay in progress.
 type replayer struct {
 	router *routing.Router
 	recs   []Record
 	out    []Replayed
 	tries  []int
-	q      events
-	seq    int
-}
-
-func (p *replayer) push(at time.Time, kind, rec int) {
-	p.seq++
-	heap.Push(&p.q, event{at: at, kind: kind, rec: rec, seq: p.seq})
+	q      eventq.Queue
 }
 
 // replay routes recs through cfg on a fresh store and returns the decisions
@@ -195,13 +161,13 @@ func replay(ctx context.Context, cfg routing.Config, recs []Record, opts []routi
 	slices.SortStableFunc(order, func(a, b int) int { return recs[a].At.Compare(recs[b].At) })
 	for _, i := range order {
 		p.out[i] = Replayed{Item: recs[i].Item, Recorded: recs[i].Agent, Outcome: routing.Unassigned, At: recs[i].At}
-		p.push(recs[i].At, evRoute, i)
+		p.q.Push(recs[i].At, evRoute, i)
 	}
-	for p.q.Len() > 0 {
+	for ev, ok := p.q.Pop(); ok; ev, ok = p.q.Pop() {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if err := p.step(ctx, heap.Pop(&p.q).(event)); err != nil {
+		if err := p.step(ctx, ev); err != nil {
 			return nil, err
 		}
 	}
@@ -209,33 +175,33 @@ func replay(ctx context.Context, cfg routing.Config, recs []Record, opts []routi
 }
 
 // step runs one event.
-func (p *replayer) step(ctx context.Context, ev event) error {
-	rec := &p.recs[ev.rec]
-	if ev.kind == evRelease {
+func (p *replayer) step(ctx context.Context, ev eventq.Event) error {
+	rec := &p.recs[ev.Index]
+	if ev.Kind == evRelease {
 		_, err := p.router.Release(ctx, rec.Item)
 		if errors.Is(err, routing.ErrUnknownItem) {
 			return nil
 		}
 		return err
 	}
-	d, err := p.router.Route(ctx, routing.Request{Item: rec.Item, Customer: rec.Customer, Lead: rec.Lead, Now: ev.at, Quiet: true})
+	d, err := p.router.Route(ctx, routing.Request{Item: rec.Item, Customer: rec.Customer, Lead: rec.Lead, Now: ev.At, Quiet: true})
 	if err != nil {
 		return fmt.Errorf("review: replaying item %q: %w", rec.Item, err)
 	}
-	out := &p.out[ev.rec]
+	out := &p.out[ev.Index]
 	out.Outcome, out.Agent, out.Pool, out.Rule, out.Step, out.At = d.Outcome, d.Agent, d.Pool, d.Rule, d.Step, d.At
 	switch d.Outcome {
 	case routing.Assigned:
 		if !rec.Released.IsZero() {
-			p.push(maxTime(rec.Released, d.At), evRelease, ev.rec)
+			p.q.Push(maxTime(rec.Released, d.At), evRelease, ev.Index)
 		}
 	case routing.Deferred:
-		if p.tries[ev.rec]++; p.tries[ev.rec] < maxRetries {
+		if p.tries[ev.Index]++; p.tries[ev.Index] < maxRetries {
 			next := d.RetryAt
-			if !next.After(ev.at) {
-				next = ev.at.Add(time.Hour)
+			if !next.After(ev.At) {
+				next = ev.At.Add(time.Hour)
 			}
-			p.push(next, evRoute, ev.rec)
+			p.q.Push(next, evRoute, ev.Index)
 		}
 	}
 	return nil

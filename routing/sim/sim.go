@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"container/heap"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/strata-go/strata"
+	"github.com/strata-go/strata/internal/eventq"
 	"github.com/strata-go/strata/internal/load"
 	"github.com/strata-go/strata/routing"
 	"github.com/strata-go/strata/timezone"
@@ -177,34 +177,6 @@ const (
 	evSample          // the hourly load sample
 )
 
-type event struct {
-	at   time.Time
-	kind int
-	lead int
-	seq  int
-}
-
-type events []event
-
-func (e events) Len() int { return len(e) }
-func (e events) Less(i, j int) bool {
-	if c := e[i].at.Compare(e[j].at); c != 0 {
-		return c < 0
-	}
-	if e[i].kind != e[j].kind {
-		return e[i].kind < e[j].kind
-	}
-	return e[i].seq < e[j].seq
-}
-func (e events) Swap(i, j int) { e[i], e[j] = e[j], e[i] }
-func (e *events) Push(x any)   { *e = append(*e, x.(event)) }
-func (e *events) Pop() any {
-	old := *e
-	x := old[len(old)-1]
-	*e = old[:len(old)-1]
-	return x
-}
-
 type simLead struct {
 	req      routing.Request
 	tries    int
@@ -220,8 +192,7 @@ type run struct {
 	leads       []simLead
 	shifts      map[string]*timezone.Calendar
 	agentIDs    []string
-	q           events
-	seq         int
+	q           eventq.Queue
 	rep         Report
 	assignments map[string]int
 	hourly      map[string][]int
@@ -266,17 +237,17 @@ func Run(ctx context.Context, team routing.Config, cfg Config, opts ...routing.O
 	}
 	s.rep = Report{Name: cfg.Name, Leads: len(s.leads)}
 	for i := range s.leads {
-		s.push(s.leads[i].req.Lead.ReceivedAt, evArrive, i)
+		s.q.Push(s.leads[i].req.Lead.ReceivedAt, evArrive, i)
 	}
 	end := cfg.Start.AddDate(0, 0, cfg.Days)
 	for h := cfg.Start; h.Before(end); h = h.Add(time.Hour) {
-		s.push(h, evSample, -1)
+		s.q.Push(h, evSample, -1)
 	}
-	for s.q.Len() > 0 {
+	for ev, ok := s.q.Pop(); ok; ev, ok = s.q.Pop() {
 		if err := ctx.Err(); err != nil {
 			return Report{}, err
 		}
-		if err := s.step(ctx, heap.Pop(&s.q).(event)); err != nil {
+		if err := s.step(ctx, ev); err != nil {
 			return Report{}, err
 		}
 	}
@@ -284,14 +255,9 @@ func Run(ctx context.Context, team routing.Config, cfg Config, opts ...routing.O
 	return s.rep, nil
 }
 
-func (s *run) push(at time.Time, kind, lead int) {
-	s.seq++
-	heap.Push(&s.q, event{at: at, kind: kind, lead: lead, seq: s.seq})
-}
-
 // step runs one event.
-func (s *run) step(ctx context.Context, ev event) error {
-	switch ev.kind {
+func (s *run) step(ctx context.Context, ev eventq.Event) error {
+	switch ev.Kind {
 	case evSample:
 		var err error
 		s.stats, err = s.store.Stats(ctx, s.agentIDs, time.Time{}, s.stats[:0])
@@ -303,11 +269,11 @@ func (s *run) step(ctx context.Context, ev event) error {
 		}
 		return nil
 	case evComplete:
-		_, err := s.router.Release(ctx, s.leads[ev.lead].req.Item)
+		_, err := s.router.Release(ctx, s.leads[ev.Index].req.Item)
 		return err
 	}
-	l := &s.leads[ev.lead]
-	l.req.Now = ev.at
+	l := &s.leads[ev.Index]
+	l.req.Now = ev.At
 	d, err := s.router.Route(ctx, l.req)
 	if err != nil {
 		return err
@@ -322,34 +288,34 @@ func (s *run) step(ctx context.Context, ev event) error {
 			s.rep.Deferred++
 		}
 		next := d.RetryAt
-		if !next.After(ev.at) {
-			next = ev.at.Add(s.cfg.RetryEvery.Std())
+		if !next.After(ev.At) {
+			next = ev.At.Add(s.cfg.RetryEvery.Std())
 		}
-		s.push(next, evArrive, ev.lead)
+		s.q.Push(next, evArrive, ev.Index)
 	default:
 		l.tries++
 		if l.tries >= s.cfg.MaxRetries {
 			s.rep.Unassigned++
 			return nil
 		}
-		s.push(ev.at.Add(s.cfg.RetryEvery.Std()), evArrive, ev.lead)
+		s.q.Push(ev.At.Add(s.cfg.RetryEvery.Std()), evArrive, ev.Index)
 	}
 	return nil
 }
 
 // assigned books an assignment: the wait, the SLA, and the release to come.
-func (s *run) assigned(ev event, l *simLead, d *routing.Decision) {
+func (s *run) assigned(ev eventq.Event, l *simLead, d *routing.Decision) {
 	s.rep.Assigned++
 	s.assignments[d.Agent]++
 	if d.Step != 0 {
 		s.rep.OverflowUsed++
 	}
 	received := l.req.Lead.ReceivedAt
-	s.waits = append(s.waits, ev.at.Sub(received))
+	s.waits = append(s.waits, ev.At.Sub(received))
 	sla := s.cfg.SLA.Std()
-	first, deadline := ev.at, received.Add(sla)
+	first, deadline := ev.At, received.Add(sla)
 	if cal := s.shifts[d.Agent]; cal != nil {
-		if open, err := cal.NextOpen(ev.at); err == nil {
+		if open, err := cal.NextOpen(ev.At); err == nil {
 			first = open
 		}
 		if due, err := cal.AddBusiness(received, sla); err == nil {
@@ -360,7 +326,7 @@ func (s *run) assigned(ev event, l *simLead, d *routing.Decision) {
 		s.rep.SLAMisses++
 	}
 	service := time.Duration(s.rng.ExpFloat64() * float64(s.cfg.Service))
-	s.push(first.Add(max(service, time.Minute)), evComplete, ev.lead)
+	s.q.Push(first.Add(max(service, time.Minute)), evComplete, ev.Index)
 }
 
 // summarize fills in the report's figures once every event has run.
