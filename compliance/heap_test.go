@@ -11,7 +11,7 @@ import (
 
 	"github.com/strata-go/strata"
 	"github.com/strata-go/strata/compliance"
-	"github.com/strata-go/strata/internal/heaptest"
+	"github.com/strata-go/strata/internal/hostiletest"
 )
 
 // TestHeapDoesNotGrowWithInput: 10,000 distinct invalid policy files and
@@ -48,5 +48,5 @@ func TestHeapDoesNotGrowWithInput(t *testing.T) {
 			logger.Info("m", fmt.Sprintf("customer_phone_%d", i), "+86 138 0013 5678", fmt.Sprintf("k%d_%s", i, pad), strata.Channel{Kind: strata.ChannelEmail, Value: "a@b.example"})
 		}
 	}
-	heaptest.Check(t, run, p, logger)
+	hostiletest.Heap(t, run, p, logger)
 }

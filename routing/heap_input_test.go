@@ -7,7 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/strata-go/strata/internal/heaptest"
+	"github.com/strata-go/strata/internal/hostiletest"
 	"github.com/strata-go/strata/routing"
 )
 
@@ -41,5 +41,5 @@ func TestHeapDoesNotGrowWithInvalidConfigs(t *testing.T) {
 			require.Error(t, err)
 		}
 	}
-	heaptest.Check(t, run)
+	hostiletest.Heap(t, run)
 }

@@ -19,33 +19,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/strata-go/strata"
+	"github.com/strata-go/strata/internal/hostiletest"
 	"github.com/strata-go/strata/internal/sample"
 	"github.com/strata-go/strata/internal/schema/schematest"
 	"github.com/strata-go/strata/tiering"
 )
-
-// hangLimit catches a hang (an unbounded loop over hostile input) with a
-// clear message long before go test's own timeout. It is no performance
-// goal: those live in the benchmarks (BenchmarkNewLarge,
-// BenchmarkAdversarialRules), because a timed unit test fails on a slow or
-// busy machine (-race on two shared cores took 20 s for "long rules").
-const hangLimit = 3 * time.Minute
-
-// within runs f and fails the test if it has not returned after limit: a
-// bound on hostile input, far above what any case should take.
-func within(t *testing.T, limit time.Duration, f func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		f()
-	}()
-	select {
-	case <-done:
-	case <-time.After(limit):
-		t.Fatalf("still running after %v", limit)
-	}
-}
 
 // panicking yields n customers, then panics.
 func panicking(n int) iter.Seq[strata.Customer] {
@@ -221,7 +199,7 @@ func TestHostileInput(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { within(t, hangLimit, func() { tt.run(t) }) })
+		t.Run(tt.name, func(t *testing.T) { hostiletest.Within(t, func() { tt.run(t) }) })
 	}
 }
 

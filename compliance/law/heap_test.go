@@ -9,7 +9,7 @@ import (
 
 	"github.com/strata-go/strata"
 	"github.com/strata-go/strata/compliance/law"
-	"github.com/strata-go/strata/internal/heaptest"
+	"github.com/strata-go/strata/internal/hostiletest"
 )
 
 // TestHeapDoesNotGrowWithInput: 10,000 distinct invalid country codes (in
@@ -46,5 +46,5 @@ func TestHeapDoesNotGrowWithInput(t *testing.T) {
 			require.Error(t, err)
 		}
 	}
-	heaptest.Check(t, run, e)
+	hostiletest.Heap(t, run, e)
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/strata-go/strata"
-	"github.com/strata-go/strata/internal/heaptest"
+	"github.com/strata-go/strata/internal/hostiletest"
 	"github.com/strata-go/strata/routing/match"
 )
 
@@ -42,5 +42,5 @@ func TestHeapDoesNotGrowWithInput(t *testing.T) {
 			require.Error(t, err)
 		}
 	}
-	heaptest.Check(t, run, m)
+	hostiletest.Heap(t, run, m)
 }
