@@ -62,9 +62,11 @@ func differentialCases() []matchCase {
 // call, from a per-call arena) against MatchProfiles over profiles a host
 // prepared with Profile, from the same records and from the records as
 // strata.Normalize stores them, and over the candidates' profiles stored
-// (MarshalBinary, MarshalJSON) and decoded again, as a host keeping them in
-// its database does. Outcome, customer, scores, candidate order and every
-// piece of evidence must be the same.
+// (MarshalBinary, MarshalJSON, format 1 as strata wrote it before format 2)
+// and decoded again (UnmarshalBinary, UnmarshalJSON, one ProfileDecoder
+// across every case), as a host keeping them in its database does, with
+// the lead's profile stored too. Outcome, customer, scores, candidate order
+// and every piece of evidence must be the same.
 func TestMatchAgreesWithMatchProfiles(t *testing.T) {
 	m := newMatcher(t)
 	profiles := func(cs []strata.Customer) []match.Profile {
@@ -74,6 +76,7 @@ func TestMatchAgreesWithMatchProfiles(t *testing.T) {
 		}
 		return out
 	}
+	dec := decoderCodec()
 	for _, tc := range differentialCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			raw, err := m.Match(&tc.lead, tc.candidates)
@@ -87,6 +90,11 @@ func TestMatchAgreesWithMatchProfiles(t *testing.T) {
 			assert.Equal(t, raw, m.MatchProfiles(m.Profile(&lead), profiles(cands)), "profiles of the normalised records")
 			assert.Equal(t, raw, m.MatchProfiles(m.Profile(&tc.lead), stored(t, m, profiles(cands), binaryCodec)), "stored profiles (binary)")
 			assert.Equal(t, raw, m.MatchProfiles(m.Profile(&tc.lead), stored(t, m, profiles(tc.candidates), jsonCodec)), "stored profiles (JSON)")
+			for _, c := range []codec{format1Codec, dec} {
+				assert.Equal(t, raw, m.MatchProfiles(m.Profile(&tc.lead), stored(t, m, profiles(tc.candidates), c)), "stored profiles (%s)", c.name)
+			}
+			storedLead := stored(t, m, profiles([]strata.Customer{lead}), dec)[0]
+			assert.Equal(t, raw, m.MatchProfiles(storedLead, stored(t, m, profiles(cands), dec)), "stored lead and profiles")
 		})
 	}
 }

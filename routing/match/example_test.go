@@ -177,6 +177,40 @@ func ExampleProfile_MarshalBinary() {
 	// match.Profile(C-100)
 }
 
+// A host matching lead after lead keeps one ProfileDecoder per goroutine:
+// it decodes the candidates' stored profiles as UnmarshalBinary does, from
+// a few shared chunks of memory instead of three allocations each.
+func ExampleProfileDecoder_Decode() {
+	m, _ := match.New(match.StarterConfig())
+	var rows [][]byte // the stored profiles a query by the lead's keys returned
+	for _, c := range exampleBook() {
+		data, _ := m.Profile(&c).MarshalBinary()
+		rows = append(rows, data)
+	}
+	var dec match.ProfileDecoder // kept across leads
+	leads := []strata.Customer{
+		{ID: "L-1", Country: "CN", Channels: []strata.Channel{{Kind: strata.ChannelPhone, Value: "+86 755 8888 1234"}}},
+		{ID: "L-2", Name: "深圳华信科技有限公司", Country: "CN", Channels: []strata.Channel{{Kind: strata.ChannelEmail, Value: "sales@hx-tech.cn"}}},
+	}
+	for _, lead := range leads {
+		candidates := make([]match.Profile, 0, len(rows))
+		for _, row := range rows {
+			var p match.Profile
+			if err := dec.Decode(row, &p); err != nil {
+				continue // a ProfileError or ErrStaleProfile: rebuild that record's profile
+			}
+			if m.CheckProfile(&p) == nil {
+				candidates = append(candidates, p)
+			}
+		}
+		res := m.MatchProfiles(m.Profile(&lead), candidates)
+		fmt.Println(lead.ID, res.Outcome, res.Customer, res.Score)
+	}
+	// Output:
+	// L-1 match C-100 70
+	// L-2 match C-101 60
+}
+
 // The JSON form, for a host that keeps profiles in a JSON column; a
 // profile stored by an older version of the normalisation is refused with
 // ErrStaleProfile, to be rebuilt from its record.

@@ -18,16 +18,28 @@ import (
 //
 // What a stored profile holds: the record's ID and owner, its phone
 // numbers (E.164), mailbox keys and company domains, its company-name key,
-// its country, a hash of its city and whether it has a free-mail address.
-// The hashes and name bigrams scoring reads are recomputed from these when
-// a profile is decoded (a few hundred nanoseconds), so the stored form is
-// small and its meaning does not depend on the layout of memory.
+// its country, a hash of its city and whether it has a free-mail address;
+// the binary encoding (format 2, profilecodec.go) also holds what scoring
+// reads and is a function of those values (the key hashes, the name's
+// script and bigrams), so that decoding is a checked copy; the JSON
+// encoding and format 1 recompute them when decoded (about a microsecond).
+// Every derived value is a fixed, documented function of the stored
+// values (hash64 is FNV-1a, nameFeatures packs rune pairs), never of the
+// layout of memory or a seed of the process.
 
 // The versions a stored profile records.
 const (
-	// profileFormat is the layout of the encoding: bump it when the layout
-	// or hash64 changes.
-	profileFormat = 1
+	// profileFormat is the layout of the binary encoding MarshalBinary
+	// writes (format 2): bump it when the layout changes or a function
+	// behind a derived value does (hash64, nameFeatures);
+	// TestStoredEncodingPinned fails until it is bumped. UnmarshalBinary
+	// reads it and format 1.
+	profileFormat = 2
+	// profileFormat1 is the first binary layout (strings only; the derived
+	// values are recomputed when decoded), still read.
+	profileFormat1 = 1
+	// jsonFormat is the version of the JSON encoding's layout.
+	jsonFormat = 1
 	// profileNorm is the version of the normalisation a profile was built
 	// with: strata.NormalizePhone and its metadata, strata.NormalizeEmail,
 	// strata.CompanyKey, RegistrableDomain and its Public Suffix List.
@@ -122,75 +134,54 @@ func (m *Matcher) CheckProfile(p *Profile) error {
 	return nil
 }
 
-// MarshalBinary implements encoding.BinaryMarshaler: a compact encoding of
-// the profile, led by a format version byte, for a host to store beside
-// the record. It holds personal data (phone numbers, mailboxes): store it
-// as the host stores contact details, and erase it with them. A profile
-// beyond the bounds (MaxProfileKeys, MaxProfileString, MaxProfileBytes) or
-// with a string that is not UTF-8 is refused.
-func (p Profile) MarshalBinary() ([]byte, error) {
-	if err := p.checkStored(); err != nil {
-		return nil, err
-	}
-	n := 1 + binary.MaxVarintLen64 + 8 + 1 + 2 + 8
-	for _, s := range [...]string{p.ID, p.Owner, p.name} {
-		n += binary.MaxVarintLen64 + len(s)
-	}
-	for _, list := range [...][]string{p.phones, p.emails, p.domains} {
-		n += binary.MaxVarintLen64
-		for _, s := range list {
-			n += binary.MaxVarintLen64 + len(s)
-		}
-	}
-	b := make([]byte, 0, n)
-	b = append(b, profileFormat)
-	b = binary.AppendUvarint(b, profileNorm)
-	b = binary.LittleEndian.AppendUint64(b, p.config)
-	var flags byte
-	if p.freeMail {
-		flags |= 1
-	}
-	b = append(b, flags, p.country[0], p.country[1])
-	b = binary.LittleEndian.AppendUint64(b, p.city)
-	for _, s := range [...]string{p.ID, p.Owner, p.name} {
-		b = binary.AppendUvarint(b, uint64(len(s)))
-		b = append(b, s...)
-	}
-	for _, list := range [...][]string{p.phones, p.emails, p.domains} {
-		b = binary.AppendUvarint(b, uint64(len(list)))
-	}
-	for _, list := range [...][]string{p.phones, p.emails, p.domains} {
-		for _, s := range list {
-			b = binary.AppendUvarint(b, uint64(len(s)))
-			b = append(b, s...)
-		}
-	}
-	if len(b) > MaxProfileBytes {
-		return nil, profileErr(-1, "%d bytes encoded: more than %d", len(b), MaxProfileBytes)
-	}
-	return b, nil
-}
-
 // UnmarshalBinary implements encoding.BinaryUnmarshaler: it decodes what
 // MarshalBinary wrote into p, which then scores in MatchProfiles exactly as
-// the profile that was stored. Input of an unknown format version,
-// truncated, longer than MaxProfileBytes or beyond the other bounds, or
-// malformed, is a *ProfileError; a profile built by another version of
-// the normalisation is an error wrapping ErrStaleProfile, saying to
-// rebuild it. On error p is left unchanged. Decoding costs time linear in
-// the input and memory about twice its size. Matcher.CheckProfile then
-// says whether the profile was built under the Matcher's configuration.
+// the profile that was stored. It reads format 2, what MarshalBinary
+// writes, at a bounds-checked copy's cost, and format 1, what strata wrote
+// before, recomputing the key hashes and name bigrams (about a microsecond
+// more); MarshalBinary writes such a profile again as format 2, so a host
+// may rewrite its stored profiles at leisure, or never. Input of an
+// unknown format version, truncated, longer than MaxProfileBytes or beyond
+// the other bounds, or malformed, is a *ProfileError; a profile built by
+// another version of the normalisation is an error wrapping
+// ErrStaleProfile, saying to rebuild it. On error p is left unchanged.
+// Decoding costs time linear in the input and memory at most three times
+// its size, besides the Profile.
+// Matcher.CheckProfile then says whether the profile was built under the
+// Matcher's configuration. ProfileDecoder decodes many profiles at a
+// fraction of the allocations.
 func (p *Profile) UnmarshalBinary(data []byte) error {
 	if p == nil {
 		return errors.New("match: UnmarshalBinary into a nil Profile")
 	}
-	if len(data) > MaxProfileBytes {
+	var a profileArena
+	return a.decode(data, p)
+}
+
+// decode decodes a binary profile of any format into p, cutting its memory
+// from a.
+func (a *profileArena) decode(data []byte, p *Profile) error {
+	switch {
+	case len(data) > MaxProfileBytes:
 		return profileErr(-1, "%d bytes: more than %d", len(data), MaxProfileBytes)
+	case len(data) == 0:
+		return profileErr(0, "truncated")
+	case data[0] == profileFormat:
+		return a.decodeFormat2(data, p)
+	case data[0] == profileFormat1:
+		return decodeFormat1(data, p)
 	}
-	d := decoder{data: data}
-	if v := d.byte(); d.err == nil && v != profileFormat {
-		return profileErr(0, "unknown format version %d (this version reads %d)", v, profileFormat)
-	}
+	return profileErr(0, "unknown format version %d (this version reads %d and %d)", data[0], profileFormat1, profileFormat)
+}
+
+// decodeFormat1 decodes a format 1 profile: a format byte, the
+// normalisation version (uvarint), the configuration fingerprint, flags,
+// country and city hash (as format 2), then the ID, owner and name key
+// (each a uvarint length and its bytes), the numbers of phones, mailboxes
+// and domains (uvarints) and each of those (a uvarint length and its
+// bytes). The derived values are recomputed (finish).
+func decodeFormat1(data []byte, p *Profile) error {
+	d := decoder{data: data, off: 1}
 	if norm := d.uvarint(); d.err == nil && norm != profileNorm {
 		return staleErr("normalisation version %d; this version of strata is %d", norm, profileNorm)
 	}
@@ -404,7 +395,7 @@ func (p Profile) MarshalJSON() ([]byte, error) {
 	if err := p.checkStored(); err != nil {
 		return nil, err
 	}
-	s := storedJSON{Format: profileFormat, Norm: profileNorm, Config: hex64(p.config), ID: p.ID, Owner: p.Owner,
+	s := storedJSON{Format: jsonFormat, Norm: profileNorm, Config: hex64(p.config), ID: p.ID, Owner: p.Owner,
 		Name: p.name, Country: countryString(p.country), FreeMail: p.freeMail,
 		Phones: p.phones, Emails: p.emails, Domains: p.domains}
 	if p.city != 0 {
@@ -433,8 +424,8 @@ func (p *Profile) UnmarshalJSON(data []byte) error {
 		return profileErr(-1, "JSON: data after the profile")
 	}
 	switch {
-	case s.Format != profileFormat:
-		return profileErr(-1, "unknown format version %d (this version reads %d)", s.Format, profileFormat)
+	case s.Format != jsonFormat:
+		return profileErr(-1, "unknown format version %d (this version reads %d)", s.Format, jsonFormat)
 	case s.Norm != profileNorm:
 		return staleErr("normalisation version %d; this version of strata is %d", s.Norm, profileNorm)
 	case len(s.Country) != 0 && len(s.Country) != 2:

@@ -38,3 +38,29 @@ func TestStoredProfilesPinned(t *testing.T) {
 	assert.Equal(t, pinnedProfiles, hex.EncodeToString(h.Sum(nil)),
 		"the normalisation changed under profileNorm %d: bump profileNorm and update pinnedProfiles", profileNorm)
 }
+
+// TestStoredEncodingPinned guards profileFormat: format 2 stores the key
+// hashes and name bigrams beside the values they are computed from, and
+// decoding trusts them. When this test fails (and TestStoredProfilesPinned
+// does not), the layout or a function behind a stored value changed
+// (hash64, nameFeatures, the order of the keys): bump profileFormat, keep
+// reading the old format by recomputing its derived values as format 1
+// does, and update the pin.
+func TestStoredEncodingPinned(t *testing.T) {
+	m, err := New(StarterConfig())
+	require.NoError(t, err)
+	h := sha256.New()
+	for _, p := range synth.Pairs(2026, 1000) {
+		for _, c := range [...]Profile{m.Profile(&p.A), m.Profile(&p.B)} {
+			data, err := c.MarshalBinary()
+			require.NoError(t, err)
+			h.Write(data)
+		}
+	}
+	assert.Equal(t, pinnedEncoding, hex.EncodeToString(h.Sum(nil)),
+		"the stored encoding changed under profileFormat %d: bump profileFormat and update pinnedEncoding", profileFormat)
+}
+
+// pinnedEncoding is the SHA-256 of the format 2 encodings of the labelled
+// set's 2,000 records' profiles.
+const pinnedEncoding = "fbfd7d0f43dcda7e9b155774fcfaac8e5b8fc5d2ecc2a2cf488575596e8a2672"
