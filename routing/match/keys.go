@@ -70,9 +70,9 @@ const (
 // cost per candidate per lead (see Matcher.Match). A host that keeps its
 // records in a database stores the profile beside the record
 // (MarshalBinary, or MarshalJSON for a JSON column) and decodes the
-// candidates' profiles per lead (UnmarshalBinary or UnmarshalJSON, then
-// Matcher.CheckProfile): a decoded profile scores exactly as the one that
-// was stored. A Profile belongs to the version of the normalisation and to
+// candidates' profiles per lead (a ProfileDecoder kept across leads,
+// UnmarshalBinary or UnmarshalJSON, then Matcher.CheckProfile): a decoded
+// profile scores exactly as the one that was stored. A Profile belongs to the version of the normalisation and to
 // the Matcher configuration (free-mail domains, website fields) that built
 // it, and records both: decoding refuses a profile of another version of
 // the normalisation and CheckProfile one of another configuration, each
