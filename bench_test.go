@@ -54,3 +54,29 @@ func BenchmarkNormalizeEmail(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkValidate checks a record as the service's route requests bring
+// it (lead: ID, kind, country, subdivision, one language), a record with
+// lists, money, scores and custom fields but no contact channels (crm),
+// and the full sample record (full, whose email and phone checks parse).
+func BenchmarkValidate(b *testing.B) {
+	crm := good()
+	crm.Channels = nil
+	for _, bc := range []struct {
+		name string
+		c    strata.Customer
+	}{
+		{"lead", strata.Customer{ID: "c-1-2", Kind: strata.KindEnterprise, Country: "CN", Subdivision: "CN-SH", Languages: []string{"zh"}}},
+		{"crm", crm},
+		{"full", good()},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := bc.c.Validate(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
