@@ -49,20 +49,53 @@ func IsLanguage(tag string) bool {
 	if tag == "" || len(tag) > 64 {
 		return false
 	}
-	parts := strings.FieldsFunc(tag, func(r rune) bool { return r == '-' || r == '_' })
-	if len(parts) == 0 || strings.Count(tag, "-")+strings.Count(tag, "_") != len(parts)-1 {
+	// Subtags are separated by single '-' or '_', none empty; the first
+	// is looked up in lower case, the others are 1–8 ASCII letters or
+	// digits. It allocates nothing for an ASCII primary subtag.
+	end := strings.IndexAny(tag, "-_")
+	if end < 0 {
+		end = len(tag)
+	}
+	if end == 0 || !knownPrimary(tag[:end]) {
 		return false
 	}
-	primary := strings.ToLower(parts[0])
-	if _, ok := languageSubtags[primary]; !ok {
-		return false
-	}
-	for _, p := range parts[1:] {
-		if len(p) < 1 || len(p) > 8 || !isAlnum(p) {
+	for rest := tag[end:]; rest != ""; {
+		rest = rest[1:] // the separator
+		n := strings.IndexAny(rest, "-_")
+		if n < 0 {
+			n = len(rest)
+		}
+		if n < 1 || n > 8 || !isAlnum(rest[:n]) {
 			return false
 		}
+		rest = rest[n:]
 	}
 	return true
+}
+
+// knownPrimary reports whether s, in lower case, is a known primary
+// language subtag. An ASCII s is lowered in a buffer on the stack; any
+// other goes through strings.ToLower, which maps some non-ASCII letters to
+// ASCII ones (the Kelvin sign to 'k').
+func knownPrimary(s string) bool {
+	var buf [16]byte
+	if len(s) > len(buf) {
+		_, ok := languageSubtags[strings.ToLower(s)]
+		return ok
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			_, ok := languageSubtags[strings.ToLower(s)]
+			return ok
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	_, ok := languageSubtags[string(buf[:len(s)])]
+	return ok
 }
 
 func isAlnum(s string) bool {
@@ -208,6 +241,13 @@ func (v *validator) str(path, s string) bool {
 	return true
 }
 
+// fine reports whether s is valid UTF-8 within the string limit, as str
+// does, without reporting anything: the checks below test the valid case
+// first and build a field's path only to report a problem.
+func (v *validator) fine(s string) bool {
+	return len(s) <= v.limits.StringBytes && utf8.ValidString(s)
+}
+
 // strs checks the plain strings of a record that have no other rule.
 func (v *validator) strs(fields ...string) {
 	for i := 0; i+1 < len(fields); i += 2 {
@@ -243,12 +283,15 @@ func (v *validator) identity(c *Customer) {
 		switch {
 		case !IsSubdivision(c.Subdivision):
 			v.bad("subdivision", "unknown ISO 3166-2 code %q", c.Subdivision)
-		case c.Country != "" && !strings.HasPrefix(c.Subdivision, c.Country+"-"):
+		case c.Country != "" && !inCountry(c.Subdivision, c.Country):
 			v.bad("subdivision", "%q is not in country %q", c.Subdivision, c.Country)
 		}
 	}
 	if v.count("languages", len(c.Languages), v.limits.Languages) {
 		for i, l := range c.Languages {
+			if v.fine(l) && IsLanguage(l) {
+				continue
+			}
 			path := fmt.Sprintf("languages[%d]", i)
 			if v.str(path, l) && !IsLanguage(l) {
 				v.bad(path, "not a BCP 47 language tag: %q", l)
@@ -260,9 +303,18 @@ func (v *validator) identity(c *Customer) {
 	}
 }
 
+// inCountry reports whether subdivision code sub starts with country and
+// a '-'.
+func inCountry(sub, country string) bool {
+	return len(sub) > len(country) && sub[len(country)] == '-' && sub[:len(country)] == country
+}
+
 func (v *validator) contact(c *Customer) {
 	if v.count("channels", len(c.Channels), v.limits.Channels) {
 		for i, ch := range c.Channels {
+			if v.fine(string(ch.Kind)) && v.fine(ch.Value) && checkChannel(ch, c.Country) == "" {
+				continue
+			}
 			path := fmt.Sprintf("channels[%d]", i)
 			if !v.str(path+".kind", string(ch.Kind)) || !v.str(path+".value", ch.Value) {
 				continue
@@ -315,6 +367,9 @@ func (v *validator) consents(cs []Consent) {
 		return
 	}
 	for i, cs := range cs {
+		if v.consentFine(cs) {
+			continue
+		}
 		path := fmt.Sprintf("consents[%d]", i)
 		v.strs(path+".basis", cs.Basis, path+".source", cs.Source)
 		if v.str(path+".purpose", cs.Purpose) && !isToken(cs.Purpose) {
@@ -327,6 +382,12 @@ func (v *validator) consents(cs []Consent) {
 			v.bad(path+".at", "required")
 		}
 	}
+}
+
+// consentFine reports whether consents would report no problem for cs.
+func (v *validator) consentFine(cs Consent) bool {
+	return v.fine(cs.Basis) && v.fine(cs.Source) && v.fine(cs.Purpose) && isToken(cs.Purpose) &&
+		v.fine(string(cs.State)) && cs.State.Valid() && !cs.At.IsZero()
 }
 
 func checkChannel(ch Channel, country string) string {
@@ -370,7 +431,7 @@ func isToken(s string) bool {
 // list checks a list of names: within its limit, each a non-empty string
 // within the string limit, no duplicates.
 func (v *validator) list(path string, list []string, limit int) {
-	if !v.count(path, len(list), limit) {
+	if !v.count(path, len(list), limit) || v.listFine(list) {
 		return
 	}
 	seen := make(map[string]bool, len(list))
@@ -387,11 +448,30 @@ func (v *validator) list(path string, list []string, limit int) {
 	}
 }
 
+// smallList is the longest list listFine checks for duplicates pair by
+// pair; a longer one takes list's map.
+const smallList = 16
+
+// listFine reports whether list would report no problem for list: short,
+// every name fine and not blank, no duplicates.
+func (v *validator) listFine(list []string) bool {
+	if len(list) > smallList {
+		return false
+	}
+	for i, s := range list {
+		if !v.fine(s) || strings.TrimSpace(s) == "" || slices.Contains(list[:i], s) {
+			return false
+		}
+	}
+	return true
+}
+
 func (v *validator) money(m Money, path string, nonNegative bool) {
 	if m.IsZero() {
 		return
 	}
 	switch {
+	case v.fine(m.Currency) && IsCurrency(m.Currency):
 	case !v.str(path+".currency", m.Currency):
 	case m.Currency == "":
 		v.bad(path+".currency", "required with an amount")
@@ -416,10 +496,14 @@ func (v *validator) score(x float64, path string) {
 // attrs checks the custom fields: JSON values only, within the entry,
 // depth, value and string limits, in sorted key order.
 func (v *validator) attrs(attrs map[string]any) {
-	if !v.count("attrs", len(attrs), v.limits.AttrEntries) {
+	if !v.count("attrs", len(attrs), v.limits.AttrEntries) || len(attrs) == 0 {
 		return
 	}
 	values := 0
+	if v.attrsFine(attrs, 1, &values) {
+		return
+	}
+	values = 0
 	for _, k := range slices.Sorted(maps.Keys(attrs)) {
 		path := "attrs." + k
 		if !v.str("attrs", k) {
@@ -470,6 +554,56 @@ func (v *validator) attr(path string, x any, depth int, values *int) bool {
 	}
 	v.bad(path, "unsupported value of type %T (want string, number, bool, null, list or object)", x)
 	return true
+}
+
+// attrsFine reports whether attrs would report no problem for m, a custom
+// object at depth, in any key order: it counts values as attr does, and
+// allocates nothing.
+func (v *validator) attrsFine(m map[string]any, depth int, values *int) bool {
+	for k, x := range m {
+		if !v.fine(k) || strings.TrimSpace(k) == "" || !v.attrFine(x, depth, values) {
+			return false
+		}
+	}
+	return true
+}
+
+// attrFine reports whether attr would report no problem for x at depth.
+func (v *validator) attrFine(x any, depth int, values *int) bool {
+	*values++
+	if *values > v.limits.AttrValues {
+		return false
+	}
+	switch x := x.(type) {
+	case nil, bool, float64, float32, int, int32, int64, uint, uint32, uint64:
+		return true
+	case string:
+		return v.fine(x)
+	case []string:
+		if depth >= v.limits.AttrDepth || len(x) > v.limits.AttrEntries {
+			return false
+		}
+		for _, e := range x {
+			*values++
+			if *values > v.limits.AttrValues || !v.fine(e) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		if depth >= v.limits.AttrDepth || len(x) > v.limits.AttrEntries {
+			return false
+		}
+		for _, e := range x {
+			if !v.attrFine(e, depth+1, values) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		return depth < v.limits.AttrDepth && len(x) <= v.limits.AttrEntries && v.attrsFine(x, depth+1, values)
+	}
+	return false
 }
 
 func (v *validator) attrList(path string, n, depth int, values *int, at func(int) any) bool {
