@@ -313,6 +313,34 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(e.buf.Bytes())
 }
 
+// batchBuffers are the buffers batch responses are appended to, reused.
+var batchBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// writeBatch writes a batch's results, as writeJSON would (appendBatch
+// writes the same bytes encoding/json does, without reflection); an
+// encoding failure or an oversized response is left to writeJSON, which
+// answers it as it answers any other.
+func writeBatch(w http.ResponseWriter, out *batchOut) {
+	bp := batchBuffers.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= 4<<20 { // a huge buffer is left to the collector
+			*bp = (*bp)[:0]
+			batchBuffers.Put(bp)
+		}
+	}()
+	b, err := appendBatch((*bp)[:0], out)
+	*bp = b
+	if err != nil || len(b) > maxResponseDefault {
+		writeJSON(w, http.StatusOK, out)
+		return
+	}
+	h := w.Header()
+	h["Content-Type"] = jsonContentType
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b)
+}
+
 // decode reads r's JSON body into v, refusing unknown fields and trailing
 // data; on failure it has written a 400 (413 for a body over the limit) and
 // returns false.
