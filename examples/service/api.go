@@ -99,27 +99,28 @@ type batchOut struct {
 // as they would be one by one, so the decisions are the same. If the
 // request's time runs out, the remaining requests answer 503.
 func (s *server) routeBatch(w http.ResponseWriter, r *http.Request) {
-	var in batchIn
-	if !decode(w, r, &in) {
+	b := batchScratches.Get().(*batchScratch)
+	defer b.release()
+	if err := decodeBatch(r.Body, &b.in, s.limits.maxBatch); err != nil {
+		if errors.Is(err, errTooMany) {
+			fail(w, http.StatusRequestEntityTooLarge, "too many requests in one batch: at most "+strconv.Itoa(s.limits.maxBatch), nil)
+			return
+		}
+		failBody(w, err)
 		return
 	}
-	if len(in.Requests) > s.limits.maxBatch {
-		fail(w, http.StatusRequestEntityTooLarge, "too many requests in one batch: at most "+strconv.Itoa(s.limits.maxBatch), nil)
-		return
-	}
-	e := s.eng.Load()
-	out := batchOut{Results: make([]batchResult, len(in.Requests))}
-	decisions := make([]decisionOut, len(in.Requests)) // one allocation, not one per request
+	e, in := s.eng.Load(), &b.in
+	results, decisions := b.sized(len(in.Requests))
 	for i := range in.Requests {
 		req := &in.Requests[i]
 		req.Quiet = req.Quiet || in.Quiet
 		status, err := s.routeOne(r.Context(), e, req, &decisions[i])
-		out.Results[i] = batchResult{Status: status, Error: err}
+		results[i] = batchResult{Status: status, Error: err}
 		if err == nil {
-			out.Results[i].Decision = &decisions[i]
+			results[i].Decision = &decisions[i]
 		}
 	}
-	writeBatch(w, &out)
+	writeBatch(w, &batchOut{Results: results})
 }
 
 // releaseIn names the item to release.

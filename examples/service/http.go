@@ -354,14 +354,20 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		}
 	}
 	if err != nil {
-		status := http.StatusBadRequest
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			status = http.StatusRequestEntityTooLarge
-		}
-		fail(w, status, "malformed request body", err)
+		failBody(w, err)
 		return false
 	}
 	return true
+}
+
+// failBody answers a body that could not be read or decoded: 400, or 413
+// for a body over the limit.
+func failBody(w http.ResponseWriter, err error) {
+	status := http.StatusBadRequest
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		status = http.StatusRequestEntityTooLarge
+	}
+	fail(w, status, "malformed request body", err)
 }
 
 // decodeStrict is decode for bytes.
