@@ -111,15 +111,17 @@ func (s *server) routeBatch(w http.ResponseWriter, r *http.Request) {
 	}
 	e, in := s.eng.Load(), &b.in
 	results, decisions := b.sized(len(in.Requests))
+	ctx, flush := s.tel.strata.Tally(r.Context()) // one strata.decisions Add per series, not per request
 	for i := range in.Requests {
 		req := &in.Requests[i]
 		req.Quiet = req.Quiet || in.Quiet
-		status, err := s.routeOne(r.Context(), e, req, &decisions[i])
+		status, err := s.routeOne(ctx, e, req, &decisions[i])
 		results[i] = batchResult{Status: status, Error: err}
 		if err == nil {
 			results[i].Decision = &decisions[i]
 		}
 	}
+	flush(ctx)
 	writeBatch(w, &batchOut{Results: results})
 }
 

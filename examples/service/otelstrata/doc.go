@@ -29,6 +29,10 @@
 //	strata.store.call.duration  histogram s          store calls made through Store, by
 //	                                                 strata.operation and error.type
 //
+// Under a context from Tally (a batch of requests), strata.decisions is
+// summed per series and added when the batch ends: the same totals, one
+// Add per series instead of one per decision.
+//
 // Attribute values come from configuration names and outcomes only, so the
 // number of series is bounded by the configuration; no item, customer or
 // contact value is ever an attribute, on a metric or on a span.

@@ -129,7 +129,9 @@ func (t *Telemetry) observe(ctx context.Context, e strata.Event) {
 		return
 	}
 	a := t.set(e.Package, e.Op, e.Outcome, e.Labels)
-	t.decisions.Add(ctx, 1, a.add...)
+	if tl, ok := ctx.Value(tallyKey{}).(*tally); !ok || !tl.count(a) {
+		t.decisions.Add(ctx, 1, a.add...)
+	}
 	if e.Duration > 0 {
 		t.duration.Record(ctx, e.Duration.Seconds(), a.rec...)
 	}
@@ -278,4 +280,60 @@ func ErrorType(err error) string {
 		return "store"
 	}
 	return "error"
+}
+
+// tallyKey is the context key of a tally.
+type tallyKey struct{}
+
+// maxTallied bounds the attribute sets one tally sums; events of further
+// sets are added one by one.
+const maxTallied = 64
+
+// tally sums one batch's strata.decisions increments by attribute set.
+type tally struct {
+	mu   sync.Mutex
+	sets []*attrs
+	n    []int64
+}
+
+// count adds one for a, and reports whether it could.
+func (tl *tally) count(a *attrs) bool {
+	tl.mu.Lock()
+	defer tl.mu.Unlock()
+	for i, s := range tl.sets {
+		if s == a {
+			tl.n[i]++
+			return true
+		}
+	}
+	if len(tl.sets) == maxTallied {
+		return false
+	}
+	tl.sets, tl.n = append(tl.sets, a), append(tl.n, 1)
+	return true
+}
+
+// Tally returns a context under which the Observer sums the
+// strata.decisions increments of the events it sees, by attribute set,
+// instead of adding them one by one, and a function that adds the sums
+// (once, when the batch is done; ctx is the context to add them with).
+// The counter ends with the same totals, series by series; they appear
+// when the batch ends instead of one by one during it. Everything else the
+// Observer records (durations, store errors, lost races, span attributes)
+// is recorded per event as without a tally. It is for a service routing a
+// batch of requests, where one Add per request was a third of the metrics'
+// cost.
+func (t *Telemetry) Tally(ctx context.Context) (context.Context, func(context.Context)) {
+	if t == nil {
+		return ctx, func(context.Context) {}
+	}
+	tl := &tally{}
+	return context.WithValue(ctx, tallyKey{}, tl), func(ctx context.Context) {
+		tl.mu.Lock()
+		defer tl.mu.Unlock()
+		for i, a := range tl.sets {
+			t.decisions.Add(ctx, tl.n[i], a.add...)
+		}
+		tl.sets, tl.n = nil, nil
+	}
 }

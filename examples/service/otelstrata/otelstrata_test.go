@@ -2,6 +2,7 @@ package otelstrata_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -166,4 +167,65 @@ func TestNoopTracerCostsNothing(t *testing.T) {
 	span.End()
 	require.Len(t, spans.Ended(), 1)
 	assert.Equal(t, "strata.routing.route", spans.Ended()[0].Name())
+}
+
+// TestTally: decisions observed under a Tally add up to the same counter
+// series as decisions observed one by one, and appear when it is flushed;
+// durations are recorded per event all the same.
+func TestTally(t *testing.T) {
+	events := func(yield func(strata.Event) bool) {
+		for i := range 300 {
+			e := strata.Event{Package: "routing", Op: "route", Outcome: "assigned", Duration: time.Millisecond,
+				Labels: []strata.Label{{Key: "pool", Value: []string{"europe", "asia", "americas"}[i%3]}}}
+			if i%7 == 0 {
+				e.Outcome, e.Labels = "unassigned", nil
+			}
+			if i%3 == 1 { // 100 distinct sets, more than a tally sums: the rest are added one by one
+				e.Labels = []strata.Label{{Key: "rule", Value: "r" + strconv.Itoa(i)}}
+			}
+			if !yield(e) {
+				return
+			}
+		}
+	}
+	direct, directReader, _ := setup(t)
+	for e := range events {
+		direct.Observer()(t.Context(), e)
+	}
+	tallied, tallyReader, _ := setup(t)
+	ctx, flush := tallied.Tally(t.Context())
+	for e := range events {
+		tallied.Observer()(ctx, e)
+	}
+	before := sums(t, tallyReader)
+	flush(t.Context())
+	want := sums(t, directReader)
+	assert.Equal(t, want, sums(t, tallyReader))
+	assert.Less(t, total(before), total(want), "the tallied counts appeared before the flush")
+	assert.Equal(t, histogramCount(t, directReader), histogramCount(t, tallyReader), "durations are recorded per event")
+	flush(t.Context()) // a second flush adds nothing
+	assert.Equal(t, want, sums(t, tallyReader))
+}
+
+func total(m map[string]int64) (n int64) {
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// histogramCount is the number of values strata.operation.duration holds.
+func histogramCount(t *testing.T, r *sdkmetric.ManualReader) (n uint64) {
+	var rm metricdata.ResourceMetrics
+	require.NoError(t, r.Collect(t.Context(), &rm))
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if h, ok := m.Data.(metricdata.Histogram[float64]); ok && m.Name == "strata.operation.duration" {
+				for _, dp := range h.DataPoints {
+					n += dp.Count
+				}
+			}
+		}
+	}
+	return n
 }
