@@ -29,27 +29,28 @@ type line struct {
 
 type lineEntry struct {
 	load int
-	cap  int
 	sec  int64 // Last as seconds and nanoseconds: ordered like time.Compare
 	seq  uint64
-	hash uint64
 	nsec int32
-	idx  int32 // ranking index
+	idx  int32 // ranking index; the capacity and tie hash are the ranking's
 }
 
 func (e *lineEntry) set(a *agentState) {
 	e.load, e.sec, e.nsec, e.seq = a.units(), a.last.Unix(), int32(a.last.Nanosecond()), a.seq
 }
 
-// less is Ranking.Compare(x, …, y, …) < 0 on the copied keys.
+// less is Ranking.Compare(x, …, y, …) < 0 on the copied keys. An entry is
+// 32 bytes, two to a cache line with its siblings: what a sift reads is
+// what the other core wrote last, so the fewer lines the better.
 func (l *line) less(x, y *lineEntry) bool {
-	switch l.k.order {
+	k := l.k
+	switch k.order {
 	case ByLoad:
 		if x.load != y.load {
 			return x.load < y.load
 		}
 	case ByFreeShare:
-		if c := compareFree(x.cap, x.load, y.cap, y.load); c != 0 {
+		if c := compareFree(k.caps[x.idx], x.load, k.caps[y.idx], y.load); c != 0 {
 			return c < 0
 		}
 	}
@@ -60,10 +61,11 @@ func (l *line) less(x, y *lineEntry) bool {
 		return x.nsec < y.nsec
 	case x.seq != y.seq:
 		return x.seq < y.seq
-	case x.hash != y.hash:
-		return x.hash < y.hash
 	}
-	return l.k.agents[x.idx] < l.k.agents[y.idx]
+	if hx, hy := k.hashes[x.idx], k.hashes[y.idx]; hx != hy {
+		return hx < hy
+	}
+	return k.agents[x.idx] < k.agents[y.idx]
 }
 
 // up moves the entry at p towards the front while it ranks ahead of its
@@ -216,7 +218,7 @@ func (s *MemoryStore) lineFor(k *Ranking) *line {
 		a := s.agent(id)
 		a.lines = append(a.lines, lineRef{l, int32(i)})
 		l.sts[i] = a
-		l.heap[i] = lineEntry{cap: k.caps[i], hash: k.hashes[i], idx: int32(i)}
+		l.heap[i] = lineEntry{idx: int32(i)}
 		l.heap[i].set(a)
 		l.pos[i] = int32(i)
 	}

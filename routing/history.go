@@ -19,7 +19,14 @@ func (h *history) add(ns int64) {
 	n := len(h.chunks)
 	if n == 0 || h.last() <= ns { // the usual case: time moves on
 		if n == 0 || len(h.chunks[n-1]) >= histChunk {
-			h.chunks = append(h.chunks, nil) // grows as it fills: few times cost little
+			// The first chunk grows as it fills (few times cost little);
+			// once one is full, the next is made whole, one allocation
+			// instead of nine under the store's lock.
+			var c []int64
+			if n > 0 {
+				c = make([]int64, 0, histChunk)
+			}
+			h.chunks = append(h.chunks, c)
 			n++
 		}
 		h.chunks[n-1] = append(h.chunks[n-1], ns)
