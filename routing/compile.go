@@ -374,6 +374,7 @@ func (c *compiler) finish() error {
 	}
 	if lr, ok := r.store.(LineReserver); ok && r.ranker != nil && r.opts.window == 1 && len(r.opts.filters) == 0 {
 		r.lined = lr // host filters do not run under a store's lock
+		r.fronts, _ = lr.(fronter)
 	}
 	for n := r.opts.window; r.walkStop < walkLimit; n *= 4 {
 		r.walkStop += n // where tryRanked's batches of n reach walkLimit

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync/atomic"
 )
 
 // arity is how many children a node of a line's heap has: four halves the
@@ -25,6 +26,9 @@ type line struct {
 	dropped bool
 	// front is walk's scratch; the store's lock guards it like the rest.
 	front []int32
+	// hint is the ranking index at heap[0] (-1 when empty), kept by every
+	// change for readers without the lock (MemoryStore.frontHint).
+	hint atomic.Int32
 }
 
 type lineEntry struct {
@@ -123,6 +127,30 @@ func (l *line) update(i int32, a *agentState) {
 	if !l.up(p) {
 		l.down(p)
 	}
+	l.hinted()
+}
+
+// hinted publishes the front for frontHint, if it changed.
+func (l *line) hinted() {
+	f := int32(-1)
+	if len(l.heap) > 0 {
+		f = l.heap[0].idx
+	}
+	if l.hint.Load() != f {
+		l.hint.Store(f)
+	}
+}
+
+// frontHint returns the ranking index that stood at the front of k's line
+// when it last changed, or -1 if s keeps no line for k. It reads no lock,
+// so another reservation may have moved that agent back by the time the
+// caller takes the lock: a Router uses it to do what it can before then
+// (see call.examine), never to decide.
+func (s *MemoryStore) frontHint(k *Ranking) int {
+	if m := k.memo.Load(); m != nil && m.s == s {
+		return int(m.l.hint.Load())
+	}
+	return -1
 }
 
 // walk appends the agents at positions skip … skip+n-1 of the line. It
@@ -225,6 +253,8 @@ func (s *MemoryStore) lineFor(k *Ranking) *line {
 	for p := (n - 2) / arity; n > 1 && p >= 0; p-- {
 		l.down(p)
 	}
+	l.hint.Store(-1)
+	l.hinted()
 	s.lines[k.key] = l
 	return l
 }

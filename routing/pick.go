@@ -291,6 +291,19 @@ func (r *Router) pickReason(c *call, load, fit int) string {
 // why not; for agents off shift or on leave but otherwise eligible, also
 // when they are back.
 func (r *Router) eligible(c *call, a *agent, st *AgentStats) (Reason, string, time.Time) {
+	if reason, detail, at := r.available(c, a); reason != "" {
+		return reason, detail, at
+	}
+	if !fits(st.Load, c.units, a.cap) {
+		return ReasonAtCapacity, "", time.Time{}
+	}
+	return "", "", time.Time{}
+}
+
+// available is eligible without the workload: it depends on the request,
+// the step and the agent only, so it can be worked out before the store's
+// lock (see call.examine).
+func (r *Router) available(c *call, a *agent) (Reason, string, time.Time) {
 	p, req := c.p, &c.req
 	if reason, detail := r.suits(c, a); reason != "" {
 		return reason, detail, time.Time{}
@@ -314,9 +327,6 @@ func (r *Router) eligible(c *call, a *agent, st *AgentStats) (Reason, string, ti
 		if c.urgent || open.Sub(req.Now) > p.ShiftWindow.Std() {
 			return ReasonOffShift, "", open
 		}
-	}
-	if !fits(st.Load, c.units, a.cap) {
-		return ReasonAtCapacity, "", time.Time{}
 	}
 	return "", "", time.Time{}
 }

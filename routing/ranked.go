@@ -183,6 +183,38 @@ type lineWalk struct {
 	pos  int   // line positions reached, the owner's included
 	stop bool  // the walk reached Router.walkStop: read the whole pool
 	err  error // the store gave an index out of the line
+	// pre is the agent that stood at the front of the line just before
+	// the walk (agent index + 1; 0 for none), and ahead what
+	// Router.available said of it, worked out before the store's lock.
+	pre   int
+	ahead seenAgent
+}
+
+// fronter is a LineReserver that tells, without its lock, which ranking
+// index last stood at the front of a line, or -1 (MemoryStore). A stale
+// answer costs only the work done ahead for nothing.
+type fronter interface {
+	frontHint(k *Ranking) int
+}
+
+// prepare works out, before the store's lock, whether the agent at the
+// front of p's line can take the work but for its workload: that agent is
+// usually the one examine is first asked about, and its verdict is then
+// the workload check alone, so the lock is held for less. The verdict is
+// the same either way (Router.available depends on neither the store nor
+// the line).
+func (r *Router) prepare(c *call, p *pool) {
+	if r.fronts == nil {
+		return
+	}
+	i := r.fronts.frontHint(p.ranking)
+	if i < 0 || i >= len(p.members) {
+		return
+	}
+	ai := p.members[i]
+	w := &c.walk
+	w.pre = ai + 1
+	w.ahead.reason, w.ahead.detail, w.ahead.at = r.available(c, &r.agents[ai])
 }
 
 // tryLine is tryRanked in one call to a LineReserver: the store walks the
@@ -204,6 +236,7 @@ func (r *Router) tryLine(ctx context.Context, c *call) (verdict, error) {
 		c.owner[0] = Candidate{Agent: r.agents[ai].ID, Capacity: r.agents[ai].cap}
 		o.Window = c.owner[:]
 	}
+	r.prepare(c, p)
 	got, created, err := r.lined.ReserveFromLine(ctx, p.ranking, o, c.examineFn)
 	w := &c.walk
 	for i := range c.seen { // the store's lock is released: trace now
@@ -278,7 +311,14 @@ func (c *call) examine(rk Ranked) LineVerdict {
 		return LineStop
 	}
 	s := seenAgent{ai: ai, stats: rk.AgentStats}
-	s.reason, s.detail, s.at = r.eligible(c, &r.agents[ai], &rk.AgentStats)
+	if a := &r.agents[ai]; ai+1 == w.pre { // worked out before the lock: the workload is all that is left
+		s.reason, s.detail, s.at = w.ahead.reason, w.ahead.detail, w.ahead.at
+		if s.reason == "" && !fits(rk.Load, c.units, a.cap) {
+			s.reason = ReasonAtCapacity
+		}
+	} else {
+		s.reason, s.detail, s.at = r.eligible(c, a, &rk.AgentStats)
+	}
 	c.seen = append(c.seen, s)
 	if s.reason != "" {
 		return LineSkip

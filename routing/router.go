@@ -201,6 +201,7 @@ type Router struct {
 	// no WindowReserver, whose reservations report an assignment).
 	lookupFirst bool
 	lined       LineReserver // the store, if it reserves from lines and the Router may use it; else nil
+	fronts      fronter      // lined, if it tells who stands at a line's front without its lock
 	walkStop    int          // line positions after which a walk gives up (see tryRanked)
 	calls       sync.Pool    // *call
 	built       bool         // made by New
