@@ -355,12 +355,12 @@ const (
 // taken, the walk waits in s.waiting, and whoever holds the lock runs it
 // before letting go (combine), rather than handing the lock, and with it
 // the line's heap, the agents' workloads and the history, over to this
-// goroutine's core: on two cores that hand-over, not the walk, was most of
-// the time the lock was held. Every walk still runs under the lock, one at
-// a time, so the outcome is one of the outcomes of running them in some
-// order; one goroutine alone always finds the lock free and walks itself.
-// The waiting goroutine spins for a few microseconds, trying the lock now
-// and then (and combining if it gets it), then blocks on it.
+// goroutine's core, which would fetch each of those cache lines from the
+// other core while holding the lock. Every walk still runs under the lock,
+// one at a time, so the outcome is one of the outcomes of running them in
+// some order; one goroutine alone always finds the lock free and walks
+// itself. The waiting goroutine spins for a few microseconds, trying the
+// lock now and then (and combining if it gets it), then blocks on it.
 func (s *MemoryStore) runLine(k *Ranking, o *Offer, examine func(Ranked) LineVerdict) (held, bool) {
 	if s.mu.TryLock() {
 		s.lockedWork()
