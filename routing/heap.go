@@ -323,90 +323,14 @@ func (s *MemoryStore) ReserveFromLine(ctx context.Context, k *Ranking, o Offer, 
 	if h, ok := sh.items[o.Item]; ok {
 		return h.Assignment, false, nil
 	}
-	h, ok := s.runLine(k, &o, examine)
+	s.lockWork()
+	h, ok := s.takeFromLine(k, &o, examine)
+	s.mu.Unlock()
 	if !ok {
 		return Assignment{}, false, ErrOverCapacity
 	}
 	sh.items[h.Item] = h
 	return h.Assignment, true, nil
-}
-
-// lineOp is a line walk (takeFromLine) waiting for the workload lock, and
-// its outcome once done.
-type lineOp struct {
-	k       *Ranking
-	o       Offer
-	examine func(Ranked) LineVerdict
-	h       held
-	ok      bool
-	next    *lineOp
-	done    atomic.Bool
-}
-
-// Spinning while another goroutine runs a walk: how long at most, and how
-// often to try the lock meanwhile (iterations of a loop that reads one
-// atomic).
-const (
-	spinLimit = 1 << 13
-	spinTry   = 1 << 8
-)
-
-// runLine runs takeFromLine under the workload lock. When the lock is
-// taken, the walk waits in s.waiting, and whoever holds the lock runs it
-// before letting go (combine), rather than handing the lock, and with it
-// the line's heap, the agents' workloads and the history, over to this
-// goroutine's core, which would fetch each of those cache lines from the
-// other core while holding the lock. Every walk still runs under the lock,
-// one at a time, so the outcome is one of the outcomes of running them in
-// some order; one goroutine alone always finds the lock free and walks
-// itself. The waiting goroutine spins for a few microseconds, trying the
-// lock now and then (and combining if it gets it), then blocks on it.
-func (s *MemoryStore) runLine(k *Ranking, o *Offer, examine func(Ranked) LineVerdict) (held, bool) {
-	if s.mu.TryLock() {
-		s.lockedWork()
-		h, ok := s.takeFromLine(k, o, examine)
-		s.combine()
-		s.mu.Unlock()
-		return h, ok
-	}
-	op := &lineOp{k: k, o: *o, examine: examine}
-	for {
-		head := s.waiting.Load()
-		op.next = head
-		if s.waiting.CompareAndSwap(head, op) {
-			break
-		}
-	}
-	for i := 1; i <= spinLimit && !op.done.Load(); i++ {
-		if i%spinTry == 0 && s.mu.TryLock() {
-			s.lockedWork()
-			s.combine()
-			s.mu.Unlock()
-		}
-	}
-	if !op.done.Load() {
-		// op is still waiting (combine runs it now), or a holder took it
-		// and runs it before it lets go.
-		s.lockWork()
-		s.combine()
-		s.mu.Unlock()
-	}
-	return op.h, op.ok
-}
-
-// combine runs the walks waiting for the workload lock; the caller holds
-// it.
-func (s *MemoryStore) combine() {
-	if s.waiting.Load() == nil {
-		return
-	}
-	for op := s.waiting.Swap(nil); op != nil; {
-		next := op.next
-		op.h, op.ok = s.takeFromLine(op.k, &op.o, op.examine)
-		s.helped++
-		op.done.Store(true) // op's goroutine may return now: op is not ours any more
-		op = next
-	}
 }
 
 // takeFromLine examines o's window, then k's line, and records the

@@ -29,33 +29,25 @@ import (
 // heap of the agents, updated in O(log n) by every change, so the front of
 // a 10,000-agent line costs what the front of a 10-agent line does, and a
 // Router walks the line and reserves under one acquisition of the workload
-// lock. A walk that finds that lock taken waits to be run by its holder,
-// which runs the waiting walks before it lets go: on several cores the line
-// then stays in one core's cache rather than following the lock, and each
-// walk still runs alone under the lock. A line also keeps who stands at
-// its front where a Router can read it without the lock, to check that
-// agent's languages, regions and shifts before taking it. Router.Close
-// drops the lines of the Router's rankings at once (a Router still open
-// with the same ranking rebuilds its line when it next ranks); as a
-// backstop, every 65,536 walks it drops the lines not walked since the
-// previous such sweep.
+// lock. A line also keeps who stands at its front where a Router can read
+// it without the lock, to check that agent's languages, regions and shifts
+// before taking it. Router.Close drops the lines of the Router's rankings
+// at once (a Router still open with the same ranking rebuilds its line
+// when it next ranks); as a backstop, every 65,536 walks it drops the
+// lines not walked since the previous such sweep.
 type MemoryStore struct {
 	shards [itemShards]itemShard
 	// dirty lists the agents whose loads Release lowered since the
 	// workload lock was last taken: their places in the lines wait for
 	// the next holder (see drain).
-	dirty atomic.Pointer[agentState]
-	// waiting lists the line walks that found the workload lock taken,
-	// for its holder to run (see runLine).
-	waiting atomic.Pointer[lineOp]
-	_       [48]byte   // dirty and waiting alone on their cache line: others push onto them while one holds mu
-	mu      sync.Mutex // guards what follows
-	agents  map[string]*agentState
-	lines   map[string]*line
-	seq     uint64 // assignments recorded, for AgentStats.Seq
-	clock   uint64 // walks of lines, for dropping unused lines
-	helped  uint64 // walks run by a goroutine other than their own, for tests
-	swept   uint64 // clock at the last sweep
+	dirty  atomic.Pointer[agentState]
+	_      [56]byte   // dirty alone on its cache line: releases swap it while others hold mu
+	mu     sync.Mutex // guards what follows
+	agents map[string]*agentState
+	lines  map[string]*line
+	seq    uint64 // assignments recorded, for AgentStats.Seq
+	clock  uint64 // walks of lines, for dropping unused lines
+	swept  uint64 // clock at the last sweep
 }
 
 // itemShards is how many locks the assignments are spread over.
@@ -144,12 +136,6 @@ func (s *MemoryStore) lockItem(ctx context.Context, op, item string) (*itemShard
 // was last taken back in their places; the caller checked ctx and s.
 func (s *MemoryStore) lockWork() {
 	s.mu.Lock()
-	s.lockedWork()
-}
-
-// lockedWork readies the workloads for the goroutine that just took the
-// workload lock (see lockWork).
-func (s *MemoryStore) lockedWork() {
 	if s.agents == nil {
 		s.agents, s.lines = map[string]*agentState{}, map[string]*line{}
 	}
