@@ -158,15 +158,16 @@ func (s *Store) Width() int {
 
 // queries are the statements of one schema.
 type queries struct {
-	reserve, move, release, lookup, stats, statsRecent string
-	rank                                               [4]string // by routing.Order
-	register, closeRanking, prune                      string
+	reserveFast, reserve, move, release, lookup, stats, statsRecent string
+	rank                                                            [4]string // by routing.Order
+	register, closeRanking, prune                                   string
 }
 
 func newQueries(s string) queries {
 	q := queries{
-		reserve: "SELECT r_agent, r_customer, r_pool, r_units, r_at, r_created FROM " + s + ".reserve_first($1, $2, $3, $4, $5, $6, $7)",
-		move:    "SELECT r_status, r_customer, r_agent, r_pool, r_units, r_at FROM " + s + ".move($1, $2, $3, $4)",
+		reserveFast: reserveFastSQL(s),
+		reserve:     "SELECT r_agent, r_customer, r_pool, r_units, r_at, r_created FROM " + s + ".reserve_first($1, $2, $3, $4, $5, $6, $7)",
+		move:        "SELECT r_status, r_customer, r_agent, r_pool, r_units, r_at FROM " + s + ".move($1, $2, $3, $4)",
 		release: "WITH d AS (DELETE FROM " + s + ".items WHERE item = $1 RETURNING customer, agent, pool, units, at), " +
 			"u AS (UPDATE " + s + ".agents a SET load = a.load - d.units FROM d WHERE a.id = d.agent) " +
 			"SELECT customer, agent, pool, units, at FROM d",
@@ -186,6 +187,43 @@ func newQueries(s string) queries {
 		q.rank[o] = rankQuery(s, o)
 	}
 	return q
+}
+
+// reserveFastSQL is ReserveFirst's first try, one statement, no PL/pgSQL:
+// it gives the item ($1) to the first candidate of the window ($6, $7) with
+// room whose row no other transaction holds, if the item has no assignment
+// and every candidate ahead of the pick has an agents row, and returns the
+// agent; else it changes nothing and returns no row, and the caller calls
+// reserve_first, which handles the rest (an item already assigned, agents
+// without a row, waiting for locked candidates). The insert, the load, Last
+// and Seq, and the history row happen only together: the update and the
+// history insert read the item insert's RETURNING, which is empty when a
+// concurrent re-delivery inserted the item first. The update finds the row
+// the first CTE locked (its newest version, as READ COMMITTED re-reads a
+// row updated since the snapshot), whose room was checked on that version.
+func reserveFastSQL(s string) string {
+	return `WITH c AS (
+	SELECT a.id FROM unnest($6::text[], $7::bigint[]) WITH ORDINALITY AS w(id, cap, ord)
+	JOIN ` + s + `.agents a ON a.id = w.id
+	WHERE a.load <= CASE WHEN w.cap < 0 THEN 9223372036854775807 ELSE w.cap END - $4
+	AND w.ord < (SELECT coalesce(min(x.ord), 9223372036854775807) FROM unnest($6::text[]) WITH ORDINALITY AS x(id, ord)
+		WHERE NOT EXISTS (SELECT FROM ` + s + `.agents y WHERE y.id = x.id))
+	AND NOT EXISTS (SELECT FROM ` + s + `.items i WHERE i.item = $1)
+	ORDER BY w.ord LIMIT 1
+	FOR NO KEY UPDATE OF a SKIP LOCKED
+), i AS (
+	INSERT INTO ` + s + `.items (item, customer, agent, pool, units, at)
+	SELECT $1, $2, c.id, $3, $4, $5 FROM c
+	ON CONFLICT (item) DO NOTHING RETURNING agent
+), u AS (
+	UPDATE ` + s + `.agents a SET load = a.load + $4,
+		seq = CASE WHEN a.last IS NULL OR $5 >= a.last THEN nextval('` + s + `.assignment_seq') ELSE a.seq END,
+		last = CASE WHEN a.last IS NULL OR $5 >= a.last THEN $5 ELSE a.last END
+	FROM i WHERE a.id = i.agent RETURNING a.id
+), h AS (
+	INSERT INTO ` + s + `.history (agent, at) SELECT u.id, $5 FROM u
+)
+SELECT u.id FROM u`
 }
 
 // maxAttempts bounds how often a call is retried after the database
@@ -270,6 +308,9 @@ func (s *Store) ReserveFirst(ctx context.Context, o routing.Offer) (routing.Assi
 		}
 		agents[i], caps[i] = c.Agent, int64(max(c.Capacity, routing.NoLimit))
 	}
+	if a, ok, err := s.reserveFast(ctx, &o, agents, caps); ok || err != nil {
+		return a, ok, err
+	}
 	a := routing.Assignment{Item: o.Item}
 	var created pgtype.Bool
 	err := s.retry(ctx, op, func() error {
@@ -288,6 +329,22 @@ func (s *Store) ReserveFirst(ctx context.Context, o routing.Offer) (routing.Assi
 		return routing.Assignment{}, false, routing.ErrOverCapacity
 	}
 	return a, created.Bool, nil
+}
+
+// reserveFast runs reserveFastSQL: ok reports that it assigned the item.
+func (s *Store) reserveFast(ctx context.Context, o *routing.Offer, agents []string, caps []int64) (routing.Assignment, bool, error) {
+	var agent string
+	err := s.retry(ctx, "reserve", func() error {
+		return s.pool.QueryRow(ctx, s.q.reserveFast, o.Item, o.Customer, o.Pool, int64(o.Units), o.At, agents, caps).Scan(&agent)
+	})
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return routing.Assignment{}, false, nil
+	case err != nil:
+		return routing.Assignment{}, false, err
+	}
+	return routing.Assignment{Item: o.Item, Customer: o.Customer, Agent: agent, Pool: o.Pool, Units: o.Units,
+		At: o.At.Truncate(time.Microsecond).UTC()}, true, nil
 }
 
 // retry runs f, again while the database aborts it for a deadlock or a
