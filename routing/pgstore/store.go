@@ -158,9 +158,10 @@ func (s *Store) Width() int {
 
 // queries are the statements of one schema.
 type queries struct {
-	reserveFast, reserve, move, release, lookup, stats, statsRecent string
-	rank                                                            [4]string // by routing.Order
-	register, closeRanking, prune                                   string
+	reserveFast, reserve, move, release, lookup  string
+	stats, statsRecent, statsOne, statsOneRecent string
+	rank                                         [4]string // by routing.Order
+	register, closeRanking, prune                string
 }
 
 func newQueries(s string) queries {
@@ -174,6 +175,13 @@ func newQueries(s string) queries {
 		lookup: "SELECT customer, agent, pool, units, at FROM " + s + ".items WHERE item = $1",
 		stats: "SELECT coalesce(a.load, 0), a.last, coalesce(a.seq, 0), 0::bigint " +
 			"FROM unnest($1::text[]) WITH ORDINALITY AS w(id, ord) LEFT JOIN " + s + ".agents a ON a.id = w.id ORDER BY w.ord",
+		// One agent, the Router's usual Stats (a sticky owner): a plan
+		// the server caches, which it does not for the unnest join.
+		statsOne: "SELECT coalesce(max(a.load), 0), max(a.last), coalesce(max(a.seq), 0), 0::bigint " +
+			"FROM " + s + ".agents a WHERE a.id = $1",
+		statsOneRecent: "SELECT coalesce(max(a.load), 0), max(a.last), coalesce(max(a.seq), 0), " +
+			"(SELECT count(*) FROM " + s + ".history h WHERE h.agent = $1 AND h.at >= $2) " +
+			"FROM " + s + ".agents a WHERE a.id = $1",
 		statsRecent: "SELECT coalesce(a.load, 0), a.last, coalesce(a.seq, 0), " +
 			"(SELECT count(*) FROM " + s + ".history h WHERE h.agent = w.id AND h.at >= $2) " +
 			"FROM unnest($1::text[]) WITH ORDINALITY AS w(id, ord) LEFT JOIN " + s + ".agents a ON a.id = w.id ORDER BY w.ord",
@@ -454,13 +462,7 @@ func (s *Store) Stats(ctx context.Context, agents []string, since time.Time, dst
 	mark := len(dst)
 	err := s.retry(ctx, op, func() error {
 		dst = dst[:mark]
-		var rows pgx.Rows
-		var err error
-		if since.IsZero() {
-			rows, err = s.pool.Query(ctx, s.q.stats, agents)
-		} else {
-			rows, err = s.pool.Query(ctx, s.q.statsRecent, agents, since)
-		}
+		rows, err := s.queryStats(ctx, agents, since)
 		if err != nil {
 			return err
 		}
@@ -483,6 +485,19 @@ func (s *Store) Stats(ctx context.Context, agents []string, since time.Time, dst
 		return dst[:mark], err
 	}
 	return dst, nil
+}
+
+// queryStats runs the Stats statement that suits agents and since.
+func (s *Store) queryStats(ctx context.Context, agents []string, since time.Time) (pgx.Rows, error) {
+	switch {
+	case len(agents) == 1 && since.IsZero():
+		return s.pool.Query(ctx, s.q.statsOne, agents[0])
+	case len(agents) == 1:
+		return s.pool.Query(ctx, s.q.statsOneRecent, agents[0], since)
+	case since.IsZero():
+		return s.pool.Query(ctx, s.q.stats, agents)
+	}
+	return s.pool.Query(ctx, s.q.statsRecent, agents, since)
 }
 
 // utc is t's time in UTC, or the zero time for NULL.
