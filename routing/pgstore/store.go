@@ -288,12 +288,16 @@ func (s *Store) Reserve(ctx context.Context, r routing.Reservation) (routing.Ass
 		Window: []routing.Candidate{{Agent: r.Agent, Capacity: r.Capacity}}})
 }
 
-// ReserveFirst implements routing.WindowReserver in one round trip (one
-// call of the schema's reserve_first function, under READ COMMITTED): the
-// item's assignment if it has one; else the first candidate with room whose
-// row no other transaction holds (FOR NO KEY UPDATE SKIP LOCKED); else, if
-// some were skipped, the first with room once their locks are released,
-// waiting as long as ctx allows.
+// ReserveFirst implements routing.WindowReserver, under READ COMMITTED:
+// the item's assignment if it has one; else the first candidate with room
+// whose row no other transaction holds (FOR NO KEY UPDATE SKIP LOCKED);
+// else, if some were skipped, the first with room once their locks are
+// released, waiting as long as ctx allows. The usual reservation (a new
+// item, a free candidate with room, every candidate ahead of it known to
+// the schema) is one plain statement and one round trip; any other case
+// takes a second round trip, a call of the schema's reserve_first
+// function, which handles them all. Either way each statement commits on
+// its own, so a reservation is durable when it returns.
 func (s *Store) ReserveFirst(ctx context.Context, o routing.Offer) (routing.Assignment, bool, error) {
 	const op = "reserve"
 	if err := s.begin(ctx, op); err != nil {
@@ -448,6 +452,9 @@ func (s *Store) Move(ctx context.Context, item, agent string, capacity int, at t
 // Stats implements routing.Store in one statement. With a zero since it
 // reads only the agents' rows; with a non-zero one it also counts each
 // agent's history rows at or after since (an index range scan per agent).
+// One agent (a Router's sticky owner) is read by primary key, with a plan
+// the server keeps; several with a join on the list, which the server plans
+// on each call.
 func (s *Store) Stats(ctx context.Context, agents []string, since time.Time, dst []routing.AgentStats) ([]routing.AgentStats, error) {
 	const op = "stats"
 	if err := s.begin(ctx, op); err != nil {
