@@ -30,9 +30,16 @@
 // # One round trip per call
 //
 // Every call is one statement in autocommit, so there is no transaction
-// to forget: Reserve and ReserveFirst call reserve_first, Move calls move
-// (both PL/pgSQL, under READ COMMITTED), Release is one DELETE … UPDATE
-// statement, Lookup, Stats and Rank one SELECT each. Capacity is checked in
+// to forget: Reserve and ReserveFirst run one plain statement that locks
+// the first free candidate with room, inserts the item and adds its load,
+// and only when that assigns nothing (the item is already assigned, a
+// candidate has no row yet, or every candidate with room is held by
+// another transaction) call reserve_first, which waits for held
+// candidates; Move calls move (both functions PL/pgSQL, under READ
+// COMMITTED); Release is one DELETE … UPDATE statement, Lookup, Stats and
+// Rank one SELECT each. A route and its release thus cost two commits, and
+// two to four round trips with the Router's reads (Rank, and Stats of a
+// sticky owner). Capacity is checked in
 // the database, under the agent's row lock, against the capacity the call
 // brings; the store keeps no load, and no capacity, in process memory. A
 // call the database aborts for a deadlock or a serialization failure (rare:

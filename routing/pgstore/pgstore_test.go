@@ -385,3 +385,50 @@ func TestDeadlockedWindowsAreRetried(t *testing.T) {
 	require.NoError(t, p.QueryRow(ctx, "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").Scan(&deadlocks))
 	t.Logf("deadlocks detected by the server: %d", deadlocks-deadlocks0)
 }
+
+// TestRoutingStatementsUseCachedPlans runs reservations, ranks, one-agent
+// Stats and releases on one connection, and then asks the server how it
+// planned each statement: a statement the server plans anew on every call
+// (a custom plan each time) costs more than its execution. Stats of one
+// agent as a join on an unnest of the list was planned on every call.
+func TestRoutingStatementsUseCachedPlans(t *testing.T) {
+	needDB(t)
+	ctx := t.Context()
+	cfg, err := pgxpool.ParseConfig(dsn)
+	require.NoError(t, err)
+	cfg.MaxConns = 1
+	p, err := pgxpool.NewWithConfig(ctx, cfg)
+	require.NoError(t, err)
+	t.Cleanup(p.Close)
+	s, err := pgstore.New(ctx, p, pgstore.WithSchema(freshSchema(t)))
+	require.NoError(t, err)
+	agents := []string{"ann", "bob", "cyd"}
+	k, err := routing.NewRanking(routing.ByFreeShare, 1, agents, []int{3, 3, 3})
+	require.NoError(t, err)
+	window := []routing.Candidate{{Agent: "ann", Capacity: 3}, {Agent: "bob", Capacity: 3}, {Agent: "cyd", Capacity: 3}}
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	for i := range 12 {
+		_, err := s.Rank(ctx, k, 0, 3, nil)
+		require.NoError(t, err)
+		_, err = s.Stats(ctx, agents[:1], time.Time{}, nil)
+		require.NoError(t, err)
+		item := fmt.Sprint("L", i)
+		_, _, err = s.ReserveFirst(ctx, routing.Offer{Item: item, Units: 1, At: at, Window: window})
+		require.NoError(t, err)
+		_, err = s.Release(ctx, item)
+		require.NoError(t, err)
+	}
+	rows, err := p.Query(ctx, "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements "+
+		"WHERE statement LIKE '%"+s.Schema()+"%' AND generic_plans + custom_plans >= 12")
+	require.NoError(t, err)
+	n := 0
+	for rows.Next() {
+		var stmt string
+		var generic, custom int64
+		require.NoError(t, rows.Scan(&stmt, &generic, &custom))
+		n++
+		assert.Positive(t, generic, "planned on every call (%d custom plans): %.120s", custom, stmt)
+	}
+	require.NoError(t, rows.Err())
+	assert.Equal(t, 4, n, "Rank, Stats, the reservation and Release ran 12 times each")
+}

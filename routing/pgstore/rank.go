@@ -12,20 +12,20 @@ import (
 
 // rankQuery is the statement that returns positions $2 to $2+$3-1 of the
 // line of the ranking whose key is $1, in routing.Ranking's SQL order for
-// o, or, when the schema does not know the ranking, one row with index -1.
+// o; by free share, $4 is the ranking's share scale. It returns no row when
+// the schema does not know the ranking (its members are stored and deleted
+// together with it).
 func rankQuery(s string, o routing.Order) string {
 	var key string
 	switch o {
 	case routing.ByLoad:
 		key = "coalesce(a.load, 0), "
 	case routing.ByFreeShare:
-		key = "CASE WHEN m.cap < 0 THEN 0 ELSE div(coalesce(a.load, 0)::numeric * k.scale, m.cap) END, "
+		key = "CASE WHEN m.cap < 0 THEN 0 ELSE div(coalesce(a.load, 0)::numeric * $4::numeric, m.cap) END, "
 	}
-	return "WITH k AS (SELECT scale FROM " + s + ".rankings WHERE key = $1) " +
-		"(SELECT m.idx, m.agent, coalesce(a.load, 0), a.last, coalesce(a.seq, 0) " +
-		"FROM k, " + s + ".ranking_members m LEFT JOIN " + s + ".agents a ON a.id = m.agent WHERE m.key = $1 " +
-		"ORDER BY " + key + "a.last NULLS FIRST, coalesce(a.seq, 0), m.tie_key, m.agent COLLATE \"C\" OFFSET $2 LIMIT $3) " +
-		"UNION ALL SELECT -1, NULL, 0, NULL, 0 WHERE NOT EXISTS (SELECT FROM k)"
+	return "SELECT m.idx, m.agent, coalesce(a.load, 0), a.last, coalesce(a.seq, 0) " +
+		"FROM " + s + ".ranking_members m LEFT JOIN " + s + ".agents a ON a.id = m.agent WHERE m.key = $1 " +
+		"ORDER BY " + key + "a.last NULLS FIRST, coalesce(a.seq, 0), m.tie_key, m.agent COLLATE \"C\" OFFSET $2 LIMIT $3"
 }
 
 // Rank implements routing.Ranker in one statement: it orders the ranking's
@@ -68,41 +68,40 @@ func (s *Store) Rank(ctx context.Context, k *routing.Ranking, skip, n int, dst [
 	return dst[:mark], routing.StoreError(op, errors.New("pgstore: rank: the ranking keeps disappearing (closed concurrently?)"))
 }
 
-// rank appends the line's positions; known is false when the schema does
-// not have the ranking.
+// rank appends the line's positions (skip < k.Len()); known is false when
+// the schema does not have the ranking.
 func (s *Store) rank(ctx context.Context, k *routing.Ranking, skip, n int, dst []routing.Ranked) ([]routing.Ranked, bool, error) {
 	mark := len(dst)
-	known := true
+	args := []any{[]byte(k.Key()), int64(skip), int64(n)}
+	if k.Order() == routing.ByFreeShare {
+		args = append(args, pgtype.Numeric{Int: k.ShareScale(), Valid: true})
+	}
 	err := s.retry(ctx, "rank", func() error {
 		dst = dst[:mark]
-		rows, err := s.pool.Query(ctx, s.q.rank[k.Order()], []byte(k.Key()), int64(skip), int64(n))
+		rows, err := s.pool.Query(ctx, s.q.rank[k.Order()], args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var idx, load, seq int64
-			var id pgtype.Text
+			var id string
 			var last pgtype.Timestamptz
 			if err := rows.Scan(&idx, &id, &load, &last, &seq); err != nil {
 				return err
 			}
-			if idx < 0 {
-				known = false
-				continue
-			}
-			if idx >= int64(k.Len()) || k.Agent(int(idx)) != id.String {
+			if idx < 0 || idx >= int64(k.Len()) || k.Agent(int(idx)) != id {
 				return fmt.Errorf("pgstore: rank: the stored ranking does not match (index %d)", idx)
 			}
 			dst = append(dst, routing.Ranked{Index: int(idx),
-				AgentStats: routing.AgentStats{Agent: id.String, Load: int(load), Last: utc(last), Seq: uint64(seq)}})
+				AgentStats: routing.AgentStats{Agent: id, Load: int(load), Last: utc(last), Seq: uint64(seq)}})
 		}
 		return rows.Err()
 	})
 	if err != nil {
 		return dst[:mark], false, err
 	}
-	return dst, known, nil
+	return dst, len(dst) > mark, nil
 }
 
 // register stores k's agents, capacities, tie keys and free-share scale

@@ -158,21 +158,30 @@ func (s *Store) Width() int {
 
 // queries are the statements of one schema.
 type queries struct {
-	reserve, move, release, lookup, stats, statsRecent string
-	rank                                               [4]string // by routing.Order
-	register, closeRanking, prune                      string
+	reserveFast, reserve, move, release, lookup  string
+	stats, statsRecent, statsOne, statsOneRecent string
+	rank                                         [4]string // by routing.Order
+	register, closeRanking, prune                string
 }
 
 func newQueries(s string) queries {
 	q := queries{
-		reserve: "SELECT r_agent, r_customer, r_pool, r_units, r_at, r_created FROM " + s + ".reserve_first($1, $2, $3, $4, $5, $6, $7)",
-		move:    "SELECT r_status, r_customer, r_agent, r_pool, r_units, r_at FROM " + s + ".move($1, $2, $3, $4)",
+		reserveFast: reserveFastSQL(s),
+		reserve:     "SELECT r_agent, r_customer, r_pool, r_units, r_at, r_created FROM " + s + ".reserve_first($1, $2, $3, $4, $5, $6, $7)",
+		move:        "SELECT r_status, r_customer, r_agent, r_pool, r_units, r_at FROM " + s + ".move($1, $2, $3, $4)",
 		release: "WITH d AS (DELETE FROM " + s + ".items WHERE item = $1 RETURNING customer, agent, pool, units, at), " +
 			"u AS (UPDATE " + s + ".agents a SET load = a.load - d.units FROM d WHERE a.id = d.agent) " +
 			"SELECT customer, agent, pool, units, at FROM d",
 		lookup: "SELECT customer, agent, pool, units, at FROM " + s + ".items WHERE item = $1",
 		stats: "SELECT coalesce(a.load, 0), a.last, coalesce(a.seq, 0), 0::bigint " +
 			"FROM unnest($1::text[]) WITH ORDINALITY AS w(id, ord) LEFT JOIN " + s + ".agents a ON a.id = w.id ORDER BY w.ord",
+		// One agent, the Router's usual Stats (a sticky owner): a plan
+		// the server caches, which it does not for the unnest join.
+		statsOne: "SELECT coalesce(max(a.load), 0), max(a.last), coalesce(max(a.seq), 0), 0::bigint " +
+			"FROM " + s + ".agents a WHERE a.id = $1",
+		statsOneRecent: "SELECT coalesce(max(a.load), 0), max(a.last), coalesce(max(a.seq), 0), " +
+			"(SELECT count(*) FROM " + s + ".history h WHERE h.agent = $1 AND h.at >= $2) " +
+			"FROM " + s + ".agents a WHERE a.id = $1",
 		statsRecent: "SELECT coalesce(a.load, 0), a.last, coalesce(a.seq, 0), " +
 			"(SELECT count(*) FROM " + s + ".history h WHERE h.agent = w.id AND h.at >= $2) " +
 			"FROM unnest($1::text[]) WITH ORDINALITY AS w(id, ord) LEFT JOIN " + s + ".agents a ON a.id = w.id ORDER BY w.ord",
@@ -186,6 +195,43 @@ func newQueries(s string) queries {
 		q.rank[o] = rankQuery(s, o)
 	}
 	return q
+}
+
+// reserveFastSQL is ReserveFirst's first try, one statement, no PL/pgSQL:
+// it gives the item ($1) to the first candidate of the window ($6, $7) with
+// room whose row no other transaction holds, if the item has no assignment
+// and every candidate ahead of the pick has an agents row, and returns the
+// agent; else it changes nothing and returns no row, and the caller calls
+// reserve_first, which handles the rest (an item already assigned, agents
+// without a row, waiting for locked candidates). The insert, the load, Last
+// and Seq, and the history row happen only together: the update and the
+// history insert read the item insert's RETURNING, which is empty when a
+// concurrent re-delivery inserted the item first. The update finds the row
+// the first CTE locked (its newest version, as READ COMMITTED re-reads a
+// row updated since the snapshot), whose room was checked on that version.
+func reserveFastSQL(s string) string {
+	return `WITH c AS (
+	SELECT a.id FROM unnest($6::text[], $7::bigint[]) WITH ORDINALITY AS w(id, cap, ord)
+	JOIN ` + s + `.agents a ON a.id = w.id
+	WHERE a.load <= CASE WHEN w.cap < 0 THEN 9223372036854775807 ELSE w.cap END - $4
+	AND w.ord < (SELECT coalesce(min(x.ord), 9223372036854775807) FROM unnest($6::text[]) WITH ORDINALITY AS x(id, ord)
+		WHERE NOT EXISTS (SELECT FROM ` + s + `.agents y WHERE y.id = x.id))
+	AND NOT EXISTS (SELECT FROM ` + s + `.items i WHERE i.item = $1)
+	ORDER BY w.ord LIMIT 1
+	FOR NO KEY UPDATE OF a SKIP LOCKED
+), i AS (
+	INSERT INTO ` + s + `.items (item, customer, agent, pool, units, at)
+	SELECT $1, $2, c.id, $3, $4, $5 FROM c
+	ON CONFLICT (item) DO NOTHING RETURNING agent
+), u AS (
+	UPDATE ` + s + `.agents a SET load = a.load + $4,
+		seq = CASE WHEN a.last IS NULL OR $5 >= a.last THEN nextval('` + s + `.assignment_seq') ELSE a.seq END,
+		last = CASE WHEN a.last IS NULL OR $5 >= a.last THEN $5 ELSE a.last END
+	FROM i WHERE a.id = i.agent RETURNING a.id
+), h AS (
+	INSERT INTO ` + s + `.history (agent, at) SELECT u.id, $5 FROM u
+)
+SELECT u.id FROM u`
 }
 
 // maxAttempts bounds how often a call is retried after the database
@@ -242,12 +288,16 @@ func (s *Store) Reserve(ctx context.Context, r routing.Reservation) (routing.Ass
 		Window: []routing.Candidate{{Agent: r.Agent, Capacity: r.Capacity}}})
 }
 
-// ReserveFirst implements routing.WindowReserver in one round trip (one
-// call of the schema's reserve_first function, under READ COMMITTED): the
-// item's assignment if it has one; else the first candidate with room whose
-// row no other transaction holds (FOR NO KEY UPDATE SKIP LOCKED); else, if
-// some were skipped, the first with room once their locks are released,
-// waiting as long as ctx allows.
+// ReserveFirst implements routing.WindowReserver, under READ COMMITTED:
+// the item's assignment if it has one; else the first candidate with room
+// whose row no other transaction holds (FOR NO KEY UPDATE SKIP LOCKED);
+// else, if some were skipped, the first with room once their locks are
+// released, waiting as long as ctx allows. The usual reservation (a new
+// item, a free candidate with room, every candidate ahead of it known to
+// the schema) is one plain statement and one round trip; any other case
+// takes a second round trip, a call of the schema's reserve_first
+// function, which handles them all. Either way each statement commits on
+// its own, so a reservation is durable when it returns.
 func (s *Store) ReserveFirst(ctx context.Context, o routing.Offer) (routing.Assignment, bool, error) {
 	const op = "reserve"
 	if err := s.begin(ctx, op); err != nil {
@@ -270,6 +320,9 @@ func (s *Store) ReserveFirst(ctx context.Context, o routing.Offer) (routing.Assi
 		}
 		agents[i], caps[i] = c.Agent, int64(max(c.Capacity, routing.NoLimit))
 	}
+	if a, ok, err := s.reserveFast(ctx, &o, agents, caps); ok || err != nil {
+		return a, ok, err
+	}
 	a := routing.Assignment{Item: o.Item}
 	var created pgtype.Bool
 	err := s.retry(ctx, op, func() error {
@@ -288,6 +341,22 @@ func (s *Store) ReserveFirst(ctx context.Context, o routing.Offer) (routing.Assi
 		return routing.Assignment{}, false, routing.ErrOverCapacity
 	}
 	return a, created.Bool, nil
+}
+
+// reserveFast runs reserveFastSQL: ok reports that it assigned the item.
+func (s *Store) reserveFast(ctx context.Context, o *routing.Offer, agents []string, caps []int64) (routing.Assignment, bool, error) {
+	var agent string
+	err := s.retry(ctx, "reserve", func() error {
+		return s.pool.QueryRow(ctx, s.q.reserveFast, o.Item, o.Customer, o.Pool, int64(o.Units), o.At, agents, caps).Scan(&agent)
+	})
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return routing.Assignment{}, false, nil
+	case err != nil:
+		return routing.Assignment{}, false, err
+	}
+	return routing.Assignment{Item: o.Item, Customer: o.Customer, Agent: agent, Pool: o.Pool, Units: o.Units,
+		At: o.At.Truncate(time.Microsecond).UTC()}, true, nil
 }
 
 // retry runs f, again while the database aborts it for a deadlock or a
@@ -383,6 +452,9 @@ func (s *Store) Move(ctx context.Context, item, agent string, capacity int, at t
 // Stats implements routing.Store in one statement. With a zero since it
 // reads only the agents' rows; with a non-zero one it also counts each
 // agent's history rows at or after since (an index range scan per agent).
+// One agent (a Router's sticky owner) is read by primary key, with a plan
+// the server keeps; several with a join on the list, which the server plans
+// on each call.
 func (s *Store) Stats(ctx context.Context, agents []string, since time.Time, dst []routing.AgentStats) ([]routing.AgentStats, error) {
 	const op = "stats"
 	if err := s.begin(ctx, op); err != nil {
@@ -397,13 +469,7 @@ func (s *Store) Stats(ctx context.Context, agents []string, since time.Time, dst
 	mark := len(dst)
 	err := s.retry(ctx, op, func() error {
 		dst = dst[:mark]
-		var rows pgx.Rows
-		var err error
-		if since.IsZero() {
-			rows, err = s.pool.Query(ctx, s.q.stats, agents)
-		} else {
-			rows, err = s.pool.Query(ctx, s.q.statsRecent, agents, since)
-		}
+		rows, err := s.queryStats(ctx, agents, since)
 		if err != nil {
 			return err
 		}
@@ -426,6 +492,19 @@ func (s *Store) Stats(ctx context.Context, agents []string, since time.Time, dst
 		return dst[:mark], err
 	}
 	return dst, nil
+}
+
+// queryStats runs the Stats statement that suits agents and since.
+func (s *Store) queryStats(ctx context.Context, agents []string, since time.Time) (pgx.Rows, error) {
+	switch {
+	case len(agents) == 1 && since.IsZero():
+		return s.pool.Query(ctx, s.q.statsOne, agents[0])
+	case len(agents) == 1:
+		return s.pool.Query(ctx, s.q.statsOneRecent, agents[0], since)
+	case since.IsZero():
+		return s.pool.Query(ctx, s.q.stats, agents)
+	}
+	return s.pool.Query(ctx, s.q.statsRecent, agents, since)
 }
 
 // utc is t's time in UTC, or the zero time for NULL.
