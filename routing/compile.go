@@ -337,6 +337,7 @@ func (c *compiler) defaults() {
 			c.bad("default_owner", "unknown agent %q", cfg.DefaultOwner)
 		}
 		r.defOwner = ai
+		r.defOwnerFull = "the default owner " + cfg.DefaultOwner + " is at capacity"
 	}
 	if len(cfg.Rules) == 0 && cfg.DefaultPool == "" {
 		c.bad("rules", "no rules and no default pool: nothing could be routed")

@@ -45,7 +45,10 @@ func (r *Router) emit(ctx context.Context, start time.Time, e strata.Event) {
 // labels returns the pool and rule labels, sorted by key, leaving out
 // empty ones.
 func labels(pool, rule string) []strata.Label {
-	var out []strata.Label
+	if pool == "" && rule == "" {
+		return nil
+	}
+	out := make([]strata.Label, 0, 2)
 	if pool != "" {
 		out = append(out, strata.Label{Key: "pool", Value: pool})
 	}

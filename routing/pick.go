@@ -522,7 +522,7 @@ func (r *Router) tryDefaultOwner(ctx context.Context, c *call) (bool, error) {
 	got, created, err := r.reserve(ctx, &o)
 	if errors.Is(err, ErrOverCapacity) {
 		c.trace(a, ReasonAtCapacity, "")
-		c.d.Pools = append(c.d.Pools, PoolResult{Step: -1, Reason: "the default owner " + a.ID + " is at capacity"})
+		c.d.Pools = append(c.d.Pools, PoolResult{Step: -1, Reason: r.defOwnerFull})
 		return false, nil
 	}
 	if err != nil {

@@ -424,16 +424,34 @@ func (r *Router) decide(ctx context.Context, c *call) error {
 		return nil
 	}
 	d.Outcome = Unassigned
-	parts := make([]string, 0, len(d.Pools))
-	for _, p := range d.Pools {
-		if p.Step == -1 || p.Pool == "" {
-			parts = append(parts, p.Reason)
-		} else {
-			parts = append(parts, p.Pool+": "+p.Reason)
+	d.Reason = unassignedReason(d.Pools)
+	return nil
+}
+
+// unassignedReason joins the pools' reasons ("pool: reason; …"; the
+// default owner's and a missing pool's without a pool name) in one
+// allocation.
+func unassignedReason(pools []PoolResult) string {
+	named := func(p *PoolResult) bool { return p.Step != -1 && p.Pool != "" }
+	n := 0
+	for i := range pools {
+		if n += len(pools[i].Reason) + 2; named(&pools[i]) {
+			n += len(pools[i].Pool) + 2
 		}
 	}
-	d.Reason = strings.Join(parts, "; ")
-	return nil
+	var b strings.Builder
+	b.Grow(n)
+	for i := range pools {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		if named(&pools[i]) {
+			b.WriteString(pools[i].Pool)
+			b.WriteString(": ")
+		}
+		b.WriteString(pools[i].Reason)
+	}
+	return b.String()
 }
 
 // chain tries pool p and its overflow steps in order, and reports whether
@@ -467,6 +485,9 @@ func (r *Router) chain(ctx context.Context, c *call, p *pool) (bool, error) {
 			return v == assigned, err
 		}
 		c.retryAt(c.next)
+		if c.d.Pools == nil { // room for every step and the default owner, in one allocation
+			c.d.Pools = make([]PoolResult, 0, len(p.overflow)+1)
+		}
 		c.d.Pools = append(c.d.Pools, PoolResult{Pool: c.p.Name, Step: si, Reason: c.why})
 	}
 	return false, nil

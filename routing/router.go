@@ -193,10 +193,13 @@ type Router struct {
 	dispatch *dispatch      // map lookups for field comparisons, when they pay
 	defPool  int
 	defOwner int
-	fairness time.Duration // Config.Window, defaulted
-	catchUp  time.Duration
-	ranker   Ranker         // the store, if it ranks; else nil
-	windowed WindowReserver // the store, if it reserves windows; else nil
+	// defOwnerFull is the reason a decision gives when the default owner
+	// is at capacity, made once.
+	defOwnerFull string
+	fairness     time.Duration // Config.Window, defaulted
+	catchUp      time.Duration
+	ranker       Ranker         // the store, if it ranks; else nil
+	windowed     WindowReserver // the store, if it reserves windows; else nil
 	// lookupFirst: Route looks the item up before deciding (the store is
 	// no WindowReserver, whose reservations report an assignment).
 	lookupFirst bool
