@@ -87,13 +87,35 @@ type Profile struct {
 	ID    string
 	Owner string
 
-	feat
-	phones  []string
-	emails  []string
-	domains []string
-	script  script   // of the name key
-	grams   []uint64 // the name key's bigrams, sorted
-	config  uint64   // the fingerprint of the building Matcher's configuration (Matcher.configPrint)
+	// A profile built by Matcher.Profile or decoded from format 1 or JSON
+	// holds its lists in x. One decoded from format 2 holds its encoding
+	// in enc, checked when it was decoded, with ID, Owner and name cut
+	// from it and x nil: the accessors (keyList, gramList, lists, lookup)
+	// read the lists from enc. Profile is kept small (five pointers): a
+	// host decodes and copies 50 of them per lead.
+	name     string // strata.CompanyKey
+	enc      string // the format 2 encoding of a decoded profile, or ""
+	x        *profileLists
+	config   uint64 // the fingerprint of the building Matcher's configuration (Matcher.configPrint)
+	city     uint64 // hash of the lower-case city; 0 when unknown
+	country  [2]byte
+	script   script // of the name key
+	freeMail bool   // has a free-mail address
+	domains  bool   // has a company domain
+}
+
+// profileLists are the lists of a profile that holds them (see
+// Profile.x): phone numbers, mailbox keys and company domains, each sorted;
+// their hashes (see feat.keys); the name key's bigrams, sorted.
+type profileLists struct {
+	phones, emails, domains []string
+	keys, grams             []uint64
+}
+
+// featOf returns what scoring reads of p, with its key hashes keys (from
+// p.keyList).
+func (p *Profile) featOf(keys []uint64) feat {
+	return feat{keys: keys, name: p.name, country: p.country, city: p.city, freeMail: p.freeMail, domains: p.domains}
 }
 
 // feat is what scoring reads of a record: hashed keys, so that Duplicates
@@ -123,7 +145,13 @@ func (p Profile) GoString() string { return p.String() }
 
 // Keys returns the profile's blocking keys.
 func (p Profile) Keys() Keys {
-	k := Keys{Phones: slices.Clone(p.phones), Emails: slices.Clone(p.emails), Domains: slices.Clone(p.domains)}
+	var k Keys
+	if p.enc != "" {
+		k.Phones, k.Emails, k.Domains = p.lists() // made by lists: the caller's
+	} else {
+		phones, emails, domains := p.lists()
+		k.Phones, k.Emails, k.Domains = slices.Clone(phones), slices.Clone(emails), slices.Clone(domains)
+	}
 	if p.name != "" {
 		k.Name = countryString(p.country) + "|" + p.name
 	}
@@ -164,6 +192,7 @@ type scratch struct {
 	keys, grams             []uint64
 	strs                    []string
 	u64                     []uint64
+	lists                   []profileLists
 }
 
 // keepStrings returns buf for a profile to keep: a copy cut from the arena,
@@ -199,16 +228,31 @@ func (s *scratch) keepU64(buf []uint64) []uint64 {
 
 // profile is Profile with the caller's scratch.
 func (m *Matcher) profile(c *strata.Customer, s *scratch) Profile {
-	p := Profile{ID: c.ID, Owner: c.Owner, config: m.config}
 	ck := m.contacts(c, s)
-	p.phones, p.emails, p.domains = ck.phones, ck.emails, ck.domains
-	p.feat = m.features(c, ck, s)
+	f := m.features(c, ck, s)
+	x := s.newLists()
+	x.phones, x.emails, x.domains, x.keys = ck.phones, ck.emails, ck.domains, f.keys
+	p := Profile{ID: c.ID, Owner: c.Owner, name: f.name, x: x, config: m.config, city: f.city, country: f.country,
+		freeMail: f.freeMail, domains: f.domains}
 	p.script, s.grams = nameFeatures(p.name, s.grams)
-	p.grams = s.keepU64(s.grams)
+	x.grams = s.keepU64(s.grams)
 	if !s.arena {
 		s.grams = nil // the profile owns it
 	}
 	return p
+}
+
+// newLists returns a profile's lists to fill, cut from the arena or
+// allocated on their own.
+func (s *scratch) newLists() *profileLists {
+	if !s.arena {
+		return new(profileLists)
+	}
+	if len(s.lists) == cap(s.lists) {
+		s.lists = make([]profileLists, 0, 64)
+	}
+	s.lists = s.lists[:len(s.lists)+1]
+	return &s.lists[len(s.lists)-1]
 }
 
 // contactKeys are a record's phone numbers (E.164), mailbox keys and

@@ -202,15 +202,24 @@ func (m *Matcher) MatchProfiles(lead Profile, candidates []Profile) Result {
 		return Result{Outcome: NoMatch}
 	}
 	scored := make([]Scored, 0, len(candidates))
-	sc := scorer{m: m, detail: true, sa: lead.script, ga: lead.grams, cached: true,
+	sc := scorer{m: m, detail: true, sa: lead.script, ga: lead.gramList(nil), cached: true,
 		ev: make([]Evidence, 0, 5*len(candidates))}
+	fa := lead.featOf(lead.keyList(nil))
+	// A decoded candidate's keys and bigrams are read from its encoding
+	// into these (gbuf is allocated when a first one needs it).
+	var kbuf [64]uint64
+	var gbuf []uint64
 	for i := range candidates {
 		c := &candidates[i]
 		if c.ID == lead.ID && c.ID != "" {
 			continue
 		}
-		sc.sb, sc.gb = c.script, c.grams
-		score, ev := sc.score(&lead.feat, &c.feat, &lead)
+		fb := c.featOf(c.keyList(kbuf[:0]))
+		sc.sb, sc.gb = c.script, c.gramList(gbuf[:0])
+		if c.enc != "" {
+			gbuf = sc.gb
+		}
+		score, ev := sc.score(&fa, &fb, &lead)
 		scored = append(scored, Scored{ID: c.ID, Owner: c.Owner, Score: score, Evidence: ev})
 	}
 	// Sort indexes, not 64-byte values: best first, ties by ID.
@@ -439,12 +448,15 @@ func (p *Profile) lookup(k uint64) string {
 	if p == nil {
 		return ""
 	}
-	list := p.phones
+	if p.enc != "" {
+		return p.lookupEnc(k)
+	}
+	list, emails, domains := p.lists()
 	switch k & keyMask {
 	case keyEmail:
-		list = p.emails
+		list = emails
 	case keyDomain:
-		list = p.domains
+		list = domains
 	}
 	for _, s := range list {
 		if hash64(s)&^keyMask == k&^keyMask {
