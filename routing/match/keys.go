@@ -193,6 +193,9 @@ type scratch struct {
 	strs                    []string
 	u64                     []uint64
 	lists                   []profileLists
+	// gramRoom: without arena, features allocates room for the name's
+	// bigrams after the keys, and leaves it in grams.
+	gramRoom bool
 }
 
 // keepStrings returns buf for a profile to keep: a copy cut from the arena,
@@ -229,6 +232,7 @@ func (s *scratch) keepU64(buf []uint64) []uint64 {
 // profile is Profile with the caller's scratch.
 func (m *Matcher) profile(c *strata.Customer, s *scratch) Profile {
 	ck := m.contacts(c, s)
+	s.gramRoom = !s.arena // one allocation for the keys and bigrams
 	f := m.features(c, ck, s)
 	x := s.newLists()
 	x.phones, x.emails, x.domains, x.keys = ck.phones, ck.emails, ck.domains, f.keys
@@ -316,7 +320,12 @@ func (m *Matcher) features(c *strata.Customer, ck contactKeys, s *scratch) feat 
 	}
 	keys := s.keys[:0]
 	if !s.arena {
-		keys = make([]uint64, 0, len(ck.phones)+len(ck.emails)+len(ck.domains))
+		n := len(ck.phones) + len(ck.emails) + len(ck.domains)
+		room := 0
+		if s.gramRoom {
+			room = len(f.name) // a bigram per byte at most
+		}
+		keys = make([]uint64, 0, n+room)
 	}
 	for _, v := range ck.phones {
 		keys = append(keys, keyPhone|hash64(v)&^keyMask)
@@ -330,6 +339,8 @@ func (m *Matcher) features(c *strata.Customer, ck contactKeys, s *scratch) feat 
 	slices.Sort(keys)
 	if s.arena {
 		s.keys = keys
+	} else if s.gramRoom {
+		s.grams = keys[len(keys):len(keys):cap(keys)]
 	}
 	f.keys = s.keepU64(keys)
 	return f
