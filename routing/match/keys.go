@@ -72,7 +72,10 @@ const (
 // (MarshalBinary, or MarshalJSON for a JSON column) and decodes the
 // candidates' profiles per lead (a ProfileDecoder kept across leads,
 // UnmarshalBinary or UnmarshalJSON, then Matcher.CheckProfile): a decoded
-// profile scores exactly as the one that was stored. A Profile belongs to the version of the normalisation and to
+// profile scores exactly as the one that was stored. A profile decoded
+// from the binary encoding is one checked copy of the stored bytes, which
+// it reads its values from, so decoding costs a copy and the checks rather
+// than building the profile's lists again. A Profile belongs to the version of the normalisation and to
 // the Matcher configuration (free-mail domains, website fields) that built
 // it, and records both: decoding refuses a profile of another version of
 // the normalisation and CheckProfile one of another configuration, each
@@ -110,6 +113,10 @@ type Profile struct {
 type profileLists struct {
 	phones, emails, domains []string
 	keys, grams             []uint64
+	// buf holds the first two phones, mailboxes and domains of a profile
+	// Matcher.Profile builds, so that its lists cost no allocation of
+	// their own.
+	buf [6]string
 }
 
 // featOf returns what scoring reads of p, with its key hashes keys (from
@@ -231,10 +238,13 @@ func (s *scratch) keepU64(buf []uint64) []uint64 {
 
 // profile is Profile with the caller's scratch.
 func (m *Matcher) profile(c *strata.Customer, s *scratch) Profile {
+	x := s.newLists()
+	if !s.arena {
+		s.phones, s.emails, s.domains = x.buf[0:0:2], x.buf[2:2:4], x.buf[4:4:6]
+	}
 	ck := m.contacts(c, s)
 	s.gramRoom = !s.arena // one allocation for the keys and bigrams
 	f := m.features(c, ck, s)
-	x := s.newLists()
 	x.phones, x.emails, x.domains, x.keys = ck.phones, ck.emails, ck.domains, f.keys
 	p := Profile{ID: c.ID, Owner: c.Owner, name: f.name, x: x, config: m.config, city: f.city, country: f.country,
 		freeMail: f.freeMail, domains: f.domains}
