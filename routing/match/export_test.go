@@ -12,11 +12,12 @@ func marshalFormat1(p Profile) ([]byte, error) {
 	if err := p.checkStored(); err != nil {
 		return nil, err
 	}
+	phones, emails, domains := p.lists()
 	n := 1 + binary.MaxVarintLen64 + 8 + 1 + 2 + 8
 	for _, s := range [...]string{p.ID, p.Owner, p.name} {
 		n += binary.MaxVarintLen64 + len(s)
 	}
-	for _, list := range [...][]string{p.phones, p.emails, p.domains} {
+	for _, list := range [...][]string{phones, emails, domains} {
 		n += binary.MaxVarintLen64
 		for _, s := range list {
 			n += binary.MaxVarintLen64 + len(s)
@@ -36,10 +37,10 @@ func marshalFormat1(p Profile) ([]byte, error) {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
-	for _, list := range [...][]string{p.phones, p.emails, p.domains} {
+	for _, list := range [...][]string{phones, emails, domains} {
 		b = binary.AppendUvarint(b, uint64(len(list)))
 	}
-	for _, list := range [...][]string{p.phones, p.emails, p.domains} {
+	for _, list := range [...][]string{phones, emails, domains} {
 		for _, s := range list {
 			b = binary.AppendUvarint(b, uint64(len(s)))
 			b = append(b, s...)

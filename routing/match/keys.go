@@ -72,7 +72,10 @@ const (
 // (MarshalBinary, or MarshalJSON for a JSON column) and decodes the
 // candidates' profiles per lead (a ProfileDecoder kept across leads,
 // UnmarshalBinary or UnmarshalJSON, then Matcher.CheckProfile): a decoded
-// profile scores exactly as the one that was stored. A Profile belongs to the version of the normalisation and to
+// profile scores exactly as the one that was stored. A profile decoded
+// from the binary encoding is one checked copy of the stored bytes, which
+// it reads its values from, so decoding costs a copy and the checks rather
+// than building the profile's lists again. A Profile belongs to the version of the normalisation and to
 // the Matcher configuration (free-mail domains, website fields) that built
 // it, and records both: decoding refuses a profile of another version of
 // the normalisation and CheckProfile one of another configuration, each
@@ -87,13 +90,39 @@ type Profile struct {
 	ID    string
 	Owner string
 
-	feat
-	phones  []string
-	emails  []string
-	domains []string
-	script  script   // of the name key
-	grams   []uint64 // the name key's bigrams, sorted
-	config  uint64   // the fingerprint of the building Matcher's configuration (Matcher.configPrint)
+	// A profile built by Matcher.Profile or decoded from format 1 or JSON
+	// holds its lists in x. One decoded from format 2 holds its encoding
+	// in enc, checked when it was decoded, with ID, Owner and name cut
+	// from it and x nil: the accessors (keyList, gramList, lists, lookup)
+	// read the lists from enc. Profile is kept small (five pointers): a
+	// host decodes and copies 50 of them per lead.
+	name     string // strata.CompanyKey
+	enc      string // the format 2 encoding of a decoded profile, or ""
+	x        *profileLists
+	config   uint64 // the fingerprint of the building Matcher's configuration (Matcher.configPrint)
+	city     uint64 // hash of the lower-case city; 0 when unknown
+	country  [2]byte
+	script   script // of the name key
+	freeMail bool   // has a free-mail address
+	domains  bool   // has a company domain
+}
+
+// profileLists are the lists of a profile that holds them (see
+// Profile.x): phone numbers, mailbox keys and company domains, each sorted;
+// their hashes (see feat.keys); the name key's bigrams, sorted.
+type profileLists struct {
+	phones, emails, domains []string
+	keys, grams             []uint64
+	// buf holds the first two phones, mailboxes and domains of a profile
+	// Matcher.Profile builds, so that its lists cost no allocation of
+	// their own.
+	buf [6]string
+}
+
+// featOf returns what scoring reads of p, with its key hashes keys (from
+// p.keyList).
+func (p *Profile) featOf(keys []uint64) feat {
+	return feat{keys: keys, name: p.name, country: p.country, city: p.city, freeMail: p.freeMail, domains: p.domains}
 }
 
 // feat is what scoring reads of a record: hashed keys, so that Duplicates
@@ -123,7 +152,13 @@ func (p Profile) GoString() string { return p.String() }
 
 // Keys returns the profile's blocking keys.
 func (p Profile) Keys() Keys {
-	k := Keys{Phones: slices.Clone(p.phones), Emails: slices.Clone(p.emails), Domains: slices.Clone(p.domains)}
+	var k Keys
+	if p.enc != "" {
+		k.Phones, k.Emails, k.Domains = p.lists() // made by lists: the caller's
+	} else {
+		phones, emails, domains := p.lists()
+		k.Phones, k.Emails, k.Domains = slices.Clone(phones), slices.Clone(emails), slices.Clone(domains)
+	}
 	if p.name != "" {
 		k.Name = countryString(p.country) + "|" + p.name
 	}
@@ -164,6 +199,10 @@ type scratch struct {
 	keys, grams             []uint64
 	strs                    []string
 	u64                     []uint64
+	lists                   []profileLists
+	// gramRoom: without arena, features allocates room for the name's
+	// bigrams after the keys, and leaves it in grams.
+	gramRoom bool
 }
 
 // keepStrings returns buf for a profile to keep: a copy cut from the arena,
@@ -199,16 +238,35 @@ func (s *scratch) keepU64(buf []uint64) []uint64 {
 
 // profile is Profile with the caller's scratch.
 func (m *Matcher) profile(c *strata.Customer, s *scratch) Profile {
-	p := Profile{ID: c.ID, Owner: c.Owner, config: m.config}
+	x := s.newLists()
+	if !s.arena {
+		s.phones, s.emails, s.domains = x.buf[0:0:2], x.buf[2:2:4], x.buf[4:4:6]
+	}
 	ck := m.contacts(c, s)
-	p.phones, p.emails, p.domains = ck.phones, ck.emails, ck.domains
-	p.feat = m.features(c, ck, s)
+	s.gramRoom = !s.arena // one allocation for the keys and bigrams
+	f := m.features(c, ck, s)
+	x.phones, x.emails, x.domains, x.keys = ck.phones, ck.emails, ck.domains, f.keys
+	p := Profile{ID: c.ID, Owner: c.Owner, name: f.name, x: x, config: m.config, city: f.city, country: f.country,
+		freeMail: f.freeMail, domains: f.domains}
 	p.script, s.grams = nameFeatures(p.name, s.grams)
-	p.grams = s.keepU64(s.grams)
+	x.grams = s.keepU64(s.grams)
 	if !s.arena {
 		s.grams = nil // the profile owns it
 	}
 	return p
+}
+
+// newLists returns a profile's lists to fill, cut from the arena or
+// allocated on their own.
+func (s *scratch) newLists() *profileLists {
+	if !s.arena {
+		return new(profileLists)
+	}
+	if len(s.lists) == cap(s.lists) {
+		s.lists = make([]profileLists, 0, 64)
+	}
+	s.lists = s.lists[:len(s.lists)+1]
+	return &s.lists[len(s.lists)-1]
 }
 
 // contactKeys are a record's phone numbers (E.164), mailbox keys and
@@ -272,7 +330,12 @@ func (m *Matcher) features(c *strata.Customer, ck contactKeys, s *scratch) feat 
 	}
 	keys := s.keys[:0]
 	if !s.arena {
-		keys = make([]uint64, 0, len(ck.phones)+len(ck.emails)+len(ck.domains))
+		n := len(ck.phones) + len(ck.emails) + len(ck.domains)
+		room := 0
+		if s.gramRoom {
+			room = len(f.name) // a bigram per byte at most
+		}
+		keys = make([]uint64, 0, n+room)
 	}
 	for _, v := range ck.phones {
 		keys = append(keys, keyPhone|hash64(v)&^keyMask)
@@ -286,6 +349,8 @@ func (m *Matcher) features(c *strata.Customer, ck contactKeys, s *scratch) feat 
 	slices.Sort(keys)
 	if s.arena {
 		s.keys = keys
+	} else if s.gramRoom {
+		s.grams = keys[len(keys):len(keys):cap(keys)]
 	}
 	f.keys = s.keepU64(keys)
 	return f

@@ -65,15 +65,20 @@ const (
 // MaxProfileString, MaxProfileBytes) or with a string that is not UTF-8
 // is refused.
 func (p Profile) MarshalBinary() ([]byte, error) {
+	if p.enc != "" {
+		return []byte(p.enc), nil // decoded, so checked, and one profile has one encoding
+	}
 	if err := p.checkStored(); err != nil {
 		return nil, err
 	}
-	lists := [...][]string{p.phones, p.emails, p.domains}
-	nk := len(p.phones) + len(p.emails) + len(p.domains)
-	if len(p.keys) != nk || len(p.grams) > len(p.name) || (p.name == "") != (p.script == scriptNone) {
+	phones, emails, domains := p.lists()
+	keys, grams := p.keyList(nil), p.gramList(nil)
+	lists := [...][]string{phones, emails, domains}
+	nk := len(phones) + len(emails) + len(domains)
+	if len(keys) != nk || len(grams) > len(p.name) || (p.name == "") != (p.script == scriptNone) {
 		return nil, profileErr(-1, "not built by Matcher.Profile")
 	}
-	n := f2Header + 10*nk + gramBytes*len(p.grams) + len(p.ID) + len(p.Owner) + len(p.name)
+	n := f2Header + 10*nk + gramBytes*len(grams) + len(p.ID) + len(p.Owner) + len(p.name)
 	for _, list := range lists {
 		for _, s := range list {
 			n += len(s)
@@ -93,7 +98,7 @@ func (p Profile) MarshalBinary() ([]byte, error) {
 	b[f2Country], b[f2Country+1] = p.country[0], p.country[1]
 	le.PutUint64(b[f2City:], p.city)
 	b[f2Script] = byte(p.script)
-	for i, v := range [...]int{len(p.ID), len(p.Owner), len(p.name), len(p.phones), len(p.emails), len(p.domains), len(p.grams)} {
+	for i, v := range [...]int{len(p.ID), len(p.Owner), len(p.name), len(phones), len(emails), len(domains), len(grams)} {
 		le.PutUint16(b[f2Counts+2*i:], uint16(v))
 	}
 	for _, list := range lists {
@@ -101,10 +106,10 @@ func (p Profile) MarshalBinary() ([]byte, error) {
 			b = le.AppendUint16(b, uint16(len(s)))
 		}
 	}
-	for _, k := range p.keys {
+	for _, k := range keys {
 		b = le.AppendUint64(b, k)
 	}
-	for _, g := range p.grams {
+	for _, g := range grams {
 		b = le.AppendUint32(b, uint32(g))
 		b = le.AppendUint16(b, uint16(g>>32))
 	}
@@ -237,10 +242,10 @@ func (l *f2Layout) stringName(i int) string {
 	return l.listName(i)
 }
 
-// readF2Derived reads a format 2 profile's key hashes and bigrams into u,
-// checking the hashes (each of its list's kind, ascending) and bigrams
-// (ascending, two runes or a rune and noRune).
-func readF2Derived(data []byte, l *f2Layout, u []uint64) error {
+// checkF2Derived checks a format 2 profile's key hashes (each of its
+// list's kind, ascending) and bigrams (ascending, two runes or a rune and
+// noRune).
+func checkF2Derived(data []byte, l *f2Layout) error {
 	le := binary.LittleEndian
 	var prev uint64
 	for i := range l.nk {
@@ -255,23 +260,23 @@ func readF2Derived(data []byte, l *f2Layout, u []uint64) error {
 		if k&keyMask != kind || k < prev {
 			return profileErr(l.keysAt+8*i, "key hash %d: not of its list's kind, or not ascending", i)
 		}
-		u[i], prev = k, k
+		prev = k
 	}
 	prev = 0
-	grams := u[l.nk:l.gEnd]
-	for i := range grams {
+	for i := range l.n[6] {
 		at := l.gramsAt + gramBytes*i
 		g := uint64(le.Uint32(data[at:])) | uint64(le.Uint16(data[at+4:]))<<32
 		if g < prev || g>>21 > unicode.MaxRune || g&noRune > unicode.MaxRune && g&noRune != noRune {
 			return profileErr(at, "bigram %d: not ascending, or not two runes", i)
 		}
-		grams[i], prev = g, g
+		prev = g
 	}
 	return nil
 }
 
-// decodeFormat2 decodes a format 2 profile into p, cutting its memory
-// from a.
+// decodeFormat2 decodes a format 2 profile into p: once every check has
+// passed, p holds one copy of data, cut from a, and reads its values from
+// it (see Profile.enc).
 func (a *profileArena) decodeFormat2(data []byte, p *Profile) error {
 	l, err := readF2Header(data)
 	if err != nil {
@@ -280,40 +285,135 @@ func (a *profileArena) decodeFormat2(data []byte, p *Profile) error {
 	if err := checkF2Text(data, &l); err != nil {
 		return err
 	}
-	u := a.uint64s(l.gEnd)
-	if err := readF2Derived(data, &l, u); err != nil {
+	if err := checkF2Derived(data, &l); err != nil {
 		return err
 	}
 	le := binary.LittleEndian
-	text := a.string(data[l.textAt:])
-	off := 0
-	cut := func(n int) string {
-		off += n
-		return text[off-n : off]
-	}
-	q := Profile{ID: cut(l.n[0]), Owner: cut(l.n[1]), config: le.Uint64(data[f2Config:]), script: script(data[f2Script])}
-	q.name, q.country, q.city = cut(l.n[2]), [2]byte(data[f2Country:]), le.Uint64(data[f2City:])
-	q.freeMail = data[f2Flags]&1 != 0
-	lists := a.strings(l.nk)
-	for i := range lists {
-		lists[i] = cut(int(le.Uint16(data[f2Header+2*i:])))
-	}
-	q.phones, q.emails, q.domains = nilIfEmpty(lists[:l.phoneEnd]), nilIfEmpty(lists[l.phoneEnd:l.emailEnd]), nilIfEmpty(lists[l.emailEnd:])
-	q.keys, q.grams = u[:l.nk:l.nk], u[l.nk:l.gEnd:l.gEnd]
-	q.domainsFlag()
+	enc := a.string(data)
+	id, owner := l.textAt+l.n[0], l.textAt+l.n[0]+l.n[1]
+	q := Profile{ID: enc[l.textAt:id], Owner: enc[id:owner], config: le.Uint64(data[f2Config:]), enc: enc}
+	q.name, q.country, q.city = enc[owner:owner+l.n[2]], [2]byte(data[f2Country:]), le.Uint64(data[f2City:])
+	q.script, q.freeMail, q.domains = script(data[f2Script]), data[f2Flags]&1 != 0, l.n[5] > 0
 	*p = q
 	return nil
 }
 
+// u16 reads a little-endian uint16 from s at i.
+func u16(s string, i int) int { return int(s[i]) | int(s[i+1])<<8 }
+
+// u64 reads a little-endian uint64 from s at i.
+func u64(s string, i int) uint64 {
+	_ = s[i+7]
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
+// encView is where the parts of a format 2 encoding are, read from a
+// decoded profile's enc (checked when it was decoded).
+type encView struct {
+	np, ne, nk, ng  int
+	keysAt, gramsAt int
+	listAt          int // where the first phone (or mailbox, or domain) starts
+}
+
+func viewOf(enc string) encView {
+	v := encView{np: u16(enc, f2Counts+6), ne: u16(enc, f2Counts+8), ng: u16(enc, f2Counts+12)}
+	v.nk = v.np + v.ne + u16(enc, f2Counts+10)
+	v.keysAt = f2Header + 2*v.nk
+	v.gramsAt = v.keysAt + 8*v.nk
+	v.listAt = v.gramsAt + gramBytes*v.ng + u16(enc, f2Counts) + u16(enc, f2Counts+2) + u16(enc, f2Counts+4)
+	return v
+}
+
+// keyList returns the profile's key hashes: its keys, or for a decoded
+// format 2 profile, read from its encoding into buf[:0].
+func (p *Profile) keyList(buf []uint64) []uint64 {
+	if p.enc == "" {
+		if p.x == nil {
+			return nil
+		}
+		return p.x.keys
+	}
+	v := viewOf(p.enc)
+	buf = buf[:0]
+	for i := range v.nk {
+		buf = append(buf, u64(p.enc, v.keysAt+8*i))
+	}
+	return buf
+}
+
+// gramList is keyList for the name's bigrams.
+func (p *Profile) gramList(buf []uint64) []uint64 {
+	if p.enc == "" {
+		if p.x == nil {
+			return nil
+		}
+		return p.x.grams
+	}
+	v := viewOf(p.enc)
+	buf = buf[:0]
+	for i := range v.ng {
+		at := v.gramsAt + gramBytes*i
+		buf = append(buf, uint64(u16(p.enc, at))|uint64(u16(p.enc, at+2))<<16|uint64(u16(p.enc, at+4))<<32)
+	}
+	return buf
+}
+
+// lists returns the profile's phones, mailboxes and domains: its own, or
+// for a decoded format 2 profile, new slices of strings cut from its
+// encoding.
+func (p *Profile) lists() (phones, emails, domains []string) {
+	if p.enc == "" {
+		if p.x == nil {
+			return nil, nil, nil
+		}
+		return p.x.phones, p.x.emails, p.x.domains
+	}
+	v := viewOf(p.enc)
+	if v.nk == 0 {
+		return nil, nil, nil
+	}
+	all := make([]string, v.nk)
+	off := v.listAt
+	for i := range all {
+		n := u16(p.enc, f2Header+2*i)
+		all[i], off = p.enc[off:off+n], off+n
+	}
+	return nilIfEmpty(all[:v.np]), nilIfEmpty(all[v.np : v.np+v.ne]), nilIfEmpty(all[v.np+v.ne:])
+}
+
+// lookupEnc is lookup for a decoded format 2 profile, reading its
+// encoding.
+func (p *Profile) lookupEnc(k uint64) string {
+	v := viewOf(p.enc)
+	lo, hi := 0, v.np
+	switch k & keyMask {
+	case keyEmail:
+		lo, hi = v.np, v.np+v.ne
+	case keyDomain:
+		lo, hi = v.np+v.ne, v.nk
+	}
+	off := v.listAt
+	for i := range hi {
+		n := u16(p.enc, f2Header+2*i)
+		if s := p.enc[off : off+n]; i >= lo && hash64(s)&^keyMask == k&^keyMask {
+			return s
+		}
+		off += n
+	}
+	return ""
+}
+
 // ProfileDecoder decodes stored profiles as UnmarshalBinary does, for a
-// host decoding the candidates of lead after lead: it cuts the profiles'
-// memory from chunks of a few KiB that it allocates as they fill, so that
-// decoding 50 profiles costs a few allocations instead of 150, and about a
-// tenth of UnmarshalBinary's time less. Nothing is written to a chunk's
-// part once a profile holds it, so the profiles are as immutable as any
-// and may be shared; a chunk is freed with the last profile cut from it,
-// so a profile kept for long keeps up to about 32 KiB alive: decode the
-// few a host keeps with UnmarshalBinary.
+// host decoding the candidates of lead after lead. A profile decoded from
+// format 2 is one checked copy of its encoding, which it reads its values
+// from; a ProfileDecoder cuts those copies from 16 KiB chunks that it
+// allocates as they fill (about 60 typical profiles each), so that
+// decoding 50 profiles costs about one allocation instead of 50. Nothing
+// is written to a chunk's part once a profile holds it, so the profiles
+// are as immutable as any and may be shared; a chunk is freed with the
+// last profile cut from it, so a profile kept for long keeps up to 16 KiB
+// alive: decode the few a host keeps with UnmarshalBinary.
 //
 // The zero ProfileDecoder is ready to use. A ProfileDecoder is not safe
 // for concurrent use: keep one per goroutine (copies share its chunks and
@@ -338,23 +438,16 @@ func (d *ProfileDecoder) Decode(data []byte, p *Profile) error {
 	return d.a.decode(data, p)
 }
 
-// The sizes of a ProfileDecoder's chunks: 8 KiB of text, 8 KiB of list
-// entries, 16 KiB of hashes and bigrams (about 100, 120 and 80 typical
-// profiles). A request beyond a quarter of a chunk is allocated on its
+// textChunk is the size of a ProfileDecoder's chunks: about 60 typical
+// encoded profiles. A profile beyond a quarter of a chunk is copied on its
 // own.
-const (
-	textChunk = 8 << 10
-	strsChunk = 512
-	u64Chunk  = 2048
-)
+const textChunk = 16 << 10
 
 // profileArena is where decoded profiles' memory comes from: with chunked,
 // cut from chunks (see ProfileDecoder); otherwise allocated for each.
 type profileArena struct {
 	chunked bool
 	text    *strings.Builder
-	strs    []string
-	u64     []uint64
 }
 
 // string returns b as a string.
@@ -371,33 +464,4 @@ func (a *profileArena) string(b []byte) string {
 	start := a.text.Len()
 	a.text.Write(b)
 	return a.text.String()[start:]
-}
-
-// strings returns n strings to fill, with no room to append.
-func (a *profileArena) strings(n int) []string {
-	if n == 0 {
-		return nil
-	}
-	if !a.chunked || n > strsChunk/4 {
-		return make([]string, n)
-	}
-	if cap(a.strs)-len(a.strs) < n {
-		a.strs = make([]string, 0, strsChunk)
-	}
-	start := len(a.strs)
-	a.strs = a.strs[:start+n]
-	return a.strs[start : start+n : start+n]
-}
-
-// uint64s returns n numbers to fill, with no room to append.
-func (a *profileArena) uint64s(n int) []uint64 {
-	if !a.chunked || n > u64Chunk/4 {
-		return make([]uint64, n)
-	}
-	if cap(a.u64)-len(a.u64) < n {
-		a.u64 = make([]uint64, 0, u64Chunk)
-	}
-	start := len(a.u64)
-	a.u64 = a.u64[:start+n]
-	return a.u64[start : start+n : start+n]
 }

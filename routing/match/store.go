@@ -146,7 +146,9 @@ func (m *Matcher) CheckProfile(p *Profile) error {
 // another version of the normalisation is an error wrapping
 // ErrStaleProfile, saying to rebuild it. On error p is left unchanged.
 // Decoding costs time linear in the input and memory at most three times
-// its size, besides the Profile.
+// its size, besides the Profile; a format 2 profile is checked, then
+// copied once (one allocation), and the decoded profile reads its lists
+// and hashes from that copy.
 // Matcher.CheckProfile then says whether the profile was built under the
 // Matcher's configuration. ProfileDecoder decodes many profiles at a
 // fraction of the allocations.
@@ -214,8 +216,12 @@ func decodeFormat1(data []byte, p *Profile) error {
 	for i := range counts {
 		counts[i] = d.length(MaxProfileKeys)
 	}
-	lists := make([]string, 0, counts[0]+counts[1]+counts[2])
-	for range cap(lists) {
+	x := new(profileLists)
+	lists := x.buf[:0]
+	if nk := counts[0] + counts[1] + counts[2]; nk > len(x.buf) {
+		lists = make([]string, 0, nk)
+	}
+	for range counts[0] + counts[1] + counts[2] {
 		lists = append(lists, str())
 	}
 	if d.err != nil {
@@ -225,7 +231,8 @@ func decodeFormat1(data []byte, p *Profile) error {
 		return profileErr(d.off, "%d bytes after the profile", len(data)-d.off)
 	}
 	n0, n1 := counts[0], counts[0]+counts[1]
-	q.phones, q.emails, q.domains = nilIfEmpty(lists[:n0]), nilIfEmpty(lists[n0:n1]), nilIfEmpty(lists[n1:])
+	x.phones, x.emails, x.domains = nilIfEmpty(lists[:n0]), nilIfEmpty(lists[n0:n1]), nilIfEmpty(lists[n1:])
+	q.x = x
 	if err := q.finish(); err != nil {
 		return err
 	}
@@ -305,25 +312,24 @@ func (p *Profile) finish() error {
 	if err := p.checkStored(); err != nil {
 		return err
 	}
-	p.domainsFlag()
-	buf := make([]uint64, 0, len(p.phones)+len(p.emails)+len(p.domains)+len(p.name))
+	x := p.x
+	p.domains = len(x.domains) > 0
+	buf := make([]uint64, 0, len(x.phones)+len(x.emails)+len(x.domains)+len(p.name))
 	for _, kl := range [...]struct {
 		kind uint64
 		list []string
-	}{{keyPhone, p.phones}, {keyEmail, p.emails}, {keyDomain, p.domains}} {
+	}{{keyPhone, x.phones}, {keyEmail, x.emails}, {keyDomain, x.domains}} {
 		for _, v := range kl.list {
 			buf = append(buf, kl.kind|hash64(v)&^keyMask)
 		}
 	}
 	slices.Sort(buf)
 	n := len(buf)
-	p.keys = buf[:n:n]
-	p.script, p.grams = nameFeatures(p.name, buf[n:n])
-	p.grams = p.grams[:len(p.grams):len(p.grams)]
+	x.keys = buf[:n:n]
+	p.script, x.grams = nameFeatures(p.name, buf[n:n])
+	x.grams = x.grams[:len(x.grams):len(x.grams)]
 	return nil
 }
-
-func (p *Profile) domainsFlag() { p.feat.domains = len(p.domains) > 0 }
 
 // checkStored checks what a stored profile holds: the bounds, UTF-8
 // strings, lists sorted without repeats or empty entries (as Profile
@@ -335,7 +341,8 @@ func (p *Profile) checkStored() error {
 			return profileErr(-1, "%s: %v", [...]string{"id", "owner", "name"}[i], err)
 		}
 	}
-	for i, list := range [...][]string{p.phones, p.emails, p.domains} {
+	phones, emails, domains := p.lists()
+	for i, list := range [...][]string{phones, emails, domains} {
 		what := [...]string{"phones", "emails", "domains"}[i]
 		if len(list) > MaxProfileKeys {
 			return profileErr(-1, "%s: %d entries: more than %d", what, len(list), MaxProfileKeys)
@@ -396,8 +403,8 @@ func (p Profile) MarshalJSON() ([]byte, error) {
 		return nil, err
 	}
 	s := storedJSON{Format: jsonFormat, Norm: profileNorm, Config: hex64(p.config), ID: p.ID, Owner: p.Owner,
-		Name: p.name, Country: countryString(p.country), FreeMail: p.freeMail,
-		Phones: p.phones, Emails: p.emails, Domains: p.domains}
+		Name: p.name, Country: countryString(p.country), FreeMail: p.freeMail}
+	s.Phones, s.Emails, s.Domains = p.lists()
 	if p.city != 0 {
 		s.City = hex64(p.city)
 	}
@@ -431,7 +438,8 @@ func (p *Profile) UnmarshalJSON(data []byte) error {
 	case len(s.Country) != 0 && len(s.Country) != 2:
 		return profileErr(-1, "country: not two characters")
 	}
-	q := Profile{ID: s.ID, Owner: s.Owner, phones: nilIfEmpty(s.Phones), emails: nilIfEmpty(s.Emails), domains: nilIfEmpty(s.Domains)}
+	q := Profile{ID: s.ID, Owner: s.Owner,
+		x: &profileLists{phones: nilIfEmpty(s.Phones), emails: nilIfEmpty(s.Emails), domains: nilIfEmpty(s.Domains)}}
 	q.name, q.freeMail = s.Name, s.FreeMail
 	if s.Country != "" {
 		q.country = [2]byte{s.Country[0], s.Country[1]}

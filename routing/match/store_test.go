@@ -623,3 +623,43 @@ func TestReadsStoredFormat1(t *testing.T) {
 		assert.Equal(t, m.MatchProfiles(fresh[i], fresh), m.MatchProfiles(fresh[i], decoded), "lead %s", fresh[i].ID)
 	}
 }
+
+// TestDecodedProfileAllocations: a format 2 profile decodes into one copy
+// of its encoding (UnmarshalBinary: one allocation; a ProfileDecoder: a
+// chunk now and then), which the decoded profile reads its lists from;
+// and MatchProfiles over 50 decoded candidates allocates its Result and a
+// few evidence details, not per candidate.
+func TestDecodedProfileAllocations(t *testing.T) {
+	m := newMatcher(t)
+	lead, cands := candidates50()
+	rows := make([][]byte, len(cands))
+	for i := range cands {
+		var err error
+		rows[i], err = m.Profile(&cands[i]).MarshalBinary()
+		require.NoError(t, err)
+	}
+	var p match.Profile
+	allocs := testing.AllocsPerRun(100, func() {
+		if err := p.UnmarshalBinary(rows[7]); err != nil {
+			t.Fatal(err)
+		}
+	})
+	assert.Equal(t, 1.0, allocs, "UnmarshalBinary of format 2")
+
+	var dec match.ProfileDecoder
+	decoded := make([]match.Profile, len(rows))
+	allocs = testing.AllocsPerRun(100, func() {
+		for i, row := range rows {
+			if err := dec.Decode(row, &decoded[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	assert.LessOrEqual(t, allocs, 1.0, "ProfileDecoder, 50 profiles")
+
+	lp := m.Profile(&lead)
+	want := m.MatchProfiles(lp, decoded)
+	require.Len(t, want.Candidates, len(cands))
+	allocs = testing.AllocsPerRun(100, func() { m.MatchProfiles(lp, decoded) })
+	assert.LessOrEqual(t, allocs, float64(len(cands))/2, "MatchProfiles, 50 decoded candidates")
+}
