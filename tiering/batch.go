@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/strata-go/strata"
@@ -26,8 +27,14 @@ type BatchStats struct {
 	Failed    int `json:"failed"`
 }
 
-// batchSize is how many customers a worker classifies per hand-off.
-const batchSize = 256
+// batchSize is how many customers the caller reads before it hands them
+// out, and chunkSize how many a classifier claims at a time: small chunks
+// keep the cores busy to the end of a stream (the last batch is shared,
+// not left to one core), large batches keep hand-offs rare.
+const (
+	batchSize = 256
+	chunkSize = 16
+)
 
 // maxLoggedFailures bounds the failures a batch logs one by one.
 const maxLoggedFailures = 10
@@ -37,33 +44,47 @@ type result struct {
 	err error
 }
 
+// batch is batchSize customers in input order and their results, index
+// by index. Chunks are claimed under the run's lock (next); left counts
+// the customers not classified yet, and whoever classifies the last one
+// closes done.
 type batch struct {
 	in   []strata.Customer
 	out  []result
+	next int // the first customer not claimed yet; guarded by run.mu
+	left atomic.Int32
 	done chan struct{}
 }
 
-// run is one ClassifyAll: a producer reading the sequence into batches,
-// workers classifying them, the consumer yielding results in order.
+// run is one ClassifyAll. The caller's goroutine reads the sequence into
+// batches, classifies chunks itself whenever it would otherwise wait, and
+// yields results in order; GOMAXPROCS-1 workers claim chunks of the same
+// batches. With one core nothing is handed off at all.
 type run struct {
-	e       *Engine
-	inner   context.Context
-	cancel  context.CancelFunc
-	now     time.Time
-	jobs    chan *batch
-	ordered chan *batch
-	wg      sync.WaitGroup
-	panic   error // set by the producer before it closes ordered
+	e      *Engine
+	inner  context.Context
+	cancel context.CancelFunc
+	now    time.Time
+	own    *work    // the caller's activation
+	window []*batch // handed out, not yet yielded, oldest first (caller only)
+	depth  int      // how many batches may be handed out before the caller waits
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	wake    sync.Cond
+	pending []*batch // batches with chunks not claimed yet, oldest first; guarded by mu
+	closed  bool     // no more batches; guarded by mu
 }
 
 // ClassifyAll classifies a stream of customers on all cores, yielding one
 // placement (or error) per customer in input order. It stops early when the
 // consumer stops or ctx is done; in the latter case the last pair yielded
 // carries ctx's error, within a few milliseconds of the cancellation (a
-// rule running then is stopped too). The sequence is read once, from one
-// goroutine; if it panics, the last pair carries an error wrapping
-// ErrPanicked. A nil ctx, sequence or Engine yields one error. Each batch
-// is reported to the engine's observer and logger.
+// rule running then is stopped too). The sequence is read once, from the
+// caller's goroutine; if it panics, the last pair carries an error
+// wrapping ErrPanicked (a panic of the loop body is not recovered: it goes
+// on up to the caller). A nil ctx, sequence or Engine yields one error.
+// Each batch is reported to the engine's observer and logger.
 func (e *Engine) ClassifyAll(ctx context.Context, customers iter.Seq[strata.Customer], now time.Time) iter.Seq2[Placement, error] {
 	return e.classifyAll(ctx, customers, now, "classify_all")
 }
@@ -99,116 +120,165 @@ func (e *Engine) classifyAll(ctx context.Context, customers iter.Seq[strata.Cust
 	}
 }
 
-// stream runs the workers and yields every result in order. It returns why
-// it stopped before the end of the sequence (the sequence panicked, ctx is
-// done), or nil when it reached the end or the consumer stopped.
-func (e *Engine) stream(ctx context.Context, customers iter.Seq[strata.Customer], now time.Time, yield func(Placement, error) bool) error {
+// stream classifies the sequence and yields every result in order. It
+// returns why it stopped before the end of the sequence (the sequence
+// panicked, ctx is done), or nil when it reached the end or the consumer
+// stopped.
+func (e *Engine) stream(ctx context.Context, customers iter.Seq[strata.Customer], now time.Time, yield func(Placement, error) bool) (err error) {
 	r := e.newRun(ctx, now)
-	defer r.wg.Wait()
-	defer r.cancel()
-	r.start(customers)
-	for b := range r.ordered {
-		select {
-		case <-b.done:
-		case <-r.inner.Done():
-			return r.stopped(ctx)
-		}
-		for _, res := range b.out {
-			if !yield(res.p, res.err) {
-				return nil
+	defer r.finish()
+	ours := false // whether a panic now would be Strata's or the consumer's, not the sequence's
+	defer func() {
+		if v := recover(); v != nil {
+			if ours {
+				panic(v)
 			}
+			err = fmt.Errorf("%w (a value of type %T)", ErrPanicked, v)
 		}
-		if len(b.out) < len(b.in) { // cut short by cancellation
-			return r.stopped(ctx)
+	}()
+	b, more := r.newBatch(), true
+	for c := range customers {
+		ours = true
+		b.in = append(b.in, c)
+		if len(b.in) == batchSize {
+			r.handOut(b)
+			if more = r.drain(yield, false); !more {
+				break
+			}
+			b = r.newBatch()
 		}
-		r.recycle(b)
+		ours = false
 	}
-	return r.stopped(ctx)
-}
-
-func (e *Engine) newRun(ctx context.Context, now time.Time) *run {
-	inner, cancel := context.WithCancel(ctx)
-	workers := runtime.GOMAXPROCS(0)
-	return &run{e: e, inner: inner, cancel: cancel, now: now,
-		jobs: make(chan *batch, workers), ordered: make(chan *batch, workers*2)}
-}
-
-// stopped returns why the run stopped early, or nil: the sequence's panic,
-// else ctx's error.
-func (r *run) stopped(ctx context.Context) error {
-	// The producer sets panic before it closes ordered, and the consumer
-	// reads it after ordered is drained or the run is cancelled.
-	if r.panic != nil {
-		return r.panic
+	ours = true
+	if more && len(b.in) > 0 {
+		r.handOut(b)
+	}
+	if more && r.drain(yield, true) {
+		return nil
 	}
 	return ctx.Err()
 }
 
-func (r *run) start(customers iter.Seq[strata.Customer]) {
-	for range cap(r.jobs) {
+func (e *Engine) newRun(ctx context.Context, now time.Time) *run {
+	inner, cancel := context.WithCancel(ctx)
+	workers := runtime.GOMAXPROCS(0) - 1
+	r := &run{e: e, inner: inner, cancel: cancel, now: now, own: e.acts.Get().(*work), depth: 2*workers + 2}
+	r.wake.L = &r.mu
+	for range workers {
 		r.wg.Go(r.work)
 	}
-	r.wg.Go(func() { r.produce(customers) })
+	return r
 }
 
-// work classifies batches until the jobs run out, under the run's context.
+// finish stops the workers, waits for them and gives back what the run
+// borrowed. Batches still in the window are dropped, not recycled: after a
+// stop they may be half done.
+func (r *run) finish() {
+	r.cancel()
+	r.mu.Lock()
+	r.closed = true
+	r.pending = nil
+	r.mu.Unlock()
+	r.wake.Broadcast()
+	r.wg.Wait()
+	r.e.putWork(r.own)
+}
+
+// handOut seals b and offers its chunks to the workers.
+func (r *run) handOut(b *batch) {
+	b.out = b.out[:len(b.in)]
+	b.left.Store(int32(len(b.in)))
+	r.window = append(r.window, b)
+	r.mu.Lock()
+	r.pending = append(r.pending, b)
+	r.mu.Unlock()
+	r.wake.Signal()
+}
+
+// drain yields the finished batches at the front of the window. When the
+// window is full, or at the end (final), it classifies chunks itself until
+// the front batch is finished rather than wait for the workers. It returns
+// false when the consumer stopped or the run was cancelled.
+func (r *run) drain(yield func(Placement, error) bool, final bool) bool {
+	for len(r.window) > 0 {
+		b := r.window[0]
+		if !b.finished() {
+			if !final && len(r.window) < r.depth {
+				return true
+			}
+			for !b.finished() && r.claimAndClassify(r.own, false) {
+			}
+			select {
+			case <-b.done:
+			case <-r.inner.Done():
+				return false
+			}
+		}
+		if r.inner.Err() != nil {
+			return false
+		}
+		for _, res := range b.out {
+			if !yield(res.p, res.err) {
+				return false
+			}
+		}
+		r.window = r.window[1:]
+		r.recycle(b)
+	}
+	return true
+}
+
+// finished reports whether every customer of b is classified. It reads
+// done, not left: done is closed after the last result is written, so a
+// batch seen finished can be yielded and reused at once.
+func (b *batch) finished() bool {
+	select {
+	case <-b.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// work classifies chunks until the run is finished.
 func (r *run) work() {
 	w := r.e.acts.Get().(*work)
 	defer r.e.putWork(w)
-	for b := range r.jobs {
-		for i := range b.in {
-			if r.inner.Err() != nil {
-				break
-			}
-			c := &b.in[i]
-			w.bind(r.inner, c, r.now)
-			p, err := r.e.classify(w, c, r.now)
-			if err != nil && r.inner.Err() != nil {
-				break // stopped by the run, not failed on its own
-			}
-			b.out = append(b.out, result{p, err})
-		}
-		close(b.done)
+	for r.claimAndClassify(w, true) {
 	}
 }
 
-// produce reads the sequence and hands out batches in order. A panic of
-// the sequence is recovered into r.panic and stops the run.
-func (r *run) produce(customers iter.Seq[strata.Customer]) {
-	defer close(r.jobs)
-	defer close(r.ordered)
-	defer func() {
-		if v := recover(); v != nil {
-			r.panic = fmt.Errorf("%w (a value of type %T)", ErrPanicked, v)
-			r.cancel()
-		}
-	}()
-	b := r.newBatch()
-	for c := range customers {
-		b.in = append(b.in, c)
-		if len(b.in) == batchSize {
-			if !r.send(b) {
-				return
-			}
-			b = r.newBatch()
-		}
+// claimAndClassify claims the oldest unclaimed chunk and classifies it
+// with w. It reports false when there is none (wait: when the run is
+// finished instead), or the run was cancelled.
+func (r *run) claimAndClassify(w *work, wait bool) bool {
+	r.mu.Lock()
+	for len(r.pending) == 0 && wait && !r.closed {
+		r.wake.Wait()
 	}
-	if len(b.in) > 0 {
-		r.send(b)
-	}
-}
-
-func (r *run) send(b *batch) bool {
-	select {
-	case r.ordered <- b:
-	case <-r.inner.Done():
+	if len(r.pending) == 0 {
+		r.mu.Unlock()
 		return false
 	}
-	select {
-	case r.jobs <- b:
-	case <-r.inner.Done():
+	b := r.pending[0]
+	lo := b.next
+	hi := min(lo+chunkSize, len(b.in))
+	if b.next = hi; hi == len(b.in) {
+		r.pending[0] = nil
+		r.pending = r.pending[1:]
+	}
+	r.mu.Unlock()
+	for i := lo; i < hi; i++ {
+		if r.inner.Err() != nil {
+			return false // stopped by the run: b is never finished
+		}
+		c := &b.in[i]
+		w.bind(r.inner, c, r.now)
+		p, err := r.e.classify(w, c, r.now)
+		b.out[i] = result{p, err}
+	}
+	if b.left.Add(int32(lo-hi)) == 0 {
 		close(b.done)
-		return false
 	}
 	return true
 }
@@ -232,7 +302,7 @@ func (r *run) newBatch() *batch {
 func (r *run) recycle(b *batch) {
 	clear(b.in)
 	clear(b.out)
-	b.in, b.out = b.in[:0], b.out[:0]
+	b.in, b.out, b.next = b.in[:0], b.out[:0], 0
 	r.e.batches.Put(b)
 }
 
