@@ -225,7 +225,10 @@ func (m *Matcher) MatchProfiles(lead Profile, candidates []Profile) Result {
 	st.ranks, st.ev = ranks, sc.ev
 	// Sort 16-byte ranks, then write each Scored once: best first, ties by ID.
 	slices.SortFunc(ranks, func(x, y rank) int {
-		return cmp.Or(cmp.Compare(y.score, x.score), strings.Compare(candidates[x.i].ID, candidates[y.i].ID))
+		if x.score != y.score { // cmp.Or would compare the IDs every time
+			return cmp.Compare(y.score, x.score)
+		}
+		return strings.Compare(candidates[x.i].ID, candidates[y.i].ID)
 	})
 	res := Result{Outcome: NoMatch}
 	if len(ranks) == 0 {
