@@ -112,6 +112,7 @@ func (s *server) routeBatch(w http.ResponseWriter, r *http.Request) {
 	e, in := s.eng.Load(), &b.in
 	results, decisions := b.sized(len(in.Requests))
 	ctx, flush := s.tel.strata.Tally(r.Context()) // one strata.decisions Add per series, not per request
+	defer flush(ctx)                              // counted even if a request panics the handler
 	for i := range in.Requests {
 		req := &in.Requests[i]
 		req.Quiet = req.Quiet || in.Quiet
@@ -121,7 +122,6 @@ func (s *server) routeBatch(w http.ResponseWriter, r *http.Request) {
 			results[i].Decision = &decisions[i]
 		}
 	}
-	flush(ctx)
 	writeBatch(w, &batchOut{Results: results})
 }
 
