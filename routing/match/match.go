@@ -205,28 +205,33 @@ func (m *Matcher) MatchProfiles(lead Profile, candidates []Profile) Result {
 	st := matchScratches.Get().(*matchScratch)
 	defer st.release()
 	sc := scorer{m: m, detail: true, sa: lead.script, ga: lead.gramList(nil), cached: true, ev: st.ev[:0], oneLead: true}
+	sc.notCountry = &st.notCountry
 	fa := lead.featOf(lead.keyList(nil))
 	var kbuf [64]uint64 // a decoded candidate's keys, read from its encoding
 	ranks := st.ranks[:0]
+	skip := commonIDPrefix(lead.ID, candidates)
 	for i := range candidates {
 		c := &candidates[i]
 		if c.ID == lead.ID && c.ID != "" {
 			continue
 		}
-		fb := c.featOf(c.keyList(kbuf[:0]))
-		sc.sb, sc.gb = c.script, c.gramList(st.grams[:0])
+		var fb feat
+		fb, sc.gb = c.scoreFeat(kbuf[:0], st.grams[:0])
+		sc.sb = c.script
 		if c.enc != "" {
 			st.grams = sc.gb
 		}
 		ev0 := len(sc.ev)
 		score, _ := sc.score(&fa, &fb, &lead)
-		ranks = append(ranks, rank{score: int32(score), i: int32(i), ev0: int32(ev0), ev1: int32(len(sc.ev))})
+		ranks = append(ranks, rank{key: rankKey(score, c.ID, skip), i: int32(i), ev0: int32(ev0), ev1: int32(len(sc.ev))})
 	}
 	st.ranks, st.ev = ranks, sc.ev
-	// Sort 16-byte ranks, then write each Scored once: best first, ties by ID.
+	// Sort the ranks, then write each Scored once: best first, ties by ID.
+	// A rank's key orders it by score, then by up to seven bytes of its ID
+	// after the prefix every ID shares; only equal keys compare the IDs.
 	slices.SortFunc(ranks, func(x, y rank) int {
-		if x.score != y.score { // cmp.Or would compare the IDs every time
-			return cmp.Compare(y.score, x.score)
+		if x.key != y.key {
+			return cmp.Compare(x.key, y.key)
 		}
 		return strings.Compare(candidates[x.i].ID, candidates[y.i].ID)
 	})
@@ -244,7 +249,7 @@ func (m *Matcher) MatchProfiles(lead Profile, candidates []Profile) Result {
 			ev = all[n : n+int(r.ev1-r.ev0) : n+int(r.ev1-r.ev0)]
 			n += copy(ev, sc.ev[r.ev0:r.ev1])
 		}
-		res.Candidates[k] = Scored{ID: c.ID, Owner: c.Owner, Score: int(r.score), Evidence: ev}
+		res.Candidates[k] = Scored{ID: c.ID, Owner: c.Owner, Score: r.score(), Evidence: ev}
 	}
 
 	best := res.Candidates[0]
@@ -268,19 +273,92 @@ func (m *Matcher) MatchProfiles(lead Profile, candidates []Profile) Result {
 	return res
 }
 
-// rank is a candidate's place in MatchProfiles: its score, its index and
-// its evidence in the scorer's.
+// rank is a candidate's place in MatchProfiles: its sort key (rankKey),
+// its index and its evidence in the scorer's.
 type rank struct {
-	score, i, ev0, ev1 int32
+	key         uint64
+	i, ev0, ev1 int32
+}
+
+// score returns the score rankKey recorded.
+func (r rank) score() int { return 255 - int(r.key>>56) }
+
+// rankKey orders candidates as MatchProfiles lists them, best first and
+// ties by ID: the top byte holds 255 less the score (0 to 100), the other
+// seven the bytes of the ID after its first skip, padded with zeros. Two
+// IDs with different keys compare as their keys do; IDs with equal keys
+// (and equal scores) are compared in full.
+func rankKey(score int, id string, skip int) uint64 {
+	k := uint64(255-score) << 56
+	if skip < len(id) {
+		id = id[skip:]
+		for j := range min(7, len(id)) {
+			k |= uint64(id[j]) << (48 - 8*j)
+		}
+	}
+	return k
+}
+
+// commonIDPrefix returns the length of the prefix the IDs of candidates
+// (but the lead's own, which is skipped) all share, so that rankKey holds
+// the bytes that tell them apart.
+func commonIDPrefix(lead string, candidates []Profile) int {
+	first, n := "", -1
+	for i := range candidates {
+		id := candidates[i].ID
+		switch {
+		case id == lead && id != "":
+			continue
+		case n < 0:
+			first, n = id, len(id)
+			continue
+		}
+		n = min(n, len(id))
+		for j := range n {
+			if id[j] != first[j] {
+				n = j
+				break
+			}
+		}
+		if n == 0 {
+			return 0
+		}
+	}
+	return max(n, 0)
 }
 
 // matchScratch is what MatchProfiles reuses from call to call (through
 // matchScratches): the scorer's evidence, the ranks, a decoded
 // candidate's bigrams. Nothing of it reaches a Result.
 type matchScratch struct {
-	ev    []Evidence
-	ranks []rank
-	grams []uint64
+	ev         []Evidence
+	ranks      []rank
+	grams      []uint64
+	notCountry countryDetails
+}
+
+// countryDetails keeps the details of the last few pairs of different
+// countries met ("different countries CN and US"), which name no person,
+// so that the evidence many candidates share is not built for each.
+type countryDetails struct {
+	pairs [32]uint32 // a's and b's country, four bytes
+	d     [32]string
+	n     int // pairs stored, next to replace (mod 32)
+}
+
+// detail returns the detail of countries a and b, different.
+func (c *countryDetails) detail(a, b [2]byte) string {
+	k := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(b[0])<<8 | uint32(b[1])
+	for i := range min(c.n, len(c.pairs)) {
+		if c.pairs[i] == k {
+			return c.d[i]
+		}
+	}
+	// string(bytes) as an operand of + costs no allocation of its own.
+	d := "different countries " + string(a[:]) + " and " + string(b[:])
+	i := c.n % len(c.pairs)
+	c.pairs[i], c.d[i], c.n = k, d, c.n+1
+	return d
 }
 
 var matchScratches = sync.Pool{New: func() any { return new(matchScratch) }}
@@ -313,7 +391,9 @@ type scorer struct {
 	// oneLead: da is the same profile in every call (MatchProfiles), so
 	// keys keeps the details of its keys in common, by kind.
 	oneLead bool
-	keys    [3]struct {
+	// notCountry, when not nil, keeps the details of different countries.
+	notCountry *countryDetails
+	keys       [3]struct {
 		k uint64
 		d string
 	}
@@ -391,10 +471,22 @@ func (s *scorer) weigh(a, b *feat, da *Profile) {
 				s.add(EvidenceNotCity, -pts.NotCity, "different cities")
 			}
 		} else {
-			// string(bytes) as an operand of + costs no allocation of its own.
-			s.add(EvidenceNotCountry, -pts.NotCountry, "different countries "+string(a.country[:])+" and "+string(b.country[:]))
+			s.add(EvidenceNotCountry, -pts.NotCountry, s.notCountryDetail(a.country, b.country))
 		}
 	}
+}
+
+// notCountryDetail returns the detail of different countries a and b, or
+// "" without detail.
+func (s *scorer) notCountryDetail(a, b [2]byte) string {
+	switch {
+	case !s.detail:
+		return ""
+	case s.notCountry != nil:
+		return s.notCountry.detail(a, b)
+	}
+	// string(bytes) as an operand of + costs no allocation of its own.
+	return "different countries " + string(a[:]) + " and " + string(b[:])
 }
 
 // sameCountryDetails holds "same country XX" for every pair of capital

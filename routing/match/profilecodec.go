@@ -342,6 +342,28 @@ func (p *Profile) keyList(buf []uint64) []uint64 {
 	return buf
 }
 
+// scoreFeat returns what MatchProfiles reads of a candidate: its feat and
+// its bigrams, from its lists, or for a decoded format 2 profile, read
+// from its encoding into keys[:0] and grams[:0] in one pass.
+func (p *Profile) scoreFeat(keys, grams []uint64) (feat, []uint64) {
+	if p.enc == "" {
+		if p.x == nil {
+			return p.featOf(nil), nil
+		}
+		return p.featOf(p.x.keys), p.x.grams
+	}
+	v := viewOf(p.enc)
+	keys, grams = keys[:0], grams[:0]
+	for kb := p.enc[v.keysAt:v.gramsAt]; len(kb) >= 8; kb = kb[8:] {
+		keys = append(keys, u64(kb, 0))
+	}
+	for gb := p.enc[v.gramsAt : v.gramsAt+gramBytes*v.ng]; len(gb) >= gramBytes; gb = gb[gramBytes:] {
+		_ = gb[5]
+		grams = append(grams, uint64(gb[0])|uint64(gb[1])<<8|uint64(gb[2])<<16|uint64(gb[3])<<24|uint64(gb[4])<<32|uint64(gb[5])<<40)
+	}
+	return p.featOf(keys), grams
+}
+
 // gramList is keyList for the name's bigrams.
 func (p *Profile) gramList(buf []uint64) []uint64 {
 	if p.enc == "" {
