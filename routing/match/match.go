@@ -202,56 +202,96 @@ func (m *Matcher) MatchProfiles(lead Profile, candidates []Profile) Result {
 	if m == nil {
 		return Result{Outcome: NoMatch}
 	}
-	st := matchScratches.Get().(*matchScratch)
-	defer st.release()
-	sc := scorer{m: m, detail: true, sa: lead.script, ga: lead.gramList(nil), cached: true, ev: st.ev[:0], oneLead: true}
-	sc.notCountry = &st.notCountry
-	fa := lead.featOf(lead.keyList(nil))
+	mc := m.newCall(&lead)
+	defer mc.release()
 	var kbuf [64]uint64 // a decoded candidate's keys, read from its encoding
-	ranks := st.ranks[:0]
-	skip := commonIDPrefix(lead.ID, candidates)
 	for i := range candidates {
 		c := &candidates[i]
 		if c.ID == lead.ID && c.ID != "" {
 			continue
 		}
-		var fb feat
-		fb, sc.gb = c.scoreFeat(kbuf[:0], st.grams[:0])
-		sc.sb = c.script
+		fb, gb := c.scoreFeat(kbuf[:0], mc.st.grams[:0])
 		if c.enc != "" {
-			st.grams = sc.gb
+			mc.st.grams = gb
 		}
-		ev0 := len(sc.ev)
-		score, _ := sc.score(&fa, &fb, &lead)
-		ranks = append(ranks, rank{key: rankKey(score, c.ID, skip), i: int32(i), ev0: int32(ev0), ev1: int32(len(sc.ev))})
+		mc.scoreOne(&lead, &fb, c.script, gb)
+		mc.st.ids = append(mc.st.ids, idOwner{c.ID, c.Owner})
 	}
-	st.ranks, st.ev = ranks, sc.ev
+	return mc.result()
+}
+
+// matchCall is one call of MatchProfiles or MatchStored: the lead, the
+// scorer and the pooled scratch where each candidate's rank, ID and owner,
+// and evidence are kept until the Result is written.
+type matchCall struct {
+	m  *Matcher
+	fa feat
+	sc scorer
+	st *matchScratch
+}
+
+func (m *Matcher) newCall(lead *Profile) matchCall {
+	st := matchScratches.Get().(*matchScratch)
+	mc := matchCall{m: m, st: st, fa: lead.featOf(lead.keyList(nil))}
+	mc.sc = scorer{m: m, detail: true, sa: lead.script, ga: lead.gramList(nil), cached: true, ev: st.ev[:0], oneLead: true,
+		notCountry: &st.notCountry}
+	return mc
+}
+
+// release returns the call's scratch to the pool.
+func (mc *matchCall) release() {
+	mc.st.ev = mc.sc.ev
+	mc.st.release()
+}
+
+// scoreOne scores the next candidate against lead (the call's), from its
+// feat, the script of its name and its bigrams; the caller appends its ID
+// and owner to st.ids.
+func (mc *matchCall) scoreOne(lead *Profile, fb *feat, sb script, gb []uint64) {
+	mc.sc.sb, mc.sc.gb = sb, gb
+	ev0 := len(mc.sc.ev)
+	score, _ := mc.sc.score(&mc.fa, fb, lead)
+	mc.st.ranks = append(mc.st.ranks, rank{key: uint64(255-score) << 56, i: int32(len(mc.st.ranks)), ev0: int32(ev0), ev1: int32(len(mc.sc.ev))})
+}
+
+// result sorts the scored candidates and decides.
+func (mc *matchCall) result() Result {
+	ranks, ids := mc.st.ranks, mc.st.ids
 	// Sort the ranks, then write each Scored once: best first, ties by ID.
 	// A rank's key orders it by score, then by up to seven bytes of its ID
 	// after the prefix every ID shares; only equal keys compare the IDs.
+	skip := commonIDPrefix(ids)
+	for k := range ranks {
+		ranks[k].key |= idBits(ids[ranks[k].i].id, skip)
+	}
 	slices.SortFunc(ranks, func(x, y rank) int {
 		if x.key != y.key {
 			return cmp.Compare(x.key, y.key)
 		}
-		return strings.Compare(candidates[x.i].ID, candidates[y.i].ID)
+		return strings.Compare(ids[x.i].id, ids[y.i].id)
 	})
 	res := Result{Outcome: NoMatch}
 	if len(ranks) == 0 {
 		return res
 	}
 	res.Candidates = make([]Scored, len(ranks))
-	all := make([]Evidence, len(sc.ev)) // every candidate's evidence, in one array
+	all := make([]Evidence, len(mc.sc.ev)) // every candidate's evidence, in one array
 	n := 0
 	for k, r := range ranks {
-		c := &candidates[r.i]
 		var ev []Evidence
 		if r.ev1 > r.ev0 {
 			ev = all[n : n+int(r.ev1-r.ev0) : n+int(r.ev1-r.ev0)]
-			n += copy(ev, sc.ev[r.ev0:r.ev1])
+			n += copy(ev, mc.sc.ev[r.ev0:r.ev1])
 		}
-		res.Candidates[k] = Scored{ID: c.ID, Owner: c.Owner, Score: r.score(), Evidence: ev}
+		c := ids[r.i]
+		res.Candidates[k] = Scored{ID: c.id, Owner: c.owner, Score: r.score(), Evidence: ev}
 	}
+	mc.m.decide(&res)
+	return res
+}
 
+// decide sets the outcome of res, whose candidates are sorted.
+func (m *Matcher) decide(res *Result) {
 	best := res.Candidates[0]
 	res.Score = best.Score
 	cfg := &m.eff
@@ -270,7 +310,6 @@ func (m *Matcher) MatchProfiles(lead Profile, candidates []Profile) Result {
 	case best.Score >= cfg.Review:
 		res.Outcome = Possible
 	}
-	return res
 }
 
 // rank is a candidate's place in MatchProfiles: its sort key (rankKey),
@@ -283,13 +322,16 @@ type rank struct {
 // score returns the score rankKey recorded.
 func (r rank) score() int { return 255 - int(r.key>>56) }
 
-// rankKey orders candidates as MatchProfiles lists them, best first and
-// ties by ID: the top byte holds 255 less the score (0 to 100), the other
-// seven the bytes of the ID after its first skip, padded with zeros. Two
-// IDs with different keys compare as their keys do; IDs with equal keys
-// (and equal scores) are compared in full.
-func rankKey(score int, id string, skip int) uint64 {
-	k := uint64(255-score) << 56
+// idOwner is a scored candidate's ID and owner.
+type idOwner struct{ id, owner string }
+
+// idBits returns the low seven bytes of a rank's key, which order
+// candidates of one score by ID: the bytes of the ID after its first skip,
+// padded with zeros (the top byte holds 255 less the score, 0 to 100, so
+// that the best come first). Two IDs with different keys compare as their
+// keys do; IDs with equal keys (and equal scores) are compared in full.
+func idBits(id string, skip int) uint64 {
+	var k uint64
 	if skip < len(id) {
 		id = id[skip:]
 		for j := range min(7, len(id)) {
@@ -299,23 +341,17 @@ func rankKey(score int, id string, skip int) uint64 {
 	return k
 }
 
-// commonIDPrefix returns the length of the prefix the IDs of candidates
-// (but the lead's own, which is skipped) all share, so that rankKey holds
-// the bytes that tell them apart.
-func commonIDPrefix(lead string, candidates []Profile) int {
-	first, n := "", -1
-	for i := range candidates {
-		id := candidates[i].ID
-		switch {
-		case id == lead && id != "":
-			continue
-		case n < 0:
-			first, n = id, len(id)
-			continue
-		}
-		n = min(n, len(id))
+// commonIDPrefix returns the length of the prefix that all of ids share,
+// so that idBits holds the bytes that tell them apart.
+func commonIDPrefix(ids []idOwner) int {
+	if len(ids) == 0 {
+		return 0
+	}
+	first, n := ids[0].id, len(ids[0].id)
+	for _, c := range ids[1:] {
+		n = min(n, len(c.id))
 		for j := range n {
-			if id[j] != first[j] {
+			if c.id[j] != first[j] {
 				n = j
 				break
 			}
@@ -324,7 +360,7 @@ func commonIDPrefix(lead string, candidates []Profile) int {
 			return 0
 		}
 	}
-	return max(n, 0)
+	return n
 }
 
 // matchScratch is what MatchProfiles reuses from call to call (through
@@ -333,6 +369,7 @@ func commonIDPrefix(lead string, candidates []Profile) int {
 type matchScratch struct {
 	ev         []Evidence
 	ranks      []rank
+	ids        []idOwner
 	grams      []uint64
 	notCountry countryDetails
 }
@@ -367,10 +404,11 @@ var matchScratches = sync.Pool{New: func() any { return new(matchScratch) }}
 // and returns st to the pool, unless a large call grew it.
 func (st *matchScratch) release() {
 	clear(st.ev)
-	if cap(st.ev) > 1<<12 || cap(st.ranks) > 1<<10 {
+	clear(st.ids)
+	if cap(st.ev) > 1<<12 || cap(st.ranks) > 1<<10 || cap(st.ids) > 1<<10 {
 		return
 	}
-	st.ev, st.ranks = st.ev[:0], st.ranks[:0]
+	st.ev, st.ranks, st.ids = st.ev[:0], st.ranks[:0], st.ids[:0]
 	matchScratches.Put(st)
 }
 
