@@ -65,7 +65,8 @@ func differentialCases() []matchCase {
 // (MarshalBinary, MarshalJSON, format 1 as strata wrote it before format 2)
 // and decoded again (UnmarshalBinary, UnmarshalJSON, one ProfileDecoder
 // across every case), as a host keeping them in its database does, with
-// the lead's profile stored too. Outcome, customer, scores, candidate order
+// the lead's profile stored too, and MatchStored over the stored rows
+// (formats 2 and 1). Outcome, customer, scores, candidate order
 // and every piece of evidence must be the same.
 func TestMatchAgreesWithMatchProfiles(t *testing.T) {
 	m := newMatcher(t)
@@ -95,6 +96,14 @@ func TestMatchAgreesWithMatchProfiles(t *testing.T) {
 			}
 			storedLead := stored(t, m, profiles([]strata.Customer{lead}), dec)[0]
 			assert.Equal(t, raw, m.MatchProfiles(storedLead, stored(t, m, profiles(cands), dec)), "stored lead and profiles")
+			for _, c := range []codec{binaryCodec, format1Codec} {
+				got, err := m.MatchStored(m.Profile(&tc.lead), storedRows(t, profiles(cands), c))
+				require.NoError(t, err)
+				assert.Equal(t, raw, got, "MatchStored (%s)", c.name)
+			}
+			got, err := m.MatchStored(storedLead, storedRows(t, profiles(tc.candidates), binaryCodec))
+			require.NoError(t, err)
+			assert.Equal(t, raw, got, "MatchStored, stored lead")
 		})
 	}
 }

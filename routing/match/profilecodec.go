@@ -274,18 +274,25 @@ func checkF2Derived(data []byte, l *f2Layout) error {
 	return nil
 }
 
+// checkF2 checks a format 2 profile (data[0] is 2, and data is within
+// MaxProfileBytes) and returns where its parts are.
+func checkF2(data []byte) (f2Layout, error) {
+	l, err := readF2Header(data)
+	if err == nil {
+		err = checkF2Text(data, &l)
+	}
+	if err == nil {
+		err = checkF2Derived(data, &l)
+	}
+	return l, err
+}
+
 // decodeFormat2 decodes a format 2 profile into p: once every check has
 // passed, p holds one copy of data, cut from a, and reads its values from
 // it (see Profile.enc).
 func (a *profileArena) decodeFormat2(data []byte, p *Profile) error {
-	l, err := readF2Header(data)
+	l, err := checkF2(data)
 	if err != nil {
-		return err
-	}
-	if err := checkF2Text(data, &l); err != nil {
-		return err
-	}
-	if err := checkF2Derived(data, &l); err != nil {
 		return err
 	}
 	le := binary.LittleEndian

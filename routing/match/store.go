@@ -126,9 +126,17 @@ func (m *Matcher) CheckProfile(p *Profile) error {
 		return errors.New("match: nil Matcher")
 	case p == nil:
 		return errors.New("match: nil profile")
-	case p.config == 0:
+	}
+	return m.checkConfig(p.config)
+}
+
+// checkConfig is CheckProfile of a profile whose configuration
+// fingerprint is c.
+func (m *Matcher) checkConfig(c uint64) error {
+	switch {
+	case c == 0:
 		return staleErr("built by no Matcher")
-	case p.config != m.config:
+	case c != m.config:
 		return staleErr("built with other free-mail domains or website fields")
 	}
 	return nil

@@ -482,6 +482,22 @@ func BenchmarkMatchStoredProfiles50(b *testing.B) {
 	benchStored(b, match.Profile.MarshalBinary, dec.Decode)
 }
 
+// BenchmarkMatchStored50: the same with MatchStored, which scores the 50
+// stored profiles from their rows: the lead's profile, checking the rows
+// (as decoding and CheckProfile do) and matching.
+func BenchmarkMatchStored50(b *testing.B) {
+	m := newMatcher(b)
+	lead, cands := candidates50()
+	rows := storedRows(b, profilesOf(m, cands), binaryCodec)
+	b.ReportAllocs()
+	defer reportCPU(b)()
+	for b.Loop() {
+		if _, err := m.MatchStored(m.Profile(&lead), rows); err != nil { // the new lead's profile, as above
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkMatchStoredProfiles50Unmarshal: the same, decoding each profile
 // with UnmarshalBinary.
 func BenchmarkMatchStoredProfiles50Unmarshal(b *testing.B) {

@@ -1,0 +1,157 @@
+package match
+
+import (
+	"encoding/binary"
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// RowError is the error of one of MatchStored's rows that cannot be
+// scored: Row is its index, Err what UnmarshalBinary or
+// Matcher.CheckProfile says of it (a *ProfileError, or an error wrapping
+// ErrStaleProfile).
+type RowError struct {
+	Row int
+	Err error
+}
+
+// Error implements error as "match: rows[3]: stale profile: …".
+func (e *RowError) Error() string {
+	msg := "<nil>"
+	if e.Err != nil {
+		msg, _ = strings.CutPrefix(e.Err.Error(), "match: ")
+	}
+	return "match: rows[" + strconv.Itoa(e.Row) + "]: " + msg
+}
+
+// Unwrap returns Err.
+func (e *RowError) Unwrap() error { return e.Err }
+
+// MatchStored is MatchProfiles over the candidates' stored profiles, as
+// Profile.MarshalBinary wrote them, for a host that keeps them in its
+// database: it checks each row as UnmarshalBinary and CheckProfile do,
+// then scores it from the row itself, without a Profile to decode it into
+// or a copy of it to keep, so that 50 candidates cost about as much as
+// MatchProfiles over profiles kept in memory. Its Result is the one
+// MatchProfiles returns for the profiles the rows decode to, in any order
+// (a row of the lead's own ID is skipped, as there).
+//
+// A row that UnmarshalBinary or CheckProfile refuses is left out: err then
+// joins a *RowError for each such row, in order (errors.Is(err,
+// ErrStaleProfile) says some were built by another version or
+// configuration: rebuild those records' profiles with Matcher.Profile),
+// and the Result over the other rows is returned with it. The Result
+// shares no memory with rows: the candidates' IDs and owners are copied
+// into it (one allocation), so rows may be reused as soon as MatchStored
+// returns. Rows of format 1, written by earlier versions, are decoded as
+// UnmarshalBinary decodes them, at its cost. A nil Matcher is an error.
+func (m *Matcher) MatchStored(lead Profile, rows [][]byte) (Result, error) {
+	if m == nil {
+		return Result{Outcome: NoMatch}, errors.New("match: nil Matcher")
+	}
+	mc := m.newCall(&lead)
+	defer mc.release()
+	var text strings.Builder // the candidates' IDs and owners, for the Result
+	text.Grow(idOwnerBound(rows))
+	var errs []error
+	var kbuf [64]uint64 // a candidate's keys
+	other := "\x00"     // a name key that is not the lead's (see nameStandIn)
+	if lead.name == other {
+		other = "\x00\x00"
+	}
+	for i, row := range rows {
+		if len(row) == 0 || row[0] != profileFormat || len(row) > MaxProfileBytes {
+			if err := mc.scoreDecoded(&lead, row); err != nil {
+				errs = append(errs, &RowError{Row: i, Err: err})
+			}
+			continue
+		}
+		l, err := checkF2(row)
+		if err == nil {
+			err = m.checkConfig(binary.LittleEndian.Uint64(row[f2Config:]))
+		}
+		if err != nil {
+			errs = append(errs, &RowError{Row: i, Err: err})
+			continue
+		}
+		idEnd, ownerEnd := l.textAt+l.n[0], l.textAt+l.n[0]+l.n[1]
+		id := row[l.textAt:idEnd]
+		if len(id) > 0 && string(id) == lead.ID {
+			continue
+		}
+		fb, gb := rowFeat(row, &l, kbuf[:0], mc.st.grams[:0])
+		mc.st.grams = gb
+		fb.name = nameStandIn(lead.name, row[ownerEnd:ownerEnd+l.n[2]], other)
+		mc.scoreOne(&lead, &fb, script(row[f2Script]), gb)
+		start := text.Len()
+		text.Write(row[l.textAt:ownerEnd])
+		// A Builder only appends: the strings it returned stay as they were.
+		s := text.String()[start:]
+		mc.st.ids = append(mc.st.ids, idOwner{s[:len(id)], s[len(id):]})
+	}
+	return mc.result(), errors.Join(errs...)
+}
+
+// scoreDecoded scores a row that is not a format 2 profile within the
+// bounds by decoding it as UnmarshalBinary does: format 1, or an error.
+func (mc *matchCall) scoreDecoded(lead *Profile, row []byte) error {
+	var a profileArena
+	var c Profile
+	if err := a.decode(row, &c); err != nil {
+		return err
+	}
+	if err := mc.m.CheckProfile(&c); err != nil {
+		return err
+	}
+	if c.ID == lead.ID && c.ID != "" {
+		return nil
+	}
+	fb, gb := c.scoreFeat(nil, nil)
+	mc.scoreOne(lead, &fb, c.script, gb)
+	mc.st.ids = append(mc.st.ids, idOwner{c.ID, c.Owner}) // c's own memory, not the row's
+	return nil
+}
+
+// idOwnerBound bounds the bytes of the IDs and owners of rows.
+func idOwnerBound(rows [][]byte) int {
+	n := 0
+	for _, row := range rows {
+		if len(row) >= f2Header && row[0] == profileFormat {
+			n += int(binary.LittleEndian.Uint16(row[f2Counts:])) + int(binary.LittleEndian.Uint16(row[f2Counts+2:]))
+		} else {
+			n += len(row)
+		}
+	}
+	return min(n, 1<<30)
+}
+
+// rowFeat is scoreFeat for a checked format 2 row, laid out as l; the
+// name is left to nameStandIn.
+func rowFeat(row []byte, l *f2Layout, keys, grams []uint64) (feat, []uint64) {
+	le := binary.LittleEndian
+	for kb := row[l.keysAt:l.gramsAt]; len(kb) >= 8; kb = kb[8:] {
+		keys = append(keys, le.Uint64(kb))
+	}
+	for gb := row[l.gramsAt:l.textAt]; len(gb) >= gramBytes; gb = gb[gramBytes:] {
+		grams = append(grams, uint64(le.Uint32(gb))|uint64(le.Uint16(gb[4:]))<<32)
+	}
+	f := feat{keys: keys, country: [2]byte(row[f2Country:]), city: le.Uint64(row[f2City:]),
+		freeMail: row[f2Flags]&1 != 0, domains: l.n[5] > 0}
+	return f, grams
+}
+
+// nameStandIn returns what stands for a candidate's name key b, scored
+// against the lead's key a with the bigrams given: scoring reads a
+// candidate's key only to tell whether it is empty and whether it is a.
+// So "" stands for an empty key, a for a itself, and other (not empty, not
+// a) for any other key, which then costs no string of its own.
+func nameStandIn(a string, b []byte, other string) string {
+	switch {
+	case len(b) == 0:
+		return ""
+	case string(b) == a:
+		return a
+	}
+	return other
+}

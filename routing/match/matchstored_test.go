@@ -1,0 +1,192 @@
+package match_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/strata-go/strata"
+	"github.com/strata-go/strata/routing/match"
+)
+
+// storedRows returns the profiles as a host's query returns them from its
+// database: encoded.
+func storedRows(t testing.TB, ps []match.Profile, c codec) [][]byte {
+	t.Helper()
+	rows := make([][]byte, len(ps))
+	for i := range ps {
+		var err error
+		rows[i], err = c.marshal(ps[i])
+		require.NoError(t, err)
+	}
+	return rows
+}
+
+// viaDecoder is what MatchStored promises to return: MatchProfiles over
+// the rows that UnmarshalBinary and CheckProfile accept, and an error for
+// each of the others, as a host decoding them one by one would see.
+func viaDecoder(m *match.Matcher, lead match.Profile, rows [][]byte) (match.Result, []string) {
+	var dec match.ProfileDecoder
+	var cands []match.Profile
+	var errs []string
+	for _, row := range rows {
+		var p match.Profile
+		err := dec.Decode(row, &p)
+		if err == nil {
+			err = m.CheckProfile(&p)
+		}
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		cands = append(cands, p)
+	}
+	return m.MatchProfiles(lead, cands), errs
+}
+
+// TestMatchStoredRefusesRows: rows that cannot be decoded, or were built
+// by another configuration or normalisation, are left out with a
+// *RowError each, naming the row and saying what UnmarshalBinary or
+// CheckProfile says; the Result is MatchProfiles' over the other rows.
+func TestMatchStoredRefusesRows(t *testing.T) {
+	m := newMatcher(t)
+	lead, cands := candidates50()
+	good := storedRows(t, profilesOf(m, cands[:6]), binaryCodec)
+	isp := match.StarterConfig()
+	isp.FreeMail = []string{"example-isp.cn"}
+	other, err := match.New(isp)
+	require.NoError(t, err)
+	staleConfig, err := other.Profile(&cands[6]).MarshalBinary()
+	require.NoError(t, err)
+	staleNorm := append([]byte(nil), good[1]...)
+	staleNorm[1] = 0
+	format1, err := match.MarshalFormat1(m.Profile(&cands[7]))
+	require.NoError(t, err)
+	rows := [][]byte{good[0], nil, staleNorm, good[2], good[3][:40], {9, 1}, staleConfig, format1, append(good[4], 0), good[5]}
+	wantBad := []int{1, 2, 4, 5, 6, 8}
+
+	lp := m.Profile(&lead)
+	res, err := m.MatchStored(lp, rows)
+	want, wantErrs := viaDecoder(m, lp, rows)
+	assert.Equal(t, want, res)
+	require.Error(t, err)
+	problems := strata.Problems(err)
+	require.Len(t, problems, len(wantBad))
+	for k, p := range problems {
+		re, ok := errors.AsType[*match.RowError](p)
+		require.True(t, ok, "%v", p)
+		assert.Equal(t, wantBad[k], re.Row)
+		assert.Equal(t, wantErrs[k], re.Err.Error())
+		assert.Contains(t, re.Error(), "rows[")
+	}
+	assert.ErrorIs(t, err, match.ErrStaleProfile)
+	_, isProfileErr := errors.AsType[*match.ProfileError](err)
+	assert.True(t, isProfileErr)
+
+	res, err = m.MatchStored(lp, nil)
+	require.NoError(t, err)
+	assert.Equal(t, match.Result{Outcome: match.NoMatch}, res)
+	_, err = (*match.Matcher)(nil).MatchStored(lp, rows)
+	require.Error(t, err)
+}
+
+// TestMatchStoredSharesNoMemoryWithRows: the Result keeps nothing of the
+// rows, which a host reuses for the next lead.
+func TestMatchStoredSharesNoMemoryWithRows(t *testing.T) {
+	m := newMatcher(t)
+	lead, cands := candidates50()
+	rows := storedRows(t, profilesOf(m, cands), binaryCodec)
+	res, err := m.MatchStored(m.Profile(&lead), rows)
+	require.NoError(t, err)
+	want, _ := viaDecoder(m, m.Profile(&lead), storedRows(t, profilesOf(m, cands), binaryCodec))
+	require.Equal(t, want, res)
+	for _, row := range rows {
+		for i := range row {
+			row[i] = 'x'
+		}
+	}
+	assert.Equal(t, want, res)
+}
+
+// TestMatchStoredSkipsTheLead: a row of the lead's own ID is not a
+// candidate, as in MatchProfiles.
+func TestMatchStoredSkipsTheLead(t *testing.T) {
+	m := newMatcher(t)
+	_, cands := candidates50()
+	ps := profilesOf(m, cands[:5])
+	rows := storedRows(t, ps, binaryCodec)
+	res, err := m.MatchStored(ps[2], rows)
+	require.NoError(t, err)
+	assert.Len(t, res.Candidates, 4)
+	assert.Equal(t, m.MatchProfiles(ps[2], ps), res)
+}
+
+// TestMatchStoredAllocations: 50 stored candidates cost MatchProfiles'
+// allocations (the Result, a few evidence details) and one more for their
+// IDs and owners, not one per candidate.
+func TestMatchStoredAllocations(t *testing.T) {
+	m := newMatcher(t)
+	lead, cands := candidates50()
+	ps := profilesOf(m, cands)
+	rows := storedRows(t, ps, binaryCodec)
+	lp := m.Profile(&lead)
+	res, err := m.MatchStored(lp, rows)
+	require.NoError(t, err)
+	require.Equal(t, m.MatchProfiles(lp, ps), res)
+	if raceEnabled { // MatchProfiles' evidence scratch is pooled, and the race detector drops it at random
+		return
+	}
+	inMemory := testing.AllocsPerRun(100, func() { m.MatchProfiles(lp, ps) })
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, err := m.MatchStored(lp, rows); err != nil {
+			t.Fatal(err)
+		}
+	})
+	assert.LessOrEqual(t, allocs, inMemory+1)
+}
+
+// FuzzMatchStored is the differential fuzz test of MatchStored against
+// decoding each row (ProfileDecoder, CheckProfile) and MatchProfiles: for
+// any row among stored profiles, both give the same Result and refuse the
+// same rows with the same errors.
+func FuzzMatchStored(f *testing.F) {
+	m, err := match.New(match.StarterConfig())
+	require.NoError(f, err)
+	book := huaxinBook()
+	for _, rec := range book {
+		p := m.Profile(&rec)
+		for _, marshal := range []func(match.Profile) ([]byte, error){match.Profile.MarshalBinary, match.MarshalFormat1} {
+			data, err := marshal(p)
+			require.NoError(f, err)
+			f.Add(data, uint8(0))
+		}
+	}
+	f.Add([]byte{2, 1, 0}, uint8(1))
+	ps := profilesOf(m, book)
+	others := storedRows(f, ps, binaryCodec)
+	f.Fuzz(func(t *testing.T, data []byte, lead uint8) {
+		rows := append([][]byte{data}, others...)
+		lp := ps[int(lead)%len(ps)]
+		want, wantErrs := viaDecoder(m, lp, rows)
+		got, err := m.MatchStored(lp, rows)
+		require.Equal(t, want, got)
+		var gotErrs []string
+		for _, p := range strata.Problems(err) {
+			re, ok := errors.AsType[*match.RowError](p)
+			require.True(t, ok)
+			require.Equal(t, 0, re.Row)
+			gotErrs = append(gotErrs, re.Err.Error())
+		}
+		require.Equal(t, wantErrs, gotErrs)
+	})
+}
+
+func profilesOf(m *match.Matcher, cs []strata.Customer) []match.Profile {
+	out := make([]match.Profile, len(cs))
+	for i := range cs {
+		out[i] = m.Profile(&cs[i])
+	}
+	return out
+}
