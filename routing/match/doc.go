@@ -7,10 +7,11 @@
 // blocking keys (E.164 phone numbers, mailbox keys, registrable company
 // domains, the normalised company name within its country), queries its
 // own records by them, and hands the candidates to Matcher.Match (or, when
-// it keeps each record's Profile, built at import, in memory or stored
-// beside the record in its database (Profile.MarshalBinary), their
-// profiles to Matcher.MatchProfiles, which costs a seventh as much, or a
-// third with decoding stored ones: see Match and Profile). Each
+// it keeps each record's Profile, built at import, their profiles to
+// Matcher.MatchProfiles, which costs a seventh as much, or, when it stores
+// them beside the records in its database (Profile.MarshalBinary), the
+// stored rows to Matcher.MatchStored, which checks and scores them at
+// about the same cost: see Match and Profile). Each
 // candidate is scored from evidence (same phone, same mailbox, same company
 // domain, same or similar name, same country and city, and the evidence
 // against: another country, another company domain, an unlike name), and

@@ -211,6 +211,34 @@ func ExampleProfileDecoder_Decode() {
 	// L-2 match C-101 60
 }
 
+// A host that keeps profiles in its database hands the rows its query by
+// the lead's keys returned to MatchStored, which checks and scores them
+// without decoding them into Profiles; a row it cannot use is left out and
+// named in the error, for the host to rebuild that record's profile.
+func ExampleMatcher_MatchStored() {
+	m, _ := match.New(match.StarterConfig())
+	var rows [][]byte // the stored profiles a query by the lead's keys returned
+	for _, c := range exampleBook() {
+		data, _ := m.Profile(&c).MarshalBinary()
+		rows = append(rows, data)
+	}
+	stale := slices.Clone(rows[1])
+	stale[1] = 0 // built by an older version of the normalisation
+	rows = append(rows, stale)
+
+	lead := strata.Customer{ID: "L-1", Country: "CN", Channels: []strata.Channel{{Kind: strata.ChannelPhone, Value: "+86 755 8888 1234"}}}
+	res, err := m.MatchStored(m.Profile(&lead), rows)
+	fmt.Println(res.Outcome, res.Customer, res.Score, len(res.Candidates))
+	for _, p := range strata.Problems(err) {
+		if re, ok := errors.AsType[*match.RowError](p); ok && errors.Is(re, match.ErrStaleProfile) {
+			fmt.Println("rebuild the profile of row", re.Row)
+		}
+	}
+	// Output:
+	// match C-100 70 2
+	// rebuild the profile of row 2
+}
+
 // The JSON form, for a host that keeps profiles in a JSON column; a
 // profile stored by an older version of the normalisation is refused with
 // ErrStaleProfile, to be rebuilt from its record.

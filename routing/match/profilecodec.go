@@ -248,28 +248,28 @@ func (l *f2Layout) stringName(i int) string {
 func checkF2Derived(data []byte, l *f2Layout) error {
 	le := binary.LittleEndian
 	var prev uint64
-	for i := range l.nk {
-		k := le.Uint64(data[l.keysAt+8*i:])
-		kind := keyDomain
-		switch {
-		case i < l.phoneEnd:
-			kind = keyPhone
-		case i < l.emailEnd:
-			kind = keyEmail
+	keys, i := data[l.keysAt:l.gramsAt], 0
+	for _, list := range [...]struct {
+		end  int
+		kind uint64
+	}{{l.phoneEnd, keyPhone}, {l.emailEnd, keyEmail}, {l.nk, keyDomain}} {
+		for ; i < list.end; i++ {
+			k := le.Uint64(keys[8*i:])
+			if k&keyMask != list.kind || k < prev {
+				return profileErr(l.keysAt+8*i, "key hash %d: not of its list's kind, or not ascending", i)
+			}
+			prev = k
 		}
-		if k&keyMask != kind || k < prev {
-			return profileErr(l.keysAt+8*i, "key hash %d: not of its list's kind, or not ascending", i)
-		}
-		prev = k
 	}
 	prev = 0
-	for i := range l.n[6] {
-		at := l.gramsAt + gramBytes*i
-		g := uint64(le.Uint32(data[at:])) | uint64(le.Uint16(data[at+4:]))<<32
-		if g < prev || g>>21 > unicode.MaxRune || g&noRune > unicode.MaxRune && g&noRune != noRune {
-			return profileErr(at, "bigram %d: not ascending, or not two runes", i)
+	grams := data[l.gramsAt:l.textAt]
+	for i := 0; len(grams) >= gramBytes; i++ {
+		_ = grams[5] // one bounds check
+		g := uint64(le.Uint32(grams)) | uint64(le.Uint16(grams[4:]))<<32
+		if lo := g & noRune; g < prev || g>>21 > unicode.MaxRune || lo > unicode.MaxRune && lo != noRune {
+			return profileErr(l.gramsAt+gramBytes*i, "bigram %d: not ascending, or not two runes", i)
 		}
-		prev = g
+		prev, grams = g, grams[gramBytes:]
 	}
 	return nil
 }
@@ -442,7 +442,9 @@ func (p *Profile) lookupEnc(k uint64) string {
 // is written to a chunk's part once a profile holds it, so the profiles
 // are as immutable as any and may be shared; a chunk is freed with the
 // last profile cut from it, so a profile kept for long keeps up to 16 KiB
-// alive: decode the few a host keeps with UnmarshalBinary.
+// alive: decode the few a host keeps with UnmarshalBinary. A host that
+// decodes stored profiles only to match them against a lead hands the
+// rows to Matcher.MatchStored instead, which scores them without copies.
 //
 // The zero ProfileDecoder is ready to use. A ProfileDecoder is not safe
 // for concurrent use: keep one per goroutine (copies share its chunks and
