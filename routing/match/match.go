@@ -253,43 +253,73 @@ func (mc *matchCall) scoreOne(lead *Profile, fb *feat, sb script, gb []uint64) {
 	mc.sc.sb, mc.sc.gb = sb, gb
 	ev0 := len(mc.sc.ev)
 	score, _ := mc.sc.score(&mc.fa, fb, lead)
-	mc.st.ranks = append(mc.st.ranks, rank{key: uint64(255-score) << 56, i: int32(len(mc.st.ranks)), ev0: int32(ev0), ev1: int32(len(mc.sc.ev))})
+	mc.st.ranks = append(mc.st.ranks, rank{score: score, ev0: ev0, ev1: len(mc.sc.ev)})
 }
 
 // result sorts the scored candidates and decides.
 func (mc *matchCall) result() Result {
 	ranks, ids := mc.st.ranks, mc.st.ids
-	// Sort the ranks, then write each Scored once: best first, ties by ID.
-	// A rank's key orders it by score, then by up to seven bytes of its ID
-	// after the prefix every ID shares; only equal keys compare the IDs.
-	skip := commonIDPrefix(ids)
-	for k := range ranks {
-		ranks[k].key |= idBits(ids[ranks[k].i].id, skip)
-	}
-	slices.SortFunc(ranks, func(x, y rank) int {
-		if x.key != y.key {
-			return cmp.Compare(x.key, y.key)
-		}
-		return strings.Compare(ids[x.i].id, ids[y.i].id)
-	})
 	res := Result{Outcome: NoMatch}
 	if len(ranks) == 0 {
 		return res
 	}
+	order := mc.order()
 	res.Candidates = make([]Scored, len(ranks))
 	all := make([]Evidence, len(mc.sc.ev)) // every candidate's evidence, in one array
 	n := 0
-	for k, r := range ranks {
+	for k, i := range order {
+		r := ranks[i]
 		var ev []Evidence
 		if r.ev1 > r.ev0 {
 			ev = all[n : n+int(r.ev1-r.ev0) : n+int(r.ev1-r.ev0)]
 			n += copy(ev, mc.sc.ev[r.ev0:r.ev1])
 		}
-		c := ids[r.i]
-		res.Candidates[k] = Scored{ID: c.id, Owner: c.owner, Score: r.score(), Evidence: ev}
+		res.Candidates[k] = Scored{ID: ids[i].id, Owner: ids[i].owner, Score: r.score, Evidence: ev}
 	}
 	mc.m.decide(&res)
 	return res
+}
+
+// order returns the indexes of the scored candidates in the order of the
+// Result: best first, ties by ID, then in the order they came. Up to 256
+// candidates are sorted as numbers, each its score, six bytes of its ID
+// after the prefix every ID shares, and its index; only the few whose
+// score and six bytes are the same compare their IDs in full.
+func (mc *matchCall) order() []int {
+	ranks, ids := mc.st.ranks, mc.st.ids
+	order := mc.st.order[:0]
+	skip := commonIDPrefix(ids)
+	less := func(i, j int) int {
+		return cmp.Or(cmp.Compare(ranks[j].score, ranks[i].score), strings.Compare(ids[i].id, ids[j].id), cmp.Compare(i, j))
+	}
+	if len(ranks) > 256 {
+		for i := range ranks {
+			order = append(order, i)
+		}
+		slices.SortFunc(order, less)
+		mc.st.order = order
+		return order
+	}
+	keys := mc.st.keys[:0]
+	for i, r := range ranks {
+		keys = append(keys, uint64(255-r.score)<<56|idBits(ids[i].id, skip)<<8|uint64(i))
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		order = append(order, int(k&0xFF))
+	}
+	for lo := 0; lo < len(keys); {
+		hi := lo + 1
+		for hi < len(keys) && keys[hi]>>8 == keys[lo]>>8 {
+			hi++
+		}
+		if hi-lo > 1 {
+			slices.SortFunc(order[lo:hi], less)
+		}
+		lo = hi
+	}
+	mc.st.keys, mc.st.order = keys, order
+	return order
 }
 
 // decide sets the outcome of res, whose candidates are sorted.
@@ -314,30 +344,24 @@ func (m *Matcher) decide(res *Result) {
 	}
 }
 
-// rank is a candidate's place in MatchProfiles: its sort key (rankKey),
-// its index and its evidence in the scorer's.
+// rank is a scored candidate: its score and its evidence in the
+// scorer's.
 type rank struct {
-	key         uint64
-	i, ev0, ev1 int32
+	score, ev0, ev1 int
 }
-
-// score returns the score rankKey recorded.
-func (r rank) score() int { return 255 - int(r.key>>56) }
 
 // idOwner is a scored candidate's ID and owner.
 type idOwner struct{ id, owner string }
 
-// idBits returns the low seven bytes of a rank's key, which order
-// candidates of one score by ID: the bytes of the ID after its first skip,
-// padded with zeros (the top byte holds 255 less the score, 0 to 100, so
-// that the best come first). Two IDs with different keys compare as their
-// keys do; IDs with equal keys (and equal scores) are compared in full.
+// idBits returns six bytes of id after its first skip, padded with zeros,
+// as a number: two IDs with different numbers compare as their numbers
+// do.
 func idBits(id string, skip int) uint64 {
 	var k uint64
 	if skip < len(id) {
 		id = id[skip:]
-		for j := range min(7, len(id)) {
-			k |= uint64(id[j]) << (48 - 8*j)
+		for j := range min(6, len(id)) {
+			k |= uint64(id[j]) << (40 - 8*j)
 		}
 	}
 	return k
@@ -372,6 +396,8 @@ type matchScratch struct {
 	ev         []Evidence
 	ranks      []rank
 	ids        []idOwner
+	keys       []uint64
+	order      []int
 	grams      []uint64
 	notCountry countryDetails
 }
@@ -407,10 +433,10 @@ var matchScratches = sync.Pool{New: func() any { return new(matchScratch) }}
 func (st *matchScratch) release() {
 	clear(st.ev)
 	clear(st.ids)
-	if cap(st.ev) > 1<<12 || cap(st.ranks) > 1<<10 || cap(st.ids) > 1<<10 {
+	if cap(st.ev) > 1<<12 || cap(st.ranks) > 1<<10 || cap(st.ids) > 1<<10 || cap(st.order) > 1<<10 {
 		return
 	}
-	st.ev, st.ranks, st.ids = st.ev[:0], st.ranks[:0], st.ids[:0]
+	st.ev, st.ranks, st.ids, st.keys, st.order = st.ev[:0], st.ranks[:0], st.ids[:0], st.keys[:0], st.order[:0]
 	matchScratches.Put(st)
 }
 

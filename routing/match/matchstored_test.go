@@ -2,6 +2,8 @@ package match_test
 
 import (
 	"errors"
+	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -189,4 +191,40 @@ func profilesOf(m *match.Matcher, cs []strata.Customer) []match.Profile {
 		out[i] = m.Profile(&cs[i])
 	}
 	return out
+}
+
+// TestMatchProfilesOrder is the property of the Result's order: best
+// first, ties by ID (byte by byte, a prefix first), then in the order the
+// candidates came; over IDs that share long prefixes, end in zero bytes or
+// are prefixes of one another, repeated, below and above 256 candidates
+// (which are sorted two ways), from profiles in memory and stored.
+func TestMatchProfilesOrder(t *testing.T) {
+	m := newMatcher(t)
+	lead, cands := candidates50()
+	lp := m.Profile(&lead)
+	r := rand.New(rand.NewPCG(5, 5))
+	for _, n := range []int{1, 3, 50, 256, 257, 300} {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			ps := make([]match.Profile, n)
+			for i := range ps {
+				c := cands[r.IntN(len(cands))]
+				c.ID = []string{"CUSTOMER-000", "CUSTOMER-0000", "CUSTOMER-0000\x00", "CUSTOMER-00000000", "CUSTOMER-000000001", "C", ""}[r.IntN(7)]
+				c.ID += strconv.Itoa(r.IntN(4))
+				c.Owner = strconv.Itoa(i) // the order it came in
+				ps[i] = m.Profile(&c)
+			}
+			res := m.MatchProfiles(lp, ps)
+			require.Len(t, res.Candidates, n)
+			for k := 1; k < n; k++ {
+				a, b := res.Candidates[k-1], res.Candidates[k]
+				ia, _ := strconv.Atoi(a.Owner)
+				ib, _ := strconv.Atoi(b.Owner)
+				assert.True(t, a.Score > b.Score || a.Score == b.Score && (a.ID < b.ID || a.ID == b.ID && ia < ib),
+					"%d: %q %d (%d) before %q %d (%d)", k, a.ID, a.Score, ia, b.ID, b.Score, ib)
+			}
+			got, err := m.MatchStored(lp, storedRows(t, ps, binaryCodec))
+			require.NoError(t, err)
+			assert.Equal(t, res, got)
+		})
+	}
 }
