@@ -67,7 +67,15 @@ func (m *Matcher) MatchStored(lead Profile, rows [][]byte) (Result, error) {
 			}
 			continue
 		}
-		l, err := checkF2(row)
+		var l f2Layout
+		keys, gb, err := kbuf[:0], mc.st.grams[:0], readF2Header(row, &l)
+		if err == nil {
+			err = checkF2Text(row, &l)
+		}
+		if err == nil {
+			keys, gb, err = readF2Derived(row, &l, keys, gb, true)
+			mc.st.grams = gb
+		}
 		if err == nil {
 			err = m.checkConfig(binary.LittleEndian.Uint64(row[f2Config:]))
 		}
@@ -80,8 +88,7 @@ func (m *Matcher) MatchStored(lead Profile, rows [][]byte) (Result, error) {
 		if len(id) > 0 && string(id) == lead.ID {
 			continue
 		}
-		fb, gb := rowFeat(row, &l, kbuf[:0], mc.st.grams[:0])
-		mc.st.grams = gb
+		fb := rowFeat(row, &l, keys)
 		fb.name = nameStandIn(lead.name, row[ownerEnd:ownerEnd+l.n[2]], other)
 		mc.scoreOne(&lead, &fb, script(row[f2Script]), gb)
 		start := text.Len()
@@ -126,19 +133,12 @@ func idOwnerBound(rows [][]byte) int {
 	return min(n, 1<<30)
 }
 
-// rowFeat is scoreFeat for a checked format 2 row, laid out as l; the
-// name is left to nameStandIn.
-func rowFeat(row []byte, l *f2Layout, keys, grams []uint64) (feat, []uint64) {
-	le := binary.LittleEndian
-	for kb := row[l.keysAt:l.gramsAt]; len(kb) >= 8; kb = kb[8:] {
-		keys = append(keys, le.Uint64(kb))
-	}
-	for gb := row[l.gramsAt:l.textAt]; len(gb) >= gramBytes; gb = gb[gramBytes:] {
-		grams = append(grams, uint64(le.Uint32(gb))|uint64(le.Uint16(gb[4:]))<<32)
-	}
-	f := feat{keys: keys, country: [2]byte(row[f2Country:]), city: le.Uint64(row[f2City:]),
+// rowFeat returns what scoring reads of a checked format 2 row, laid out
+// as l, with its key hashes keys (read by readF2Derived); the name is left
+// to nameStandIn.
+func rowFeat(row []byte, l *f2Layout, keys []uint64) feat {
+	return feat{keys: keys, country: [2]byte(row[f2Country:]), city: binary.LittleEndian.Uint64(row[f2City:]),
 		freeMail: row[f2Flags]&1 != 0, domains: l.n[5] > 0}
-	return f, grams
 }
 
 // nameStandIn returns what stands for a candidate's name key b, scored

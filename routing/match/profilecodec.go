@@ -137,20 +137,19 @@ type f2Layout struct {
 var f2CountLimits = [7]int{MaxProfileString, MaxProfileString, MaxProfileString, MaxProfileKeys, MaxProfileKeys, MaxProfileKeys, 0}
 
 // readF2Header checks a format 2 profile's header and lengths against data.
-func readF2Header(data []byte) (f2Layout, error) {
-	var l f2Layout
+func readF2Header(data []byte, l *f2Layout) error {
 	if len(data) < f2Header {
-		return l, profileErr(len(data), "truncated")
+		return profileErr(len(data), "truncated")
 	}
 	le := binary.LittleEndian
 	if norm := le.Uint16(data[f2Norm:]); norm != profileNorm {
-		return l, staleErr("normalisation version %d; this version of strata is %d", norm, profileNorm)
+		return staleErr("normalisation version %d; this version of strata is %d", norm, profileNorm)
 	}
 	if f := data[f2Flags]; f&^1 != 0 {
-		return l, profileErr(f2Flags, "unknown flags %#x", f)
+		return profileErr(f2Flags, "unknown flags %#x", f)
 	}
 	if c := [2]byte(data[f2Country:]); !countryOK(c) {
-		return l, profileErr(f2Country, "country: not two printable ASCII characters")
+		return profileErr(f2Country, "country: not two printable ASCII characters")
 	}
 	for i := range l.n {
 		l.n[i] = int(le.Uint16(data[f2Counts+2*i:]))
@@ -159,11 +158,11 @@ func readF2Header(data []byte) (f2Layout, error) {
 			limit = l.n[2]
 		}
 		if l.n[i] > limit {
-			return l, profileErr(f2Counts+2*i, "length %d: more than %d", l.n[i], limit)
+			return profileErr(f2Counts+2*i, "length %d: more than %d", l.n[i], limit)
 		}
 	}
 	if sc := script(data[f2Script]); sc > scriptOther || (sc == scriptNone) != (l.n[2] == 0) {
-		return l, profileErr(f2Script, "script %d does not fit the name", sc)
+		return profileErr(f2Script, "script %d does not fit the name", sc)
 	}
 	l.nk = l.n[3] + l.n[4] + l.n[5]
 	l.phoneEnd, l.emailEnd, l.gEnd = l.n[3], l.n[3]+l.n[4], l.nk+l.n[6]
@@ -171,24 +170,24 @@ func readF2Header(data []byte) (f2Layout, error) {
 	l.gramsAt = l.keysAt + 8*l.nk
 	l.textAt = l.gramsAt + gramBytes*l.n[6]
 	if l.textAt > len(data) {
-		return l, profileErr(len(data), "truncated")
+		return profileErr(len(data), "truncated")
 	}
 	l.textLen = l.n[0] + l.n[1] + l.n[2]
 	for i := range l.nk {
 		at := f2Header + 2*i
 		n := int(le.Uint16(data[at:]))
 		if n == 0 || n > MaxProfileString {
-			return l, profileErr(at, "%s: length %d: empty, or more than %d", l.listName(i), n, MaxProfileString)
+			return profileErr(at, "%s: length %d: empty, or more than %d", l.listName(i), n, MaxProfileString)
 		}
 		l.textLen += n
 	}
 	switch rest := len(data) - l.textAt; {
 	case l.textLen > rest:
-		return l, profileErr(len(data), "truncated")
+		return profileErr(len(data), "truncated")
 	case l.textLen < rest:
-		return l, profileErr(l.textAt+l.textLen, "%d bytes after the profile", rest-l.textLen)
+		return profileErr(l.textAt+l.textLen, "%d bytes after the profile", rest-l.textLen)
 	}
-	return l, nil
+	return nil
 }
 
 // listName names the list entry of key index i: "phones[0]".
@@ -212,20 +211,22 @@ func countryOK(c [2]byte) bool {
 func checkF2Text(data []byte, l *f2Layout) error {
 	text := data[l.textAt:]
 	valid := utf8.Valid(text)
-	le := binary.LittleEndian
-	off, prev := 0, []byte(nil)
-	for i := -3; i < l.nk; i++ {
-		var n int
-		if i < 0 {
-			n = l.n[i+3]
-		} else {
-			n = int(le.Uint16(data[f2Header+2*i:]))
+	off := 0
+	for i, n := range l.n[:3] { // the ID, the owner, the name
+		if n > 0 && (!valid || !utf8.RuneStart(text[off])) && !utf8.Valid(text[off:off+n]) {
+			return profileErr(l.textAt+off, "%s: not UTF-8", [...]string{"id", "owner", "name"}[i])
 		}
+		off += n
+	}
+	lens := data[f2Header : f2Header+2*l.nk]
+	var prev []byte
+	for i := range l.nk {
+		n := int(lens[2*i]) | int(lens[2*i+1])<<8 // not 0 (readF2Header)
 		s := text[off : off+n]
-		if n > 0 && (!valid || !utf8.RuneStart(s[0])) && !utf8.Valid(s) {
-			return profileErr(l.textAt+off, "%s: not UTF-8", l.stringName(i))
+		if (!valid || !utf8.RuneStart(s[0])) && !utf8.Valid(s) {
+			return profileErr(l.textAt+off, "%s: not UTF-8", l.listName(i))
 		}
-		if i > 0 && i != l.phoneEnd && i != l.emailEnd && bytes.Compare(prev, s) >= 0 {
+		if i != 0 && i != l.phoneEnd && i != l.emailEnd && bytes.Compare(prev, s) >= 0 {
 			return profileErr(l.textAt+off, "%s: not sorted, or repeated", l.listName(i))
 		}
 		off, prev = off+n, s
@@ -233,66 +234,70 @@ func checkF2Text(data []byte, l *f2Layout) error {
 	return nil
 }
 
-// stringName names string i of checkF2Text: the ID, owner and name at -3,
-// -2, -1, then the lists.
-func (l *f2Layout) stringName(i int) string {
-	if i < 0 {
-		return [...]string{"id", "owner", "name"}[i+3]
-	}
-	return l.listName(i)
-}
-
 // checkF2Derived checks a format 2 profile's key hashes (each of its
 // list's kind, ascending) and bigrams (ascending, two runes or a rune and
 // noRune).
 func checkF2Derived(data []byte, l *f2Layout) error {
+	_, _, err := readF2Derived(data, l, nil, nil, false)
+	return err
+}
+
+// readF2Derived is checkF2Derived that, with keep, appends the key hashes
+// and bigrams it checked to keys and grams (what scoring reads).
+func readF2Derived(data []byte, l *f2Layout, keys, grams []uint64, keep bool) ([]uint64, []uint64, error) {
 	le := binary.LittleEndian
 	var prev uint64
-	keys, i := data[l.keysAt:l.gramsAt], 0
+	kb, i := data[l.keysAt:l.gramsAt], 0
 	for _, list := range [...]struct {
 		end  int
 		kind uint64
 	}{{l.phoneEnd, keyPhone}, {l.emailEnd, keyEmail}, {l.nk, keyDomain}} {
 		for ; i < list.end; i++ {
-			k := le.Uint64(keys[8*i:])
+			k := le.Uint64(kb[8*i:])
 			if k&keyMask != list.kind || k < prev {
-				return profileErr(l.keysAt+8*i, "key hash %d: not of its list's kind, or not ascending", i)
+				return keys, grams, profileErr(l.keysAt+8*i, "key hash %d: not of its list's kind, or not ascending", i)
+			}
+			if keep {
+				keys = append(keys, k)
 			}
 			prev = k
 		}
 	}
 	prev = 0
-	grams := data[l.gramsAt:l.textAt]
-	for i := 0; len(grams) >= gramBytes; i++ {
-		_ = grams[5] // one bounds check
-		g := uint64(le.Uint32(grams)) | uint64(le.Uint16(grams[4:]))<<32
+	gb := data[l.gramsAt:l.textAt]
+	for i := 0; len(gb) >= gramBytes; i++ {
+		_ = gb[5] // one bounds check
+		g := uint64(le.Uint32(gb)) | uint64(le.Uint16(gb[4:]))<<32
 		if lo := g & noRune; g < prev || g>>21 > unicode.MaxRune || lo > unicode.MaxRune && lo != noRune {
-			return profileErr(l.gramsAt+gramBytes*i, "bigram %d: not ascending, or not two runes", i)
+			return keys, grams, profileErr(l.gramsAt+gramBytes*i, "bigram %d: not ascending, or not two runes", i)
 		}
-		prev, grams = g, grams[gramBytes:]
+		if keep {
+			grams = append(grams, g)
+		}
+		prev, gb = g, gb[gramBytes:]
 	}
-	return nil
+	return keys, grams, nil
 }
 
 // checkF2 checks a format 2 profile (data[0] is 2, and data is within
 // MaxProfileBytes) and returns where its parts are.
-func checkF2(data []byte) (f2Layout, error) {
-	l, err := readF2Header(data)
+func checkF2(data []byte, l *f2Layout) error {
+	err := readF2Header(data, l)
 	if err == nil {
-		err = checkF2Text(data, &l)
+		err = checkF2Text(data, l)
 	}
 	if err == nil {
-		err = checkF2Derived(data, &l)
+		err = checkF2Derived(data, l)
 	}
-	return l, err
+	return err
 }
 
 // decodeFormat2 decodes a format 2 profile into p: once every check has
 // passed, p holds one copy of data, cut from a, and reads its values from
 // it (see Profile.enc).
 func (a *profileArena) decodeFormat2(data []byte, p *Profile) error {
-	l, err := checkF2(data)
-	if err != nil {
+	var l f2Layout
+	if err := checkF2(data, &l); err != nil {
 		return err
 	}
 	le := binary.LittleEndian
