@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -227,4 +228,33 @@ func TestMatchProfilesOrder(t *testing.T) {
 			assert.Equal(t, res, got)
 		})
 	}
+}
+
+// TestMatchStoredConcurrent: one Matcher serves MatchStored and
+// MatchProfiles from many goroutines (run with -race), which share its
+// pooled scratch, and gives each the same answer.
+func TestMatchStoredConcurrent(t *testing.T) {
+	m := newMatcher(t)
+	lead, cands := candidates50()
+	ps := profilesOf(m, cands)
+	rows := storedRows(t, ps, binaryCodec)
+	lp := m.Profile(&lead)
+	want := m.MatchProfiles(lp, ps)
+	var wg sync.WaitGroup
+	for k := range 16 {
+		wg.Go(func() {
+			for range 20 {
+				var res match.Result
+				if k%2 == 0 {
+					res, _ = m.MatchStored(lp, rows)
+				} else {
+					res = m.MatchProfiles(lp, ps)
+				}
+				if !assert.Equal(t, want, res) {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
