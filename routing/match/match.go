@@ -265,14 +265,12 @@ func (mc *matchCall) result() Result {
 	}
 	order := mc.order()
 	res.Candidates = make([]Scored, len(ranks))
-	all := make([]Evidence, len(mc.sc.ev)) // every candidate's evidence, in one array
-	n := 0
+	all := slices.Clone(mc.sc.ev) // every candidate's evidence, in one array, in the order scored
 	for k, i := range order {
 		r := ranks[i]
 		var ev []Evidence
 		if r.ev1 > r.ev0 {
-			ev = all[n : n+int(r.ev1-r.ev0) : n+int(r.ev1-r.ev0)]
-			n += copy(ev, mc.sc.ev[r.ev0:r.ev1])
+			ev = all[r.ev0:r.ev1:r.ev1]
 		}
 		res.Candidates[k] = Scored{ID: ids[i].id, Owner: ids[i].owner, Score: r.score, Evidence: ev}
 	}
