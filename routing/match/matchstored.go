@@ -120,17 +120,19 @@ func (mc *matchCall) scoreDecoded(lead *Profile, row []byte) error {
 	return nil
 }
 
-// idOwnerBound bounds the bytes of the IDs and owners of rows.
+// idOwnerBound bounds the bytes of the IDs and owners of rows: what a
+// format 2 header says, and never more than the rows hold, whatever they
+// say.
 func idOwnerBound(rows [][]byte) int {
 	n := 0
 	for _, row := range rows {
 		if len(row) >= f2Header && row[0] == profileFormat {
-			n += int(binary.LittleEndian.Uint16(row[f2Counts:])) + int(binary.LittleEndian.Uint16(row[f2Counts+2:]))
+			n += min(len(row), int(binary.LittleEndian.Uint16(row[f2Counts:]))+int(binary.LittleEndian.Uint16(row[f2Counts+2:])))
 		} else {
 			n += len(row)
 		}
 	}
-	return min(n, 1<<30)
+	return n
 }
 
 // rowFeat returns what scoring reads of a checked format 2 row, laid out

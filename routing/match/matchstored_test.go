@@ -3,6 +3,7 @@ package match_test
 import (
 	"errors"
 	"math/rand/v2"
+	"runtime"
 	"strconv"
 	"sync"
 	"testing"
@@ -257,4 +258,27 @@ func TestMatchStoredConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestMatchStoredHostileRowsCostBoundedMemory: rows whose headers claim
+// the longest IDs and owners, and are refused, cost memory in proportion
+// to the rows, not to what they claim.
+func TestMatchStoredHostileRowsCostBoundedMemory(t *testing.T) {
+	m := newMatcher(t)
+	lead, cands := candidates50()
+	row, err := m.Profile(&cands[0]).MarshalBinary()
+	require.NoError(t, err)
+	row = row[:40]
+	row[23], row[24], row[25], row[26] = 0xff, 0xff, 0xff, 0xff // ID and owner of 65,535 bytes each
+	rows := make([][]byte, 1000)
+	for i := range rows {
+		rows[i] = row
+	}
+	lp := m.Profile(&lead)
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	_, err = m.MatchStored(lp, rows)
+	runtime.ReadMemStats(&ms1)
+	require.Len(t, strata.Problems(err), len(rows))
+	assert.Less(t, ms1.TotalAlloc-ms0.TotalAlloc, uint64(2*len(rows)*len(row)+1<<20))
 }
