@@ -171,9 +171,9 @@ func (r Result) Why() string {
 // the record in memory, and call MatchProfiles with the kept profiles of
 // the candidates it fetched: 50 candidates then take 20–35 µs; a host
 // storing profiles in its database (Profile.MarshalBinary) hands the rows
-// its query returned to MatchStored, which checks each (about 0.15 µs of
-// CPU) and scores it from the row: 25–40 µs for 50. Decoding them into
-// Profiles first, with a ProfileDecoder, costs 0.4–0.6 µs each, spent
+// its query returned to MatchStored, which checks each (about 0.1 µs of
+// CPU) and scores it from the row: 20–30 µs for 50. Decoding them into
+// Profiles first, with a ProfileDecoder, costs 0.3–0.5 µs each, spent
 // checking the stored bytes and copying them once (a decoded profile
 // reads its values from that copy), and the garbage collector's time for
 // the copies; format 1 profiles, stored before format 2, take 1–1.5 µs.
