@@ -387,9 +387,11 @@ func commonIDPrefix(ids []idOwner) int {
 	return n
 }
 
-// matchScratch is what MatchProfiles reuses from call to call (through
-// matchScratches): the scorer's evidence, the ranks, a decoded
-// candidate's bigrams. Nothing of it reaches a Result.
+// matchScratch is what MatchProfiles and MatchStored reuse from call to
+// call (through matchScratches): the scorer's evidence, the candidates'
+// ranks, IDs and owners and their order, a decoded candidate's bigrams,
+// and the details of different countries. None of its memory reaches a
+// Result, but those details, immutable strings that name no one.
 type matchScratch struct {
 	ev         []Evidence
 	ranks      []rank

@@ -58,10 +58,7 @@ func (m *Matcher) MatchStored(lead Profile, rows [][]byte) (Result, error) {
 	text.Grow(idOwnerBound(rows))
 	var errs []error
 	var kbuf [64]uint64 // a candidate's keys
-	other := "\x00"     // a name key that is not the lead's (see nameStandIn)
-	if lead.name == other {
-		other = "\x00\x00"
-	}
+	other := otherName(lead.name)
 	for i, row := range rows {
 		if len(row) == 0 || row[0] != profileFormat || len(row) > MaxProfileBytes {
 			if err := mc.scoreDecoded(&lead, row); err != nil {
@@ -143,6 +140,15 @@ func idOwnerBound(rows [][]byte) int {
 func rowFeat(row []byte, l *f2Layout, keys []uint64) feat {
 	return feat{keys: keys, country: [2]byte(row[f2Country:]), city: binary.LittleEndian.Uint64(row[f2City:]),
 		freeMail: row[f2Flags]&1 != 0, domains: l.n[5] > 0}
+}
+
+// otherName returns a name key that is neither empty nor a, for
+// nameStandIn.
+func otherName(a string) string {
+	if a == "\x00" {
+		return "\x00\x00"
+	}
+	return "\x00"
 }
 
 // nameStandIn returns what stands for a candidate's name key b, scored

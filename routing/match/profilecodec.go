@@ -136,7 +136,8 @@ type f2Layout struct {
 // name key's length, set when it is read.
 var f2CountLimits = [7]int{MaxProfileString, MaxProfileString, MaxProfileString, MaxProfileKeys, MaxProfileKeys, MaxProfileKeys, 0}
 
-// readF2Header checks a format 2 profile's header and lengths against data.
+// readF2Header checks a format 2 profile's header and lengths against data
+// and fills l with where its parts are.
 func readF2Header(data []byte, l *f2Layout) error {
 	if len(data) < f2Header {
 		return profileErr(len(data), "truncated")
