@@ -27,7 +27,10 @@
 // faster than expr-lang, at least 2M customers a second on one core);
 // BenchmarkClassifySegments is the ladder with thirty segments (at most
 // 1 µs a customer); BenchmarkClassifyAllScaling is ClassifyAll on two
-// cores against one (at least 1.8×). The ratios are of the fastest of
+// cores against one (at least 1.8×), beside the ideal: two goroutines
+// calling Classify over halves of the book; BenchmarkCustomerHandOff is
+// what moving customers, copied from a sequence, to another core costs
+// before any rule runs. The ratios are of the fastest of
 // interleaved rounds, so a machine busy with other work disturbs them less
 // than it does ns/op; CI runs this module's tests, not its benchmarks.
 package peerbench
