@@ -174,6 +174,13 @@ func load(ctx context.Context, f *flags, w int, anchor float64) error {
 	}
 	fmt.Printf("\n  reservations %d: lost %d (%.2f%%), taken by a later candidate %d (%.1f%%; %d candidates passed over)\n",
 		t.Reservations, t.Lost, pct(t.Lost, t.Reservations), t.NotFirst, pct(t.NotFirst, t.Reservations), t.PassedOver)
+	fmt.Print("  store calls (count, mean time):")
+	for _, op := range []string{"rank", "stats", "reserve", "release", "lookup"} {
+		if n := t.Calls[op]; n > 0 {
+			fmt.Printf(" %s %d %.2fms", op, n, float64(t.Waited[op].Microseconds())/1000/float64(n))
+		}
+	}
+	fmt.Println()
 	if t.FirstError != "" {
 		fmt.Println("  first error:", t.FirstError)
 	}
