@@ -2,7 +2,8 @@
 // with its own connection pool and Router on one pgstore schema, route and
 // release leads over a team of 48 agents with capacities 2 to 4, and pgload
 // reports route+release pairs per second, how many reservations lost a
-// race, and, with -pgbench, the physical anchor measured just before on the
+// race, how many calls of each kind the store served and their mean time
+// (round trip included), and, with -pgbench, the physical anchor measured just before on the
 // same server with the same number of clients: pgbench -N (simple update)
 // transactions per second. With -audit it also records every load change
 // with a trigger and checks, with SQL, that no agent ever went over
