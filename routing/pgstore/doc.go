@@ -43,18 +43,21 @@
 // the database, under the agent's row lock, against the capacity the call
 // brings; the store keeps no load, and no capacity, in process memory. A
 // call the database aborts for a deadlock or a serialization failure (rare:
-// concurrent re-deliveries, or waiting windows in opposite orders) changed
-// nothing and is retried, up to five times.
+// calls on one item at once, such as a re-delivery during its release)
+// changed nothing and is retried, up to five times.
 //
 // # Windows and herding
 //
 // ReserveFirst gives the item to the first candidate of the window with
 // room whose row no other transaction holds (SELECT … FOR NO KEY UPDATE
 // SKIP LOCKED), and waits for the skipped ones only when no candidate is
-// left, as routing.WindowReserver describes. A reservation holds its
-// agent's row until its commit is on disk, so concurrent Routers that read
-// the same workloads and offer the same window spread over it instead of
-// queueing on its first agent. Width (DefaultWidth, 8, or WithWidth) should
+// left, as routing.WindowReserver describes: for the first of them alone,
+// holding no other agent's row (each try is a subtransaction, rolled back
+// with its locks when it assigns nothing), so that waiting reservations do
+// not deadlock one another. A reservation holds its agent's row until its
+// commit is on disk, so concurrent Routers that read the same workloads
+// and offer the same window spread over it instead of queueing on its
+// first agent. Width (DefaultWidth, 8, or WithWidth) should
 // be about the number of reservations in flight at once across all
 // processes; a Router that offers a window of one queues, and one whose
 // whole window is taken reads the workloads again.

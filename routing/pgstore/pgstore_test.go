@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -128,16 +129,80 @@ func TestManyProcessesMigrateAtOnce(t *testing.T) {
 		assert.NoError(t, err)
 	}
 	s := open(t, schema)
-	var versions []int
-	rows, err := pool(t).Query(t.Context(), "SELECT version FROM "+s.Schema()+".migrations ORDER BY version")
-	require.NoError(t, err)
-	for rows.Next() {
-		var v int
-		require.NoError(t, rows.Scan(&v))
-		versions = append(versions, v)
+	assert.Equal(t, allVersions(), versions(t, pool(t), s.Schema()), "each migration applied once")
+}
+
+// allVersions is 1 to SchemaVersion.
+func allVersions() []int {
+	v := make([]int, pgstore.SchemaVersion)
+	for i := range v {
+		v[i] = i + 1
 	}
-	require.NoError(t, rows.Err())
-	assert.Equal(t, []int{pgstore.SchemaVersion}, versions, "each migration applied once")
+	return v
+}
+
+// versions lists the schema's applied migrations.
+func versions(t *testing.T, p *pgxpool.Pool, schema string) []int {
+	t.Helper()
+	rows, err := p.Query(t.Context(), "SELECT version FROM "+schema+".migrations ORDER BY version")
+	require.NoError(t, err)
+	v, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	require.NoError(t, err)
+	return v
+}
+
+// TestMigrateFromVersion1 makes a schema as version 1 of the package did,
+// holds and releases work in it with version 1's own SQL, and then starts
+// several stores on it at once: they migrate it once, and the loads, the
+// assignments and the capacity checks carry over.
+func TestMigrateFromVersion1(t *testing.T) {
+	needDB(t)
+	ctx := t.Context()
+	p := pool(t)
+	schema := freshSchema(t)
+	require.NoError(t, pgstore.MigrateTo(ctx, p, schema, 1))
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	for _, it := range []struct{ item, agent string }{{"L1", "ann"}, {"L2", "ann"}, {"L3", "bob"}, {"L4", "bob"}} {
+		var agent string
+		require.NoError(t, p.QueryRow(ctx, "SELECT r_agent FROM "+schema+".reserve_first($1, 'c1', 'inbound', 1, $2, $3, $4)",
+			it.item, at, []string{it.agent}, []int64{2}).Scan(&agent))
+		require.Equal(t, it.agent, agent)
+	}
+	_, err := p.Exec(ctx, "WITH d AS (DELETE FROM "+schema+".items WHERE item = 'L4' RETURNING agent, units) "+
+		"UPDATE "+schema+".agents a SET load = a.load - d.units FROM d WHERE a.id = d.agent")
+	require.NoError(t, err, "version 1's release")
+
+	var wg sync.WaitGroup
+	stores := make([]*pgstore.Store, 4)
+	errs := make([]error, len(stores))
+	for i := range stores {
+		wg.Go(func() { stores[i], errs[i] = pgstore.Open(ctx, dsn, pgstore.WithSchema(schema)) })
+	}
+	wg.Wait()
+	for i, s := range stores {
+		require.NoError(t, errs[i])
+		t.Cleanup(s.Close)
+	}
+	assert.Equal(t, allVersions(), versions(t, p, schema), "migrated once")
+
+	s := stores[0]
+	st, err := s.Stats(ctx, []string{"ann", "bob"}, time.Time{}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []int{2, 1}, []int{st[0].Load, st[1].Load}, "loads carry over")
+	window := []routing.Candidate{{Agent: "ann", Capacity: 2}, {Agent: "bob", Capacity: 1}}
+	_, _, err = s.ReserveFirst(ctx, routing.Offer{Item: "L5", Units: 1, At: at, Window: window})
+	assert.ErrorIs(t, err, routing.ErrOverCapacity, "ann and bob are still full")
+	a, err := stores[1].Release(ctx, "L1")
+	require.NoError(t, err)
+	assert.Equal(t, routing.Assignment{Item: "L1", Customer: "c1", Agent: "ann", Pool: "inbound", Units: 1, At: at}, a)
+	a, _, err = stores[2].ReserveFirst(ctx, routing.Offer{Item: "L5", Units: 1, At: at, Window: window})
+	require.NoError(t, err, "the release made room")
+	assert.Equal(t, "ann", a.Agent)
+	_, err = stores[3].Move(ctx, "L3", "ann", 3, at)
+	require.NoError(t, err)
+	st, err = s.Stats(ctx, []string{"ann", "bob"}, time.Time{}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []int{3, 0}, []int{st[0].Load, st[1].Load}, "after a release, a reservation and a move")
 }
 
 func TestNewerSchemaIsRefused(t *testing.T) {
@@ -331,11 +396,14 @@ func TestRankEdges(t *testing.T) {
 	assert.Equal(t, got, again)
 }
 
-// TestDeadlockedWindowsAreRetried makes two waiting windows in opposite
-// orders deadlock: each waits for a row the other locked and found full.
-// The database aborts one; the store retries it (it changed nothing), and
-// both calls report the agents full instead of failing.
-func TestDeadlockedWindowsAreRetried(t *testing.T) {
+// TestWaitingWindowsDoNotDeadlock makes two windows in opposite orders wait
+// for both of their candidates, each held by a transaction that fills it.
+// In schema version 1 each window kept the lock of the row it found full
+// and waited for the other's: the server detected a deadlock (after
+// deadlock_timeout) and the store retried the aborted call. A waiting
+// window now holds no row while it waits: no deadlock, and both calls
+// report the agents full.
+func TestWaitingWindowsDoNotDeadlock(t *testing.T) {
 	needDB(t)
 	ctx := t.Context()
 	s := open(t, freshSchema(t))
@@ -383,7 +451,7 @@ func TestDeadlockedWindowsAreRetried(t *testing.T) {
 	}
 	var deadlocks int64
 	require.NoError(t, p.QueryRow(ctx, "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").Scan(&deadlocks))
-	t.Logf("deadlocks detected by the server: %d", deadlocks-deadlocks0)
+	assert.Zero(t, deadlocks-deadlocks0, "deadlocks detected by the server")
 }
 
 // TestRoutingStatementsUseCachedPlans runs reservations, ranks, one-agent

@@ -22,11 +22,14 @@ type migration struct {
 
 // SchemaVersion is the version of the schema this package creates and
 // expects: the highest version in the migrations table after New.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migrations are the schema's steps. Never edit a released one: add a new
 // version.
-var migrations = []migration{{version: 1, name: "agents, items, history, rankings, and the functions", sql: schemaV1}}
+var migrations = []migration{
+	{version: 1, name: "agents, items, history, rankings, and the functions", sql: schemaV1},
+	{version: 2, name: "reserve_first waits for one held candidate at a time, holding no row", sql: schemaV2},
+}
 
 // lockClass is the first key of the advisory lock migrations take ("STRA"
 // in ASCII); the second is hashtext of the schema name, so schemas migrate
@@ -39,10 +42,16 @@ const lockClass = 0x53545241
 // at once wait for the first to finish and then find nothing to do. A
 // schema newer than this package knows is refused.
 func migrate(ctx context.Context, pool *pgxpool.Pool, schema string) error {
+	return migrateTo(ctx, pool, schema, SchemaVersion)
+}
+
+// migrateTo brings schema to version target (SchemaVersion, but for tests
+// that make a schema of an earlier version), as migrate describes.
+func migrateTo(ctx context.Context, pool *pgxpool.Pool, schema string, target int) error {
 	q := pgx.Identifier{schema}.Sanitize()
 	var v int
 	err := pool.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM "+q+".migrations").Scan(&v)
-	if err == nil && v == SchemaVersion {
+	if err == nil && v == target {
 		return nil
 	}
 	if err != nil && !isUndefined(err) {
@@ -64,11 +73,11 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, schema string) error {
 	if err := tx.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM "+q+".migrations").Scan(&v); err != nil {
 		return err
 	}
-	if v > SchemaVersion {
-		return fmt.Errorf("schema %s is at version %d, newer than this package's %d: upgrade the program", schema, v, SchemaVersion)
+	if v > target {
+		return fmt.Errorf("schema %s is at version %d, newer than this package's %d: upgrade the program", schema, v, target)
 	}
 	for _, m := range migrations {
-		if m.version <= v {
+		if m.version <= v || m.version > target {
 			continue
 		}
 		if _, err := tx.Exec(ctx, strings.ReplaceAll(m.sql, "{{S}}", q)); err != nil {
@@ -263,6 +272,116 @@ BEGIN
 	UPDATE {{S}}.items i SET agent = p_agent, at = p_at WHERE i.item = p_item;
 	r_agent := p_agent;
 	r_at := p_at;
+END
+$fn$;
+`
+
+// schemaV2 replaces reserve_first's waiting. In version 1 one SELECT …
+// FOR NO KEY UPDATE (without SKIP LOCKED) walked the window, waiting for
+// each held candidate and keeping the lock of every one it found full once
+// its holder committed, while it waited for the next: two windows in
+// different orders (Routers that read the loads at different moments)
+// deadlocked, and each deadlock stalled both reservations, and the rows
+// they held, for deadlock_timeout (a second by default; a pgload run of
+// 20,000 routes met 1 to 31). Now each try runs in a subtransaction that is
+// rolled back, releasing its row locks, when it assigns nothing, and waits
+// for one candidate only: a waiting reservation holds no agent's row, so
+// waiting reservations cannot form a cycle. Capacity is checked as before,
+// on the locked row's newest version.
+const schemaV2 = `
+-- reserve_first: the item's assignment if it has one; else, in a loop, the
+-- first candidate with room that no other transaction holds (SKIP LOCKED);
+-- else the first with room at all, waiting for its lock alone, and
+-- checking its room again once it holds it. Each try runs in a
+-- subtransaction (a block with an EXCEPTION clause) that is rolled back
+-- when it assigns nothing, releasing every row lock it took, so a
+-- reservation never waits while it holds an agent's row: waiting
+-- reservations cannot deadlock one another (version 1's single waiting
+-- SELECT kept the rows it locked and found full, and waited for the next).
+CREATE OR REPLACE FUNCTION {{S}}.reserve_first(p_item text, p_customer text, p_pool text, p_units bigint, p_at timestamptz,
+	p_agents text[], p_caps bigint[],
+	OUT r_agent text, OUT r_customer text, OUT r_pool text, OUT r_units bigint, OUT r_at timestamptz, OUT r_created boolean)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+	v_agent text;
+	v_wait text;
+	v_cap bigint;
+BEGIN
+	SELECT i.agent, i.customer, i.pool, i.units, i.at, false INTO r_agent, r_customer, r_pool, r_units, r_at, r_created
+	FROM {{S}}.items i WHERE i.item = p_item;
+	IF FOUND THEN
+		RETURN;
+	END IF;
+	-- Candidates without a row get one.
+	IF EXISTS (SELECT FROM unnest(p_agents) AS w(id) WHERE NOT EXISTS (SELECT FROM {{S}}.agents x WHERE x.id = w.id)) THEN
+		INSERT INTO {{S}}.agents (id)
+		SELECT w.id FROM unnest(p_agents) AS w(id)
+		WHERE NOT EXISTS (SELECT FROM {{S}}.agents x WHERE x.id = w.id)
+		ON CONFLICT (id) DO NOTHING;
+	END IF;
+	FOR v_try IN 1..2 * cardinality(p_agents) + 2 LOOP
+		BEGIN
+			SELECT a.id INTO v_agent
+			FROM {{S}}.agents a
+			JOIN unnest(p_agents, p_caps) WITH ORDINALITY AS w(id, cap, ord) ON a.id = w.id
+			WHERE a.load <= 9223372036854775807 - p_units AND (w.cap < 0 OR a.load <= w.cap - p_units)
+			ORDER BY w.ord LIMIT 1
+			FOR NO KEY UPDATE OF a SKIP LOCKED;
+			IF v_agent IS NULL THEN
+				-- Every candidate with room is held: wait for the first.
+				SELECT a.id, w.cap INTO v_wait, v_cap
+				FROM {{S}}.agents a
+				JOIN unnest(p_agents, p_caps) WITH ORDINALITY AS w(id, cap, ord) ON a.id = w.id
+				WHERE a.load <= 9223372036854775807 - p_units AND (w.cap < 0 OR a.load <= w.cap - p_units)
+				ORDER BY w.ord LIMIT 1;
+				IF v_wait IS NULL THEN
+					RAISE EXCEPTION USING ERRCODE = 'SR001'; -- nobody has room
+				END IF;
+				PERFORM FROM {{S}}.agents a WHERE a.id = v_wait FOR NO KEY UPDATE;
+				SELECT a.id INTO v_agent
+				FROM {{S}}.agents a
+				WHERE a.id = v_wait AND a.load <= 9223372036854775807 - p_units
+				AND (v_cap < 0 OR a.load <= v_cap - p_units);
+				IF v_agent IS NULL THEN
+					RAISE EXCEPTION USING ERRCODE = 'SR002'; -- its holder took the room: again
+				END IF;
+			END IF;
+		EXCEPTION
+			WHEN SQLSTATE 'SR001' THEN
+				v_agent := NULL;
+				EXIT;
+			WHEN SQLSTATE 'SR002' THEN
+				v_agent := NULL;
+		END;
+		EXIT WHEN v_agent IS NOT NULL;
+	END LOOP;
+	IF v_agent IS NOT NULL THEN
+		-- The item, the agent's load, Last and Seq, and the history, in one
+		-- statement: it inserts a history row only if it inserted the item.
+		WITH i AS (
+			INSERT INTO {{S}}.items (item, customer, agent, pool, units, at)
+			VALUES (p_item, p_customer, v_agent, p_pool, p_units, p_at)
+			ON CONFLICT (item) DO NOTHING RETURNING agent
+		), u AS (
+			UPDATE {{S}}.agents a SET load = a.load + p_units,
+				seq = CASE WHEN a.last IS NULL OR p_at >= a.last THEN nextval('{{S}}.assignment_seq') ELSE a.seq END,
+				last = CASE WHEN a.last IS NULL OR p_at >= a.last THEN p_at ELSE a.last END
+			FROM i WHERE a.id = i.agent RETURNING a.id
+		)
+		INSERT INTO {{S}}.history (agent, at) SELECT u.id, p_at FROM u;
+		IF FOUND THEN
+			r_agent := v_agent; r_customer := p_customer; r_pool := p_pool;
+			r_units := p_units; r_at := p_at; r_created := true;
+			RETURN;
+		END IF;
+	END IF;
+	-- Nobody had room (no row: all NULL), or a concurrent re-delivery took
+	-- the item first.
+	SELECT i.agent, i.customer, i.pool, i.units, i.at, false INTO r_agent, r_customer, r_pool, r_units, r_at, r_created
+	FROM {{S}}.items i WHERE i.item = p_item;
+	IF NOT FOUND AND v_agent IS NOT NULL THEN
+		RAISE EXCEPTION 'item taken and released concurrently' USING ERRCODE = 'serialization_failure';
+	END IF;
 END
 $fn$;
 `

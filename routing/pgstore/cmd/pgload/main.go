@@ -2,7 +2,8 @@
 // with its own connection pool and Router on one pgstore schema, route and
 // release leads over a team of 48 agents with capacities 2 to 4, and pgload
 // reports route+release pairs per second, how many reservations lost a
-// race, and, with -pgbench, the physical anchor measured just before on the
+// race, how many calls of each kind the store served and their mean time
+// (round trip included), and, with -pgbench, the physical anchor measured just before on the
 // same server with the same number of clients: pgbench -N (simple update)
 // transactions per second. With -audit it also records every load change
 // with a trigger and checks, with SQL, that no agent ever went over
@@ -174,6 +175,13 @@ func load(ctx context.Context, f *flags, w int, anchor float64) error {
 	}
 	fmt.Printf("\n  reservations %d: lost %d (%.2f%%), taken by a later candidate %d (%.1f%%; %d candidates passed over)\n",
 		t.Reservations, t.Lost, pct(t.Lost, t.Reservations), t.NotFirst, pct(t.NotFirst, t.Reservations), t.PassedOver)
+	fmt.Print("  store calls (count, mean time):")
+	for _, op := range []string{"rank", "stats", "reserve", "release", "lookup"} {
+		if n := t.Calls[op]; n > 0 {
+			fmt.Printf(" %s %d %.2fms", op, n, float64(t.Waited[op].Microseconds())/1000/float64(n))
+		}
+	}
+	fmt.Println()
 	if t.FirstError != "" {
 		fmt.Println("  first error:", t.FirstError)
 	}

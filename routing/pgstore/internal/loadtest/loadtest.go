@@ -75,6 +75,11 @@ type Result struct {
 	Lost         int64 `json:"lost"`
 	NotFirst     int64 `json:"not_first"`
 	PassedOver   int64 `json:"passed_over"`
+	// Calls counts the store's calls by operation (rank, stats, reserve,
+	// release, lookup), and Waited sums how long they took, round trip
+	// included.
+	Calls  map[string]int64         `json:"calls,omitempty"`
+	Waited map[string]time.Duration `json:"waited,omitempty"`
 	// Elapsed is from Start until the last release.
 	Elapsed time.Duration `json:"elapsed"`
 	// FirstError is the first error met, if any.
@@ -92,6 +97,13 @@ func (r *Result) Add(o Result) {
 	r.Lost += o.Lost
 	r.NotFirst += o.NotFirst
 	r.PassedOver += o.PassedOver
+	for k, n := range o.Calls {
+		if r.Calls == nil {
+			r.Calls, r.Waited = map[string]int64{}, map[string]time.Duration{}
+		}
+		r.Calls[k] += n
+		r.Waited[k] += o.Waited[k]
+	}
 	r.Elapsed = max(r.Elapsed, o.Elapsed)
 	if r.FirstError == "" {
 		r.FirstError = o.FirstError
@@ -126,15 +138,60 @@ func Team() routing.Config {
 // processes' schedulers would spin against each other.
 func MaxProcs(procs int) int { return max(1, runtime.NumCPU()/max(procs, 1)) }
 
-// counting counts what the store's reservations did.
+// counting counts what the store's reservations did, and times its calls.
 type counting struct {
 	*pgstore.Store
 	reservations, lost, notFirst, passed atomic.Int64
+	calls, waited                        [numOps]atomic.Int64
 }
 
-// ReserveFirst implements routing.WindowReserver, counting.
+// The operations counting times.
+const (
+	opRank = iota
+	opStats
+	opReserve
+	opRelease
+	opLookup
+	numOps
+)
+
+var opNames = [numOps]string{"rank", "stats", "reserve", "release", "lookup"}
+
+// timed records a call of op that started at start.
+func (c *counting) timed(op int, start time.Time) {
+	c.calls[op].Add(1)
+	c.waited[op].Add(int64(time.Since(start)))
+}
+
+// Rank implements routing.Ranker, timed.
+func (c *counting) Rank(ctx context.Context, k *routing.Ranking, skip, n int, dst []routing.Ranked) ([]routing.Ranked, error) {
+	defer c.timed(opRank, time.Now())
+	return c.Store.Rank(ctx, k, skip, n, dst)
+}
+
+// Stats implements routing.Store, timed.
+func (c *counting) Stats(ctx context.Context, agents []string, since time.Time, dst []routing.AgentStats) ([]routing.AgentStats, error) {
+	defer c.timed(opStats, time.Now())
+	return c.Store.Stats(ctx, agents, since, dst)
+}
+
+// Release implements routing.Store, timed.
+func (c *counting) Release(ctx context.Context, item string) (routing.Assignment, error) {
+	defer c.timed(opRelease, time.Now())
+	return c.Store.Release(ctx, item)
+}
+
+// Lookup implements routing.Store, timed.
+func (c *counting) Lookup(ctx context.Context, item string) (routing.Assignment, bool, error) {
+	defer c.timed(opLookup, time.Now())
+	return c.Store.Lookup(ctx, item)
+}
+
+// ReserveFirst implements routing.WindowReserver, counting and timed.
 func (c *counting) ReserveFirst(ctx context.Context, o routing.Offer) (routing.Assignment, bool, error) {
+	start := time.Now()
 	a, created, err := c.Store.ReserveFirst(ctx, o)
+	c.timed(opReserve, start)
 	c.reservations.Add(1)
 	switch {
 	case errors.Is(err, routing.ErrOverCapacity):
@@ -212,6 +269,10 @@ func Worker(ctx context.Context, cfg Config) (Result, error) {
 	total.Elapsed = time.Since(cfg.Start)
 	total.Reservations, total.Lost = store.reservations.Load(), store.lost.Load()
 	total.NotFirst, total.PassedOver = store.notFirst.Load(), store.passed.Load()
+	total.Calls, total.Waited = map[string]int64{}, map[string]time.Duration{}
+	for op, name := range opNames {
+		total.Calls[name], total.Waited[name] = store.calls[op].Load(), time.Duration(store.waited[op].Load())
+	}
 	return total, nil
 }
 
