@@ -2,6 +2,7 @@ package routing_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"runtime/metrics"
 	"strconv"
 	"sync"
@@ -168,27 +169,38 @@ func BenchmarkRouteParallel(b *testing.B) {
 
 // BenchmarkRouteScaling: the scaling goal (2 goroutines ≥ 1.6×
 // one) on one MemoryStore, 1,000 agents in 20 pools, as ratios measured in
-// one run. Each op is four rounds of 2,000 routes and releases: by one
-// goroutine; by two (1,000 each) through the same Router and store; and,
-// the control, by two through a Router and store each, sharing nothing;
-// and by two through the same Router and store whose customers go to
-// different pools, so they share the store but not a line. "speedup" is
-// the first round's time over the second's, "control" the first's over the
-// third's (what the machine gives two goroutines at the time), "of-control"
-// their quotient (1 means sharing the store costs the second goroutine
-// nothing), and "two-pools" the first's over the fourth's: between
-// "speedup" and "control" it separates what the store's lock and shared
-// counters cost from what sharing one line costs. Alternating short rounds
-// keeps a shared machine's drift out of the ratios; run it with GOMAXPROCS
-// ≥ 2 (on a busy machine "control" stays near 1 and says so).
+// one run. Each op is rounds of 2,000 routes and releases, alternating: by
+// one goroutine, then by two (1,000 each) in each of these ways:
+//
+//   - "speedup": through the same Router and store, every customer from DE,
+//     so both goroutines want the front of the same line: one
+//     deterministic line is a serial resource, and this is its worst case;
+//   - "two-pools": the same Router and store, one goroutine's customers from
+//     DE and the other's from US: they share the store but not a line;
+//   - "mixed": the same Router and store, each goroutine's customers drawn
+//     from a seeded mix of the 20 pools' countries (its own seed), which is
+//     what a CRM's intake looks like (the one-goroutine round draws from the
+//     same mix);
+//   - "control": a Router and store each, sharing nothing, what the machine
+//     gives two goroutines at the time; "of-control" is speedup over
+//     control and "mixed-of-control" mixed over control (1 means sharing
+//     the store costs the second goroutine nothing).
+//
+// Each ratio is the one-goroutine round's time over the two-goroutine
+// round's. Every goroutine names its items from its own prefix, so the
+// goroutines share nothing but what the case puts between them. Alternating
+// short rounds keeps a shared machine's drift out of the ratios; run it
+// with GOMAXPROCS ≥ 2 (on a busy machine "control" stays near 1 and says
+// so). "ns/op-1g" is one goroutine's route and release, same line.
 func BenchmarkRouteScaling(b *testing.B) {
 	shared, _ := newRouter(b, benchConfig(1000, 20))
 	other, _ := newRouter(b, benchConfig(1000, 20))
-	var next atomic.Int64
-	work := func(r *routing.Router, n int, country string) {
-		req := routing.Request{Customer: customer("c", country, "", "en"), Now: now}
-		for range n {
-			req.Item = "S" + strconv.FormatInt(next.Add(1), 10)
+	const round = 2000
+	de, us := scalingLoad("A", round, "DE", 0), scalingLoad("B", round/2, "US", 0)
+	mixA, mixB := scalingLoad("A", round, "", 1), scalingLoad("B", round/2, "", 2)
+	work := func(r *routing.Router, load []routing.Request, n int) {
+		for i := range n {
+			req := load[i]
 			if _, err := r.Route(b.Context(), req); err != nil {
 				b.Error(err)
 				return
@@ -199,31 +211,55 @@ func BenchmarkRouteScaling(b *testing.B) {
 			}
 		}
 	}
-	const round = 2000
-	pair := func(r1, r2 *routing.Router, country2 string) time.Duration {
+	timed := func(f func()) time.Duration {
 		start := time.Now()
-		var wg sync.WaitGroup
-		wg.Go(func() { work(r1, round/2, "DE") })
-		wg.Go(func() { work(r2, round/2, country2) })
-		wg.Wait()
+		f()
 		return time.Since(start)
 	}
-	var one, two, apart, pools time.Duration
-	for b.Loop() {
-		start := time.Now()
-		work(shared, round, "DE")
-		one += time.Since(start)
-		two += pair(shared, shared, "DE")
-		apart += pair(shared, other, "DE")
-		pools += pair(shared, shared, "US")
+	pair := func(r1 *routing.Router, l1 []routing.Request, r2 *routing.Router, l2 []routing.Request) time.Duration {
+		return timed(func() {
+			var wg sync.WaitGroup
+			wg.Go(func() { work(r1, l1, round/2) })
+			wg.Go(func() { work(r2, l2, round/2) })
+			wg.Wait()
+		})
 	}
-	if two > 0 && apart > 0 && pools > 0 {
+	deB := scalingLoad("B", round/2, "DE", 0)
+	var one, oneMix, two, apart, pools, mixed time.Duration
+	for b.Loop() {
+		one += timed(func() { work(shared, de, round) })
+		two += pair(shared, de, shared, deB)
+		apart += pair(shared, de, other, deB)
+		pools += pair(shared, de, shared, us)
+		oneMix += timed(func() { work(shared, mixA, round) })
+		mixed += pair(shared, mixA, shared, mixB)
+	}
+	if two > 0 && apart > 0 && pools > 0 && mixed > 0 {
 		b.ReportMetric(float64(one)/float64(two), "speedup")
 		b.ReportMetric(float64(one)/float64(apart), "control")
 		b.ReportMetric(float64(apart)/float64(two), "of-control")
 		b.ReportMetric(float64(one)/float64(pools), "two-pools")
+		b.ReportMetric(float64(oneMix)/float64(mixed), "mixed")
+		b.ReportMetric(float64(apart)*float64(oneMix)/float64(one)/float64(mixed), "mixed-of-control")
 		b.ReportMetric(float64(one.Nanoseconds())/float64(b.N*round), "ns/op-1g")
 	}
+}
+
+// scalingLoad returns n requests for BenchmarkRouteScaling, items named
+// from prefix: customers from country, or, when country is "", from the
+// 20 pools' countries in a mix seeded by seed.
+func scalingLoad(prefix string, n int, country string, seed uint64) []routing.Request {
+	countries := []string{"CN", "US", "DE", "FR", "BR", "JP", "VN", "TH", "AE", "MX", "GB", "IT", "ES", "NL", "PL", "SA", "IN", "ID", "KR", "AU"}
+	rng := rand.New(rand.NewPCG(seed, 20))
+	out := make([]routing.Request, n)
+	for i := range out {
+		c := country
+		if c == "" {
+			c = countries[rng.IntN(len(countries))]
+		}
+		out[i] = routing.Request{Item: prefix + strconv.Itoa(i), Customer: customer("c", c, "", "en"), Now: now}
+	}
+	return out
 }
 
 // BenchmarkMemoryStoreReserve is the store's side of a pick, one agent at
