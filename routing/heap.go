@@ -3,8 +3,11 @@ package routing
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
+	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // arity is how many children a node of a line's heap has: four halves the
@@ -13,26 +16,38 @@ import (
 const arity = 4
 
 // line is MemoryStore's heap for one Ranking (a 4-ary heap), front at
-// heap[0]. Each entry
-// carries a copy of its agent's sort key, so that sifting compares
-// neighbouring memory rather than chasing pointers.
+// heap[0], behind a lock of its own. Each entry carries a copy of its
+// agent's sort key, so that sifting compares neighbouring memory rather
+// than chasing pointers.
 type line struct {
+	mu   sync.Mutex // guards what follows, up to hint
 	k    *Ranking
 	heap []lineEntry
 	pos  []int32       // pos[i]: where ranking index i sits in heap
 	sts  []*agentState // by ranking index
-	used uint64        // MemoryStore.clock when last ranked from
-	// dropped: the store forgot the line (see MemoryStore.drop).
-	dropped bool
-	// front is walk's scratch; the store's lock guards it like the rest.
+	// epoch is MemoryStore.epoch when the line was last walked, walks the
+	// walks not yet added to MemoryStore.clock (see counted).
+	epoch uint64
+	walks uint64
+	// dropped: the store forgot the line (see MemoryStore.drop); set
+	// under mu, read without it by those looking for a line.
+	dropped atomic.Bool
+	// front is walk's scratch.
 	front []int32
+	// noted[i] is the ranking index noted after i (plus one, 0 for none)
+	// in the list whose head is changes; marked[i] says whether i is in
+	// it. Anyone may note an agent (see note); the holder of mu takes the
+	// whole list (see drain).
+	noted  []int32
+	marked []atomic.Bool
 	// hint is the ranking index at heap[0] (-1 when empty), kept by every
-	// change for readers without the lock (MemoryStore.frontHint), on a
-	// cache line of its own: the fields above are read under the lock
-	// and should not move between cores each time the front changes.
-	_    [64]byte
-	hint atomic.Int32
-	_    [60]byte
+	// change for readers without the lock (MemoryStore.frontHint), and
+	// changes the head of the list of agents noted: both on a cache line
+	// of their own, written by others than the lock's holder.
+	_       [64]byte
+	hint    atomic.Int32
+	changes atomic.Int32
+	_       [56]byte
 }
 
 type lineEntry struct {
@@ -43,9 +58,20 @@ type lineEntry struct {
 	idx  int32 // ranking index; the capacity and tie hash are the ranking's
 }
 
-func (e *lineEntry) set(a *agentState) {
-	e.load, e.sec, e.nsec, e.seq = a.units(), a.last.Unix(), int32(a.last.Nanosecond()), a.seq
+func (e *lineEntry) set(load int, last time.Time, seq uint64) {
+	e.load, e.sec, e.nsec, e.seq = load, last.Unix(), int32(last.Nanosecond()), seq
 }
+
+// last returns the entry's last assignment time, in UTC (zero if never).
+func (e *lineEntry) last() time.Time {
+	if e.sec == zeroSec && e.nsec == 0 {
+		return time.Time{}
+	}
+	return time.Unix(e.sec, int64(e.nsec)).UTC()
+}
+
+// zeroSec is the zero time in Unix seconds.
+var zeroSec = time.Time{}.Unix()
 
 // less is Ranking.Compare(x, …, y, …) < 0 on the copied keys. An entry is
 // 32 bytes, two to a cache line with its siblings: what a sift reads is
@@ -124,14 +150,52 @@ func (l *line) down(p int) {
 	l.pos[e.idx] = int32(p)
 }
 
-// update copies agent i's new workload in and restores the heap.
+// update copies agent i's new workload in and restores the heap; the
+// caller holds l.mu.
 func (l *line) update(i int32, a *agentState) {
+	last, seq := a.workload()
+	l.place(i, a.units(), last, seq)
+}
+
+// place gives agent i the workload load, last, seq and restores the heap;
+// the caller holds l.mu.
+func (l *line) place(i int32, load int, last time.Time, seq uint64) {
 	p := int(l.pos[i])
-	l.heap[p].set(a)
+	l.heap[p].set(load, last, seq)
 	if !l.up(p) {
 		l.down(p)
 	}
 	l.hinted()
+}
+
+// note notes that agent i's workload changed, for the holder of l.mu to
+// put it back in place before the line is next walked (see drain). It
+// takes no lock: Release calls it while others walk the line.
+func (l *line) note(i int32) {
+	if !l.marked[i].CompareAndSwap(false, true) {
+		return // noted already: the drain will read the new workload
+	}
+	for {
+		head := l.changes.Load()
+		l.noted[i] = head
+		if l.changes.CompareAndSwap(head, i+1) {
+			return
+		}
+	}
+}
+
+// drain puts every agent noted since the last drain back in its place,
+// from its workload now; the caller holds l.mu.
+func (l *line) drain() {
+	if l.changes.Load() == 0 {
+		return
+	}
+	for n := l.changes.Swap(0); n != 0; {
+		i := n - 1
+		n = l.noted[i]
+		l.marked[i].Store(false) // before reading the workload: a later change notes i again
+		l.update(i, l.sts[i])
+	}
 }
 
 // hinted publishes the front for frontHint, if it changed.
@@ -163,7 +227,7 @@ func (s *MemoryStore) frontHint(k *Ranking) int {
 // so the first m agents cost O(m log m).
 func (l *line) walk(skip, n int, dst []Ranked) []Ranked {
 	if skip == 0 && n == 1 { // the front alone, as a Router asks first
-		return l.emit(dst, l.heap[0].idx)
+		return l.emit(dst, 0)
 	}
 	front := append(l.front[:0], 0)
 	defer func() { l.front = front[:0] }()
@@ -171,7 +235,7 @@ func (l *line) walk(skip, n int, dst []Ranked) []Ranked {
 		var p int32
 		p, front = l.next(front)
 		if emitted >= skip {
-			dst = l.emit(dst, l.heap[p].idx)
+			dst = l.emit(dst, p)
 		}
 	}
 	return dst
@@ -203,9 +267,12 @@ func (l *line) children(p int32, front []int32) []int32 {
 	return front
 }
 
-func (l *line) emit(dst []Ranked, i int32) []Ranked {
-	a := l.sts[i]
-	return append(dst, Ranked{Index: int(i), AgentStats: AgentStats{Agent: l.k.agents[i], Load: a.units(), Last: a.last, Seq: a.seq}})
+// emit appends the agent at heap position p: its load now, and its last
+// assignment as the line has it (the same, since the line was drained
+// before the walk, unless a change is under way elsewhere).
+func (l *line) emit(dst []Ranked, p int32) []Ranked {
+	e := &l.heap[p]
+	return append(dst, Ranked{Index: int(e.idx), AgentStats: AgentStats{Agent: l.k.agents[e.idx], Load: l.sts[e.idx].units(), Last: e.last(), Seq: e.seq}})
 }
 
 // frontUp sifts the frontier's last position up.
@@ -239,19 +306,26 @@ func (l *line) frontDown(h []int32) {
 }
 
 // lineFor returns the line for k, building it from the agents' current
-// workloads the first time.
+// workloads the first time; the caller holds s.linesMu. The line stands in
+// its agents' lists before their workloads are read, so a change made
+// meanwhile is noted on it.
 func (s *MemoryStore) lineFor(k *Ranking) *line {
 	if l, ok := s.lines[k.key]; ok {
 		return l
 	}
+	if s.lines == nil {
+		s.lines = map[string]*line{}
+	}
 	n := len(k.agents)
-	l := &line{k: k, heap: make([]lineEntry, n), pos: make([]int32, n), sts: make([]*agentState, n)}
-	for i, id := range k.agents {
-		a := s.agent(id)
-		a.lines = append(a.lines, lineRef{l, int32(i)})
-		l.sts[i] = a
+	l := &line{k: k, heap: make([]lineEntry, n), pos: make([]int32, n), sts: s.agents.getAll(k.agents),
+		noted: make([]int32, n), marked: make([]atomic.Bool, n), epoch: s.epoch.Load()}
+	for i, a := range l.sts {
+		a.lines.Store(new(append(slices.Clip(a.refs()), lineRef{l, int32(i)})))
+	}
+	for i, a := range l.sts {
+		last, seq := a.workload()
 		l.heap[i] = lineEntry{idx: int32(i)}
-		l.heap[i].set(a)
+		l.heap[i].set(a.units(), last, seq)
 		l.pos[i] = int32(i)
 	}
 	for p := (n - 2) / arity; n > 1 && p >= 0; p-- {
@@ -265,29 +339,79 @@ func (s *MemoryStore) lineFor(k *Ranking) *line {
 
 const sweepEvery = 1 << 16
 
-// sweep drops the lines not ranked from since the previous sweep.
+// walkBatch is how many walks of a line it adds to MemoryStore.clock at
+// once: the clock is shared, the line's count not.
+const walkBatch = 256
+
+// counted counts a walk of l, whose lock the caller holds, and reports
+// whether the clock passed a sweep's turn (the caller sweeps once it has
+// let go of l).
+func (s *MemoryStore) counted(l *line) bool {
+	if e := s.epoch.Load(); l.epoch != e {
+		l.epoch = e
+	}
+	if l.walks++; l.walks < walkBatch {
+		return false
+	}
+	l.walks = 0
+	c := s.clock.Add(walkBatch)
+	return c%sweepEvery < walkBatch
+}
+
+// sweep drops the lines not walked since the previous sweep.
 func (s *MemoryStore) sweep() {
-	prev := s.swept
-	s.swept = s.clock
-	for _, l := range s.lines {
-		if l.used <= prev {
+	s.linesMu.Lock()
+	defer s.linesMu.Unlock()
+	prev := s.epoch.Add(1) - 1
+	for _, key := range slices.Sorted(maps.Keys(s.lines)) {
+		l := s.lines[key]
+		l.mu.Lock()
+		if l.epoch < prev {
 			s.drop(l)
 		}
+		l.mu.Unlock()
 	}
 }
 
-// drop forgets line l and unlinks it from its agents.
+// drop forgets line l and unlinks it from its agents; the caller holds
+// s.linesMu and l.mu.
 func (s *MemoryStore) drop(l *line) {
-	for i, a := range l.sts {
-		for j, r := range a.lines {
-			if r.l == l && r.i == int32(i) {
-				a.lines = slices.Delete(a.lines, j, j+1)
-				break
-			}
-		}
+	for _, a := range l.sts {
+		refs := slices.DeleteFunc(slices.Clone(a.refs()), func(r lineRef) bool { return r.l == l })
+		a.lines.Store(&refs)
 	}
 	delete(s.lines, l.k.key)
-	l.dropped = true
+	l.dropped.Store(true)
+}
+
+// lock returns k's line, locked and drained for a walk, and whether the
+// caller should sweep once it has let go of it.
+func (s *MemoryStore) lock(k *Ranking) (*line, bool) {
+	for {
+		var l *line
+		if m := k.memo.Load(); m != nil && m.s == s && !m.l.dropped.Load() {
+			l = m.l
+		} else {
+			s.linesMu.Lock()
+			l = s.lineFor(k)
+			s.linesMu.Unlock()
+			k.memo.Store(&lineMemo{s: s, l: l})
+		}
+		l.mu.Lock()
+		if !l.dropped.Load() {
+			l.drain()
+			return l, s.counted(l)
+		}
+		l.mu.Unlock() // dropped meanwhile: look again
+	}
+}
+
+// unlock lets go of l and sweeps if counted said so.
+func (s *MemoryStore) unlock(l *line, sweep bool) {
+	l.mu.Unlock()
+	if sweep {
+		s.sweep()
+	}
 }
 
 // Rank implements Ranker.
@@ -295,11 +419,11 @@ func (s *MemoryStore) Rank(ctx context.Context, k *Ranking, skip, n int, dst []R
 	if k == nil || skip < 0 || n < 0 {
 		return dst, StoreError("rank", errors.New("rank needs a ranking, skip ≥ 0 and n ≥ 0"))
 	}
-	if err := s.lock(ctx, "rank"); err != nil {
+	if err := s.check(ctx, "rank"); err != nil {
 		return dst, err
 	}
-	defer s.mu.Unlock()
-	l := s.walked(k)
+	l, sweep := s.lock(k)
+	defer s.unlock(l, sweep)
 	if n == 0 || skip >= len(l.heap) {
 		return dst, nil
 	}
@@ -307,7 +431,9 @@ func (s *MemoryStore) Rank(ctx context.Context, k *Ranking, skip, n int, dst []R
 }
 
 // ReserveFromLine implements LineReserver, under one acquisition of the
-// workload lock.
+// line's lock. A reservation through another line (or Reserve, or Move)
+// may change an agent between what examine sees and the reservation; the
+// capacity check stays atomic with the reservation.
 func (s *MemoryStore) ReserveFromLine(ctx context.Context, k *Ranking, o Offer, examine func(Ranked) LineVerdict) (Assignment, bool, error) {
 	if k == nil || examine == nil {
 		return Assignment{}, false, StoreError("reserve", errors.New("a line reservation needs a ranking and an examine function"))
@@ -323,9 +449,9 @@ func (s *MemoryStore) ReserveFromLine(ctx context.Context, k *Ranking, o Offer, 
 	if h, ok := sh.items[o.Item]; ok {
 		return h.Assignment, false, nil
 	}
-	s.lockWork()
-	h, ok := s.takeFromLine(k, &o, examine)
-	s.mu.Unlock()
+	l, sweep := s.lock(k)
+	h, ok := s.takeFromLine(l, &o, examine)
+	s.unlock(l, sweep)
 	if !ok {
 		return Assignment{}, false, ErrOverCapacity
 	}
@@ -333,41 +459,34 @@ func (s *MemoryStore) ReserveFromLine(ctx context.Context, k *Ranking, o Offer, 
 	return h.Assignment, true, nil
 }
 
-// takeFromLine examines o's window, then k's line, and records the
+// takeFromLine examines o's window, then l's line, and records the
 // assignment to the first agent examine takes that has room; the caller
-// holds the workload lock and the item's.
-func (s *MemoryStore) takeFromLine(k *Ranking, o *Offer, examine func(Ranked) LineVerdict) (held, bool) {
+// holds l's lock and the item's.
+func (s *MemoryStore) takeFromLine(l *line, o *Offer, examine func(Ranked) LineVerdict) (held, bool) {
 	for _, c := range o.Window {
-		st := s.agents[c.Agent]
-		rk := Ranked{Index: -1, AgentStats: AgentStats{Agent: c.Agent}}
-		if st != nil {
-			rk.Load, rk.Last, rk.Seq = st.units(), st.last, st.seq
-		}
-		switch examine(rk) {
+		h, verdict := s.takeCandidate(l, o, c, examine)
+		switch verdict {
 		case LineStop:
 			return held{}, false
 		case LineTake:
-			if fits(loadOf(st), o.Units, c.Capacity) {
-				return s.takeFor(st, o, c.Agent), true
-			}
+			return h, true
 		}
 	}
-	l := s.walked(k)
 	if len(l.heap) == 0 {
 		return held{}, false
 	}
 	var buf [32]int32 // the frontier, on the stack unless the walk goes far
 	front := buf[:0]
 	for p := int32(0); ; {
-		i := l.heap[p].idx
+		e := &l.heap[p]
+		i := e.idx
 		st := l.sts[i]
-		load := st.units()
-		switch examine(Ranked{Index: int(i), AgentStats: AgentStats{Agent: l.k.agents[i], Load: load, Last: st.last, Seq: st.seq}}) {
+		switch examine(Ranked{Index: int(i), AgentStats: AgentStats{Agent: l.k.agents[i], Load: st.units(), Last: e.last(), Seq: e.seq}}) {
 		case LineStop:
 			return held{}, false
 		case LineTake:
-			if fits(st.units(), o.Units, l.k.caps[i]) { // a release may have made room since
-				return s.take(st, Assignment{Item: o.Item, Customer: o.Customer, Agent: l.k.agents[i], Pool: o.Pool, Units: o.Units, At: o.At}), true
+			if st.reserve(o.Units, l.k.caps[i]) { // a release may have made room since
+				return s.took(l, i, st, o, l.k.agents[i]), true
 			}
 		}
 		// On to the next agent: the front of the frontier, once p's
@@ -379,24 +498,50 @@ func (s *MemoryStore) takeFromLine(k *Ranking, o *Offer, examine func(Ranked) Li
 	}
 }
 
-// walked returns k's line for a walk, counting the walk for the sweep of
-// unused lines; the caller holds the workload lock.
-func (s *MemoryStore) walked(k *Ranking) *line {
-	s.clock++
-	if s.clock-s.swept > sweepEvery {
-		s.sweep()
+// takeCandidate examines one candidate of o's window and, if examine takes
+// it and it has room, records the assignment to it; the verdict is
+// LineTake only if it did.
+func (s *MemoryStore) takeCandidate(l *line, o *Offer, c Candidate, examine func(Ranked) LineVerdict) (held, LineVerdict) {
+	st := s.agents.find(c.Agent)
+	rk := Ranked{Index: -1, AgentStats: AgentStats{Agent: c.Agent}}
+	if st != nil {
+		rk.Load = st.units()
+		rk.Last, rk.Seq = st.workload()
 	}
-	var l *line
-	if m := k.memo.Load(); m != nil && m.s == s && !m.l.dropped {
-		l = m.l
+	switch v := examine(rk); {
+	case v != LineTake:
+		return held{}, v
+	case st == nil && !fits(0, o.Units, c.Capacity):
+		return held{}, LineSkip
+	case st == nil:
+		st = s.agents.get(c.Agent)
+	}
+	if !st.reserve(o.Units, c.Capacity) {
+		return held{}, LineSkip
+	}
+	i := int32(-1)
+	for _, r := range st.refs() {
+		if r.l == l {
+			i = r.i
+		}
+	}
+	return s.took(l, i, st, o, c.Agent), LineTake
+}
+
+// took records o's item as assigned to agent, whose state is st and whose
+// load already counts it, puts the agent back in its place in l (i is its
+// ranking index there, -1 if it stands elsewhere) and notes it on its other
+// lines; the caller holds l's lock and the item's.
+func (s *MemoryStore) took(l *line, i int32, st *agentState, o *Offer, agent string) held {
+	last, seq := s.record(st, o.At)
+	skip := l
+	if i >= 0 {
+		l.place(i, st.units(), last, seq)
 	} else {
-		l = s.lineFor(k)
-		k.memo.Store(&lineMemo{s: s, l: l})
+		skip = nil
 	}
-	if l.used <= s.swept { // once per sweep: a write on every walk would move the line's cache line between cores
-		l.used = s.clock
-	}
-	return l
+	st.changed(skip)
+	return held{Assignment{Item: o.Item, Customer: o.Customer, Agent: agent, Pool: o.Pool, Units: o.Units, At: o.At}, st}
 }
 
 // CloseRanking implements RankingCloser: it drops k's line now.
@@ -404,19 +549,22 @@ func (s *MemoryStore) CloseRanking(ctx context.Context, k *Ranking) error {
 	if k == nil {
 		return nil
 	}
-	if err := s.lock(ctx, "close ranking"); err != nil {
+	if err := s.check(ctx, "close ranking"); err != nil {
 		return err
 	}
-	defer s.mu.Unlock()
+	s.linesMu.Lock()
+	defer s.linesMu.Unlock()
 	if l, ok := s.lines[k.key]; ok {
+		l.mu.Lock()
 		s.drop(l)
+		l.mu.Unlock()
 	}
 	return nil
 }
 
 // lineCount reports how many lines the store keeps, for tests.
 func (s *MemoryStore) lineCount() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.linesMu.Lock()
+	defer s.linesMu.Unlock()
 	return len(s.lines)
 }

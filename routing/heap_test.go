@@ -129,11 +129,9 @@ func TestUnusedLinesAreDropped(t *testing.T) {
 		require.NoError(t, err)
 	}
 	assert.Equal(t, 1, s.lineCount())
-	s.mu.Lock()
-	for _, a := range s.agents {
-		assert.Len(t, a.lines, 1, "the dropped line is unlinked from its agents")
-	}
-	s.mu.Unlock()
+	s.agents.each(func(_ string, a *agentState) {
+		assert.Len(t, a.refs(), 1, "the dropped line is unlinked from its agents")
+	})
 	_, _, err = s.Reserve(ctx, Reservation{Item: "x", Agent: "a00000", Units: 1, Capacity: NoLimit, At: heapT0})
 	require.NoError(t, err)
 	got, err := s.Rank(ctx, old, 0, 10, nil)
@@ -200,21 +198,21 @@ func BenchmarkPick10000(b *testing.B) {
 }
 
 // BenchmarkHeapPick10000: the data structure alone, as the issue frames
-// it: under the store's lock, read the front of a 10,000-agent
+// it: under the line's lock, read the front of a 10,000-agent
 // least-loaded line and put the agent back in its place with one more
 // unit. Reserve does this plus the item's bookkeeping and history.
 func BenchmarkHeapPick10000(b *testing.B) {
 	s, k := benchLine(b, 10000)
-	s.mu.Lock()
-	l := s.lineFor(k)
-	s.mu.Unlock()
+	l, _ := s.lock(k)
+	l.mu.Unlock()
 	b.ReportAllocs()
 	for b.Loop() {
-		s.mu.Lock()
-		a := l.sts[l.heap[0].idx]
+		l.mu.Lock()
+		i := l.heap[0].idx
+		a := l.sts[i]
 		a.load.Add(1)
-		a.moved()
-		s.mu.Unlock()
+		l.update(i, a)
+		l.mu.Unlock()
 	}
 }
 
@@ -250,11 +248,9 @@ func TestCloseDropsLines(t *testing.T) {
 		assert.LessOrEqual(t, s.lineCount(), 1, "version %d", v)
 		old = r
 	}
-	s.mu.Lock()
-	for id, a := range s.agents {
-		assert.LessOrEqual(t, len(a.lines), 1, id)
-	}
-	s.mu.Unlock()
+	s.agents.each(func(id string, a *agentState) {
+		assert.LessOrEqual(t, len(a.refs()), 1, id)
+	})
 	require.NoError(t, old.Close(ctx))
 	assert.Zero(t, s.lineCount())
 	d, err := old.Route(ctx, Request{Item: "after", Customer: strataCustomer("c"), Now: heapT0})

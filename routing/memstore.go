@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"hash/maphash"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -15,39 +16,45 @@ import (
 // harnesses and simulations. It keeps assignment times for counting for 400
 // days. Its zero value is an empty store ready to use.
 //
-// It is safe for concurrent use. Assignments are spread over itemShards
-// maps by a hash of the item, each with its own lock, so looking items up,
-// recording and ending them runs side by side. Workloads (loads, history,
-// lines) sit behind one more lock, which a reservation or a move takes
-// once, for the few hundred nanoseconds it costs; Release lowers the load
-// without it and leaves the agent's places in the lines to the next holder,
-// who puts it back before anything reads a line. A change takes its item's
-// lock, then the workload lock, never the other way round.
+// It is safe for concurrent use, and takes no lock that every decision
+// shares. Assignments are spread over itemShards maps by a hash of the
+// item, each with its own lock, so looking items up, recording and ending
+// them runs side by side. An agent's load is one atomic counter, raised by
+// a compare-and-swap that checks its capacity in the same step, so no two
+// changes can fill one agent past capacity whatever lines or calls they
+// come through; its assignment history sits behind a small lock of its
+// own. Assignments are numbered (AgentStats.Seq) from one atomic counter,
+// in the order they are recorded. A change takes its item's lock, then a
+// line's, then an agent's, never the other way round.
 //
 // MemoryStore is also a WindowReserver (it asks for windows of one), a
 // Ranker and a LineReserver: for each Ranking it is asked about it keeps a
-// heap of the agents, updated in O(log n) by every change, so the front of
-// a 10,000-agent line costs what the front of a 10-agent line does, and a
-// Router walks the line and reserves under one acquisition of the workload
-// lock. A line also keeps who stands at its front where a Router can read
+// line, a heap of the agents, behind a lock of its own, so a 10,000-agent
+// line's front costs what a 10-agent line's does, a Router walks one line
+// and reserves under one acquisition of that line's lock, and Routers
+// working different lines do not wait for one another. A reservation
+// through a line puts the agent back in its place in that line at once;
+// every other change (a release, a move, a reservation made elsewhere)
+// notes the agent on each line it stands in, which puts it back in place
+// before it next walks, so a walk always sees every change made before it
+// began. A line also keeps who stands at its front where a Router can read
 // it without the lock, to check that agent's languages, regions and shifts
 // before taking it. Router.Close drops the lines of the Router's rankings
 // at once (a Router still open with the same ranking rebuilds its line
-// when it next ranks); as a backstop, every 65,536 walks it drops the
-// lines not walked since the previous such sweep.
+// when it next ranks); as a backstop, about every 65,536 walks it drops
+// the lines not walked since the previous such sweep.
 type MemoryStore struct {
 	shards [itemShards]itemShard
-	// dirty lists the agents whose loads Release lowered since the
-	// workload lock was last taken: their places in the lines wait for
-	// the next holder (see drain).
-	dirty  atomic.Pointer[agentState]
-	_      [56]byte   // dirty alone on its cache line: releases swap it while others hold mu
-	mu     sync.Mutex // guards what follows
-	agents map[string]*agentState
-	lines  map[string]*line
-	seq    uint64 // assignments recorded, for AgentStats.Seq
-	clock  uint64 // walks of lines, for dropping unused lines
-	swept  uint64 // clock at the last sweep
+	agents agentIndex
+	seq    atomic.Uint64 // assignments recorded, for AgentStats.Seq
+	_      [56]byte      // seq alone on its cache line: every reservation adds to it
+	// clock counts walks of lines, a batch at a time (see line.counted),
+	// for dropping unused lines; epoch counts its sweeps.
+	clock   atomic.Uint64
+	epoch   atomic.Uint64
+	_       [48]byte
+	linesMu sync.Mutex // guards lines; taken to build, drop and sweep lines, never to walk one
+	lines   map[string]*line
 }
 
 // itemShards is how many locks the assignments are spread over.
@@ -62,7 +69,7 @@ type itemShard struct {
 }
 
 // held is an assignment as a shard keeps it, with its agent's state, so
-// that ending it needs no lookup under the workload lock.
+// that ending it needs no lookup of the agent.
 type held struct {
 	Assignment
 	st *agentState
@@ -72,25 +79,179 @@ type held struct {
 // result.
 var itemSeed = maphash.MakeSeed()
 
-// agentState is one agent's workload. The workload lock guards it, but
-// for load, which Release lowers without that lock (see released).
+// agentState is one agent's workload, on cache lines of its own (its size
+// is a multiple of 64 bytes): agents of different lines, changed from
+// different cores, do not share one.
 type agentState struct {
-	load  atomic.Int64 // units held
-	times history      // assignment times
+	// load is the units held: raised only by reserve, which checks the
+	// capacity in the same compare-and-swap, and lowered by Add.
+	load  atomic.Int64
+	mu    sync.Mutex // guards times, last and seq
+	times history    // assignment times
 	last  time.Time
 	seq   uint64
-	lines []lineRef // the lines the agent stands in
-	// Release's hand-over to the next holder of the workload lock.
-	dirty     atomic.Bool // waiting in MemoryStore.dirty
-	nextDirty *agentState
+	// lines lists the lines the agent stands in, replaced whole under
+	// MemoryStore.linesMu.
+	lines atomic.Pointer[[]lineRef]
+	_     [128 - 80]byte
 }
 
 // units returns the agent's load.
 func (a *agentState) units() int { return int(a.load.Load()) }
 
+// reserve adds units to the agent's load if they fit capacity, in one
+// step, and reports whether they did.
+func (a *agentState) reserve(units, capacity int) bool {
+	for {
+		cur := a.load.Load()
+		if !fits(int(cur), units, capacity) {
+			return false
+		}
+		if a.load.CompareAndSwap(cur, cur+int64(units)) {
+			return true
+		}
+	}
+}
+
+// workload returns the agent's last assignment time and its number.
+func (a *agentState) workload() (time.Time, uint64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.last, a.seq
+}
+
+// refs returns the lines the agent stands in.
+func (a *agentState) refs() []lineRef {
+	if p := a.lines.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// changed notes on every line the agent stands in, but skip, that its
+// workload changed, for the line to put it back in place before it next
+// walks.
+func (a *agentState) changed(skip *line) {
+	for _, r := range a.refs() {
+		if r.l != skip {
+			r.l.note(r.i)
+		}
+	}
+}
+
 type lineRef struct {
 	l *line
 	i int32 // the agent's index in the line's ranking
+}
+
+// agentIndex finds agents' states by ID. Readers look in a map published
+// whole, without a lock; agents added since sit in a second map behind a
+// lock, merged into a new published map once they are an eighth of it or
+// have been looked up youngHits times, so adding n agents copies O(n)
+// entries in all and every agent is soon found without the lock.
+type agentIndex struct {
+	known atomic.Pointer[map[string]*agentState]
+	mu    sync.Mutex // guards young and hits
+	young map[string]*agentState
+	hits  int
+}
+
+const youngHits = 64
+
+// find returns id's state, nil for an agent never seen.
+func (x *agentIndex) find(id string) *agentState {
+	if m := x.known.Load(); m != nil {
+		if a, ok := (*m)[id]; ok {
+			return a
+		}
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	a := x.young[id]
+	if a == nil {
+		if m := x.known.Load(); m != nil { // merged since the first look
+			a = (*m)[id]
+		}
+	} else if x.hits++; x.hits >= youngHits {
+		x.merge()
+	}
+	return a
+}
+
+// get returns id's state, adding it if never seen.
+func (x *agentIndex) get(id string) *agentState {
+	if m := x.known.Load(); m != nil {
+		if a, ok := (*m)[id]; ok {
+			return a
+		}
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	a := x.add(id)
+	x.settle()
+	return a
+}
+
+// getAll returns the states of ids, adding those never seen.
+func (x *agentIndex) getAll(ids []string) []*agentState {
+	out := make([]*agentState, len(ids))
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for i, id := range ids {
+		out[i] = x.add(id)
+	}
+	x.settle()
+	return out
+}
+
+// add returns id's state, adding it to young if never seen; the caller
+// holds x.mu.
+func (x *agentIndex) add(id string) *agentState {
+	if m := x.known.Load(); m != nil {
+		if a, ok := (*m)[id]; ok {
+			return a
+		}
+	}
+	a, ok := x.young[id]
+	if !ok {
+		if x.young == nil {
+			x.young = map[string]*agentState{}
+		}
+		a = &agentState{}
+		x.young[id] = a
+	}
+	return a
+}
+
+// settle merges young into the published map once it is an eighth of it;
+// the caller holds x.mu.
+func (x *agentIndex) settle() {
+	if m := x.known.Load(); m == nil || len(x.young) > len(*m)/8 {
+		x.merge()
+	}
+}
+
+// merge publishes a map of every agent; the caller holds x.mu.
+func (x *agentIndex) merge() {
+	var old map[string]*agentState
+	if m := x.known.Load(); m != nil {
+		old = *m
+	}
+	m := make(map[string]*agentState, len(old)+len(x.young))
+	maps.Copy(m, old)
+	maps.Copy(m, x.young)
+	x.known.Store(&m)
+	x.young, x.hits = nil, 0
+}
+
+// each calls f with every agent's state, for tests.
+func (x *agentIndex) each(f func(id string, a *agentState)) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.merge()
+	for id, a := range *x.known.Load() {
+		f(id, a)
+	}
 }
 
 var (
@@ -132,88 +293,26 @@ func (s *MemoryStore) lockItem(ctx context.Context, op, item string) (*itemShard
 	return sh, nil
 }
 
-// lockWork takes the workload lock, and puts the agents released since it
-// was last taken back in their places; the caller checked ctx and s.
-func (s *MemoryStore) lockWork() {
-	s.mu.Lock()
-	if s.agents == nil {
-		s.agents, s.lines = map[string]*agentState{}, map[string]*line{}
-	}
-	if s.dirty.Load() != nil {
-		s.drain()
-	}
-}
-
-// released notes that Release lowered a's load, for the next holder of the
-// workload lock to put a back in its places in the lines: Release does not
-// wait for that lock, which every walk of a line holds.
-func (s *MemoryStore) released(a *agentState) {
-	if !a.dirty.CompareAndSwap(false, true) {
-		return // already waiting: the drain will read the new load
-	}
-	for {
-		head := s.dirty.Load()
-		a.nextDirty = head
-		if s.dirty.CompareAndSwap(head, a) {
-			return
-		}
-	}
-}
-
-// drain puts every agent released since the last drain back in its places
-// in the lines, from its load now; the caller holds the workload lock.
-func (s *MemoryStore) drain() {
-	for a := s.dirty.Swap(nil); a != nil; {
-		next := a.nextDirty
-		a.nextDirty = nil
-		a.dirty.Store(false) // before reading the load: a later release waits again
-		a.moved()
-		a = next
-	}
-}
-
-// lock checks ctx and s and takes the workload lock.
-func (s *MemoryStore) lock(ctx context.Context, op string) error {
-	if err := s.check(ctx, op); err != nil {
-		return err
-	}
-	s.lockWork()
-	return nil
-}
-
 const keepHistory = 400 * 24 * time.Hour
 
-func (s *MemoryStore) agent(id string) *agentState {
-	a, ok := s.agents[id]
-	if !ok {
-		a = &agentState{}
-		s.agents[id] = a
-	}
-	return a
-}
-
-// record counts an assignment to a at at; the caller holds the workload
-// lock.
-func (s *MemoryStore) record(a *agentState, at time.Time) {
+// record counts an assignment to a at at and returns a's last assignment
+// time and number after it.
+func (s *MemoryStore) record(a *agentState, at time.Time) (time.Time, uint64) {
 	at = at.Round(0) // wall clock only: Compare must not use monotonic readings
 	ns := at.UnixNano()
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	a.times.add(ns)
 	// Forget what is too old to count, a chunk at a time. The difference
 	// of two int64s, the later first, is exact in uint64.
 	if first := a.times.chunks[0][0]; first < ns && uint64(ns)-uint64(first) > uint64(keepHistory) {
 		a.times.forget(ns - int64(keepHistory))
 	}
-	s.seq++
+	seq := s.seq.Add(1) // under a.mu: a's numbers grow as its records do
 	if !at.Before(a.last) {
-		a.last, a.seq = at, s.seq
+		a.last, a.seq = at, seq
 	}
-}
-
-// moved puts a back in its place in every line after its workload changed.
-func (a *agentState) moved() {
-	for _, r := range a.lines {
-		r.l.update(r.i, a)
-	}
+	return a.last, a.seq
 }
 
 var errBadReservation = errors.New("a reservation needs an item, an agent and units ≥ 0")
@@ -231,35 +330,24 @@ func (s *MemoryStore) Reserve(ctx context.Context, r Reservation) (Assignment, b
 	if h, ok := sh.items[r.Item]; ok {
 		return h.Assignment, false, nil
 	}
-	s.lockWork()
-	st := s.agent(r.Agent)
-	if !fits(st.units(), r.Units, r.Capacity) {
-		s.mu.Unlock()
+	st := s.agents.get(r.Agent)
+	if !st.reserve(r.Units, r.Capacity) {
 		return Assignment{}, false, ErrOverCapacity
 	}
-	h := s.take(st, Assignment{Item: r.Item, Customer: r.Customer, Agent: r.Agent, Pool: r.Pool, Units: r.Units, At: r.At})
-	s.mu.Unlock()
+	h := held{Assignment{Item: r.Item, Customer: r.Customer, Agent: r.Agent, Pool: r.Pool, Units: r.Units, At: r.At}, st}
+	s.record(st, r.At)
+	st.changed(nil)
 	sh.items[h.Item] = h
 	return h.Assignment, true, nil
 }
 
-// take records a, to the agent whose state is st, in the workloads; the
-// caller holds the workload lock and its item's, checked capacity, and
-// stores a in its shard.
-func (s *MemoryStore) take(st *agentState, a Assignment) held {
-	st.load.Add(int64(a.Units))
-	s.record(st, a.At)
-	st.moved()
-	return held{a, st}
-}
-
-// Width implements WindowReserver: 1. Reservations take the store's one
-// lock briefly and never wait on a round trip, so concurrent Routers do not
-// herd and a wider window would only cost examinations.
+// Width implements WindowReserver: 1. Reservations take a few locks
+// briefly and never wait on a round trip, so concurrent Routers do not herd
+// and a wider window would only cost examinations.
 func (s *MemoryStore) Width() int { return 1 }
 
-// ReserveFirst implements WindowReserver, under one acquisition of the
-// workload lock.
+// ReserveFirst implements WindowReserver: the first candidate whose load
+// fits takes the item, each check atomic with the reservation.
 func (s *MemoryStore) ReserveFirst(ctx context.Context, o Offer) (Assignment, bool, error) {
 	if err := o.check(); err != nil {
 		return Assignment{}, false, err
@@ -272,16 +360,22 @@ func (s *MemoryStore) ReserveFirst(ctx context.Context, o Offer) (Assignment, bo
 	if h, ok := sh.items[o.Item]; ok {
 		return h.Assignment, false, nil
 	}
-	s.lockWork()
 	for _, c := range o.Window {
-		if st := s.agents[c.Agent]; fits(loadOf(st), o.Units, c.Capacity) {
-			h := s.takeFor(st, &o, c.Agent)
-			s.mu.Unlock()
+		st := s.agents.find(c.Agent)
+		if st == nil {
+			if !fits(0, o.Units, c.Capacity) {
+				continue
+			}
+			st = s.agents.get(c.Agent)
+		}
+		if st.reserve(o.Units, c.Capacity) {
+			h := held{Assignment{Item: o.Item, Customer: o.Customer, Agent: c.Agent, Pool: o.Pool, Units: o.Units, At: o.At}, st}
+			s.record(st, o.At)
+			st.changed(nil)
 			sh.items[h.Item] = h
 			return h.Assignment, true, nil
 		}
 	}
-	s.mu.Unlock()
 	return Assignment{}, false, ErrOverCapacity
 }
 
@@ -299,24 +393,8 @@ func (o *Offer) check() error {
 	return nil
 }
 
-// loadOf is the load of an agent's state, 0 for an agent never seen.
-func loadOf(st *agentState) int {
-	if st == nil {
-		return 0
-	}
-	return st.units()
-}
-
-// takeFor records o's item as assigned to agent, whose state is st (nil if
-// never seen); the caller holds the workload lock and the item's.
-func (s *MemoryStore) takeFor(st *agentState, o *Offer, agent string) held {
-	if st == nil {
-		st = s.agent(agent)
-	}
-	return s.take(st, Assignment{Item: o.Item, Customer: o.Customer, Agent: agent, Pool: o.Pool, Units: o.Units, At: o.At})
-}
-
-// Release implements Store.
+// Release implements Store. It lowers the agent's load and notes the agent
+// on its lines, which put it back in place before they next walk.
 func (s *MemoryStore) Release(ctx context.Context, item string) (Assignment, error) {
 	sh, err := s.lockItem(ctx, "release", item)
 	if err != nil {
@@ -329,7 +407,7 @@ func (s *MemoryStore) Release(ctx context.Context, item string) (Assignment, err
 	}
 	delete(sh.items, item)
 	h.st.load.Add(-int64(h.Units))
-	s.released(h.st)
+	h.st.changed(nil)
 	return h.Assignment, nil
 }
 
@@ -350,19 +428,15 @@ func (s *MemoryStore) Move(ctx context.Context, item, agent string, capacity int
 	if h.Agent == agent {
 		return h.Assignment, nil
 	}
-	s.lockWork()
-	to := s.agent(agent)
-	if !fits(to.units(), h.Units, capacity) {
-		s.mu.Unlock()
+	to := s.agents.get(agent)
+	if !to.reserve(h.Units, capacity) {
 		return Assignment{}, ErrOverCapacity
 	}
 	from := h.st
 	from.load.Add(-int64(h.Units))
-	to.load.Add(int64(h.Units))
 	s.record(to, at)
-	from.moved()
-	to.moved()
-	s.mu.Unlock()
+	from.changed(nil)
+	to.changed(nil)
 	h.Agent, h.At, h.st = agent, at, to
 	sh.items[item] = h
 	return h.Assignment, nil
@@ -379,21 +453,23 @@ func (s *MemoryStore) Lookup(ctx context.Context, item string) (Assignment, bool
 	return h.Assignment, ok, nil
 }
 
-// Stats implements Store.
+// Stats implements Store. Each agent's figures are of one instant; with
+// changes under way, different agents' may be of different instants.
 func (s *MemoryStore) Stats(ctx context.Context, agents []string, since time.Time, dst []AgentStats) ([]AgentStats, error) {
-	if err := s.lock(ctx, "stats"); err != nil {
+	if err := s.check(ctx, "stats"); err != nil {
 		return dst, err
 	}
-	defer s.mu.Unlock()
 	count := !since.IsZero()
 	cut := since.UnixNano()
 	for _, id := range agents {
 		st := AgentStats{Agent: id}
-		if a, ok := s.agents[id]; ok {
+		if a := s.agents.find(id); a != nil {
+			a.mu.Lock()
 			st.Load, st.Last, st.Seq = a.units(), a.last, a.seq
 			if count {
 				st.Recent = a.times.from(cut)
 			}
+			a.mu.Unlock()
 		}
 		dst = append(dst, st)
 	}
