@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"unsafe"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -321,4 +322,12 @@ func TestEmptyAndSingleLines(t *testing.T) {
 			assert.NoError(t, err)
 		}
 	}
+}
+
+// TestAgentStateFillsCacheLines: an agent's state is a whole number of
+// cache lines, so agents of different lines, changed from different cores,
+// never share one (the allocator places objects of this size class at
+// multiples of their size).
+func TestAgentStateFillsCacheLines(t *testing.T) {
+	assert.Zero(t, unsafe.Sizeof(agentState{})%64, "size %d", unsafe.Sizeof(agentState{}))
 }
