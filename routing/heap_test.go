@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"testing"
-	"unsafe"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
