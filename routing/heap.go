@@ -153,8 +153,9 @@ func (l *line) down(p int) {
 // update copies agent i's new workload in and restores the heap; the
 // caller holds l.mu.
 func (l *line) update(i int32, a *agentState) {
-	last, seq := a.workload()
-	l.place(i, a.units(), last, seq)
+	p := int(l.pos[i])
+	l.heap[p].load, l.heap[p].sec, l.heap[p].nsec, l.heap[p].seq = a.units(), a.key.sec.Load(), a.key.nsec.Load(), a.key.seq.Load()
+	l.restore(p)
 }
 
 // place gives agent i the workload load, last, seq and restores the heap;
@@ -162,6 +163,11 @@ func (l *line) update(i int32, a *agentState) {
 func (l *line) place(i int32, load int, last time.Time, seq uint64) {
 	p := int(l.pos[i])
 	l.heap[p].set(load, last, seq)
+	l.restore(p)
+}
+
+// restore moves the entry at p to its place after its key changed.
+func (l *line) restore(p int) {
 	if !l.up(p) {
 		l.down(p)
 	}

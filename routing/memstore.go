@@ -90,10 +90,18 @@ type agentState struct {
 	times history    // assignment times
 	last  time.Time
 	seq   uint64
+	// key is last and seq as the lines sort them, written with them, for
+	// lines to read without mu: a line that reads a key being written is
+	// noted again once it is written (see changed).
+	key struct {
+		sec  atomic.Int64
+		seq  atomic.Uint64
+		nsec atomic.Int32
+	}
 	// lines lists the lines the agent stands in, replaced whole under
 	// MemoryStore.linesMu.
 	lines atomic.Pointer[[]lineRef]
-	_     [128 - 80]byte
+	_     [128 - 104]byte
 }
 
 // units returns the agent's load.
@@ -118,6 +126,15 @@ func (a *agentState) workload() (time.Time, uint64) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.last, a.seq
+}
+
+// setLast sets the agent's last assignment time and number; the caller
+// holds a.mu.
+func (a *agentState) setLast(at time.Time, seq uint64) {
+	a.last, a.seq = at, seq
+	a.key.sec.Store(at.Unix())
+	a.key.nsec.Store(int32(at.Nanosecond()))
+	a.key.seq.Store(seq)
 }
 
 // refs returns the lines the agent stands in.
@@ -218,6 +235,7 @@ func (x *agentIndex) add(id string) *agentState {
 			x.young = map[string]*agentState{}
 		}
 		a = &agentState{}
+		a.key.sec.Store(zeroSec) // never assigned: Last is the zero time
 		x.young[id] = a
 	}
 	return a
@@ -310,7 +328,7 @@ func (s *MemoryStore) record(a *agentState, at time.Time) (time.Time, uint64) {
 	}
 	seq := s.seq.Add(1) // under a.mu: a's numbers grow as its records do
 	if !at.Before(a.last) {
-		a.last, a.seq = at, seq
+		a.setLast(at, seq)
 	}
 	return a.last, a.seq
 }
