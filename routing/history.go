@@ -21,7 +21,7 @@ func (h *history) add(ns int64) {
 		if n == 0 || len(h.chunks[n-1]) >= histChunk {
 			// The first chunk grows as it fills (few times cost little);
 			// once one is full, the next is made whole, one allocation
-			// instead of nine under the store's lock.
+			// instead of nine under the agent's lock.
 			var c []int64
 			if n > 0 {
 				c = make([]int64, 0, histChunk)

@@ -338,7 +338,7 @@ type RankingCloser interface {
 // LineReserver is an optional capability of a Ranker whose store lives in
 // the Router's process (MemoryStore): it walks a line and reserves in one
 // atomic step, asking the caller about each agent as the walk reaches it,
-// so that a decision takes the store's lock once instead of once to rank
+// so that a decision takes the line's lock once instead of once to rank
 // and once to reserve. A Router uses it for the pools it walks (see
 // Router) when it offers windows of one and has no host filters (a filter
 // is host code, which does not run under a store's lock); otherwise it
@@ -352,9 +352,12 @@ type LineReserver interface {
 	// line, front first, as Ranker.Rank would list them at that instant.
 	// examine gets each agent's current workload (Load, Last and Seq;
 	// Index is -1 for the window's candidates, which need not stand in the
-	// line, and the agent's index in k for the line's); no reservation or
-	// move comes between what examine sees and the reservation (a release
-	// may, and only frees room).
+	// line, and the agent's index in k for the line's); no reservation
+	// from the same line comes between what examine sees and the
+	// reservation. A release may, and only frees room; a reservation or
+	// move made otherwise (through another line the agent stands in, or
+	// Reserve) may raise the load meanwhile, which the capacity check,
+	// atomic with the reservation, still sees.
 	//
 	// The rules:
 	//   - If o.Item is already assigned, change nothing, do not call
@@ -369,7 +372,7 @@ type LineReserver interface {
 	//     examined again where it stands in the line.
 	//   - ErrOverCapacity, with nothing recorded, when the walk ends or
 	//     stops without a reservation.
-	//   - examine runs while the store holds its lock: it must be quick,
+	//   - examine runs while the store holds the line's lock: it must be quick,
 	//     must not block and must not call the store.
 	//   - A nil ranking or examine, an offer without an item or with
 	//     negative units, or a candidate without an agent is an error

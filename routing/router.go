@@ -146,7 +146,7 @@ func WithWindow(n int) Option { return func(o *options) { o.window = min(max(n, 
 // period, or after 64 agents examined without a pick, the Router reads the
 // whole pool instead. With a store that is also a LineReserver (MemoryStore
 // is), a Router that offers windows of one and has no host filters walks
-// the line and reserves in one call, under one acquisition of the store's
+// the line and reserves in one call, under one acquisition of the line's
 // lock, and decides and traces exactly as it would with Rank and
 // ReserveFirst.
 //

@@ -235,8 +235,8 @@ type WindowReserver interface {
 	// Width is how many candidates the store wants in a window, 1 to
 	// MaxWindow. A store whose reservations never wait on one another
 	// wants 1: more would only make a Router examine agents it does not
-	// need (MemoryStore, whose reservations take one lock for a few
-	// hundred nanoseconds). A store that holds row locks across round
+	// need (MemoryStore, whose reservations hold a lock for a few hundred
+	// nanoseconds at most and check capacity with a compare-and-swap). A store that holds row locks across round
 	// trips wants about as many as the Routers that reserve at once.
 	Width() int
 }
