@@ -57,11 +57,13 @@ type MemoryStore struct {
 	lines   map[string]*line
 }
 
-// itemShards is how many locks the assignments are spread over: with
-// fewer, two cores reserving for different lines touch the same shard more
-// often (RouteScaling two-pools over control on 2 cores: 32 shards
-// 0.95–0.96, 256 shards 1.05–1.09, 1,024 1.09–1.14; 16 KiB a store).
-const itemShards = 256
+// itemShards is how many locks the assignments are spread over. With more,
+// two cores reserving for different lines meet on a shard less often
+// (RouteScaling two-pools over control on 2 cores: 32 shards 0.95, 256
+// shards 1.05–1.09), but one core's route and release costs more (256: 5–7%
+// more, the shards' maps no longer in cache); 64 costs one core nothing
+// measurable.
+const itemShards = 64
 
 // itemShard holds the assignments of the items that hash to it, alone on
 // its cache line.
