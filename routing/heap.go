@@ -40,10 +40,11 @@ type line struct {
 	// whole list (see drain).
 	noted  []int32
 	marked []atomic.Bool
-	// hint is the ranking index at heap[0] (-1 when empty), kept by every
-	// change for readers without the lock (MemoryStore.frontHint), and
-	// changes the head of the list of agents noted: both on a cache line
-	// of their own, written by others than the lock's holder.
+	// hint is the ranking index at heap[0] (-1 when empty), kept by the
+	// holder of mu for readers without it (MemoryStore.frontHint), and
+	// changes the head of the list of agents noted, which anyone writes:
+	// both read or written by others than the holder of mu, so on a cache
+	// line of their own, away from what the holder alone reads.
 	_       [64]byte
 	hint    atomic.Int32
 	changes atomic.Int32
