@@ -430,11 +430,11 @@ func (s *MemoryStore) Rank(ctx context.Context, k *Ranking, skip, n int, dst []R
 		return dst, err
 	}
 	l, sweep := s.lock(k)
-	defer s.unlock(l, sweep)
-	if n == 0 || skip >= len(l.heap) {
-		return dst, nil
+	if n > 0 && skip < len(l.heap) {
+		dst = l.walk(skip, n, dst)
 	}
-	return l.walk(skip, n, dst), nil
+	s.unlock(l, sweep)
+	return dst, nil
 }
 
 // ReserveFromLine implements LineReserver, under one acquisition of the
