@@ -144,7 +144,8 @@ func BenchmarkRebalance100k(b *testing.B) {
 }
 
 // BenchmarkRouteParallel: route and release from every core at once over
-// one MemoryStore (one lock): how the store's lock holds up.
+// one MemoryStore, every customer from DE: every core wants the front of
+// one line, the serial case (see BenchmarkRouteScaling's "speedup").
 func BenchmarkRouteParallel(b *testing.B) {
 	r, _ := newRouter(b, benchConfig(1000, 20))
 	var next atomic.Int64
