@@ -48,7 +48,7 @@ type MemoryStore struct {
 	agents agentIndex
 	seq    atomic.Uint64 // assignments recorded, for AgentStats.Seq
 	_      [56]byte      // seq alone on its cache line: every reservation adds to it
-	// clock counts walks of lines, a batch at a time (see line.counted),
+	// clock counts walks of lines, a batch at a time (see counted),
 	// for dropping unused lines; epoch counts its sweeps.
 	clock   atomic.Uint64
 	epoch   atomic.Uint64
