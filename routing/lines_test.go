@@ -15,7 +15,10 @@ import (
 // examine function runs under the line's lock), a walk of another line,
 // a reservation, a release and Stats complete: a MemoryStore has no lock
 // that every decision shares, so Routers on different lines run side by
-// side. A walk of the same line waits for the first.
+// side. A walk of the same line waits for the first: it has not returned
+// once the other line's work is done, and returns once the first lets go.
+// The items are chosen on shards other than the first item's, whose lock
+// the first walk holds too.
 func TestLinesDoNotWaitForEachOther(t *testing.T) {
 	ctx := t.Context()
 	ranking := func(prefix string) *routing.Ranking {
@@ -34,6 +37,15 @@ func TestLinesDoNotWaitForEachOther(t *testing.T) {
 		_, err := s.Rank(ctx, k, 0, 1, nil)
 		require.NoError(t, err)
 	}
+	// offShard returns an item named prefix… on a shard other than held's.
+	offShard := func(prefix string) string {
+		for i := 0; ; i++ {
+			if item := fmt.Sprint(prefix, i); routing.ItemShard(item) != routing.ItemShard("held") {
+				return item
+			}
+		}
+	}
+	other, direct, queued := offShard("other"), offShard("direct"), offShard("queued")
 	inside, leave := make(chan struct{}), make(chan struct{})
 	walked := make(chan error, 1)
 	go func() {
@@ -47,12 +59,12 @@ func TestLinesDoNotWaitForEachOther(t *testing.T) {
 	<-inside
 	done := make(chan error, 1)
 	go func() {
-		_, _, err := s.ReserveFromLine(ctx, us, routing.Offer{Item: "other", Units: 1, At: now}, take)
+		_, _, err := s.ReserveFromLine(ctx, us, routing.Offer{Item: other, Units: 1, At: now}, take)
 		if err == nil {
-			_, _, err = s.Reserve(ctx, routing.Reservation{Item: "direct", Agent: "us3", Units: 1, Capacity: 5, At: now})
+			_, _, err = s.Reserve(ctx, routing.Reservation{Item: direct, Agent: "us3", Units: 1, Capacity: 5, At: now})
 		}
 		if err == nil {
-			_, err = s.Release(ctx, "other")
+			_, err = s.Release(ctx, other)
 		}
 		if err == nil {
 			_, err = s.Stats(ctx, []string{"de0", "us3"}, now, nil)
@@ -61,7 +73,7 @@ func TestLinesDoNotWaitForEachOther(t *testing.T) {
 	}()
 	same := make(chan error, 1)
 	go func() {
-		_, _, err := s.ReserveFromLine(ctx, de, routing.Offer{Item: "queued", Units: 1, At: now}, take)
+		_, _, err := s.ReserveFromLine(ctx, de, routing.Offer{Item: queued, Units: 1, At: now}, take)
 		same <- err
 	}()
 	select {
@@ -74,11 +86,16 @@ func TestLinesDoNotWaitForEachOther(t *testing.T) {
 	select {
 	case <-same:
 		t.Error("a second walk of the same line did not wait for the first")
-	default:
+	default: // still waiting, after the other line's work was done
 	}
 	close(leave)
 	require.NoError(t, <-walked)
-	require.NoError(t, <-same)
+	select {
+	case err := <-same:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("a second walk of the same line did not go on once the first let go")
+	}
 	held := 0
 	for i := range de.Len() {
 		st, err := s.Stats(ctx, []string{de.Agent(i)}, time.Time{}, nil)
