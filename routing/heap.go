@@ -456,14 +456,25 @@ func (s *MemoryStore) ReserveFromLine(ctx context.Context, k *Ranking, o Offer, 
 	if h, ok := sh.items[o.Item]; ok {
 		return h.Assignment, false, nil
 	}
-	l, sweep := s.lock(k)
-	h, ok := s.takeFromLine(l, &o, examine)
-	s.unlock(l, sweep)
+	h, ok, sweep := s.reserveInLine(k, &o, examine)
+	if sweep {
+		s.sweep()
+	}
 	if !ok {
 		return Assignment{}, false, ErrOverCapacity
 	}
 	sh.items[h.Item] = h
 	return h.Assignment, true, nil
+}
+
+// reserveInLine walks k's line under its lock (let go even if examine
+// panics) and takes o's item from it, reporting whether it did and whether
+// the caller should sweep; the caller holds the item's lock.
+func (s *MemoryStore) reserveInLine(k *Ranking, o *Offer, examine func(Ranked) LineVerdict) (held, bool, bool) {
+	l, sweep := s.lock(k)
+	defer l.mu.Unlock()
+	h, ok := s.takeFromLine(l, o, examine)
+	return h, ok, sweep
 }
 
 // takeFromLine examines o's window, then l's line, and records the

@@ -104,3 +104,33 @@ func TestLinesDoNotWaitForEachOther(t *testing.T) {
 	}
 	assert.Equal(t, 2, held, "both walks of the line reserved")
 }
+
+// TestLinePanicInExamineLetsGo: an examine function that panics leaves
+// neither the line's lock nor the item's held: the panic reaches the
+// caller, and the same line and item work afterwards.
+func TestLinePanicInExamineLetsGo(t *testing.T) {
+	ctx := t.Context()
+	k, err := routing.NewRanking(routing.ByLoad, 1, []string{"a0", "a1"}, []int{5, 5})
+	require.NoError(t, err)
+	s := routing.NewMemoryStore()
+	func() {
+		defer func() { assert.Equal(t, "examine failed", recover()) }()
+		_, _, _ = s.ReserveFromLine(ctx, k, routing.Offer{Item: "i", Units: 1, At: now}, func(routing.Ranked) routing.LineVerdict {
+			panic("examine failed")
+		})
+	}()
+	done := make(chan error, 1)
+	go func() {
+		_, created, err := s.ReserveFromLine(ctx, k, routing.Offer{Item: "i", Units: 1, At: now}, func(routing.Ranked) routing.LineVerdict { return routing.LineTake })
+		if err == nil && !created {
+			err = fmt.Errorf("the item was not created")
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the line stayed locked after examine panicked")
+	}
+}
