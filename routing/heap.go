@@ -452,19 +452,26 @@ func (s *MemoryStore) ReserveFromLine(ctx context.Context, k *Ranking, o Offer, 
 	if err != nil {
 		return Assignment{}, false, err
 	}
-	defer sh.mu.Unlock()
-	if h, ok := sh.items[o.Item]; ok {
-		return h.Assignment, false, nil
-	}
-	h, ok, sweep := s.reserveInLine(k, &o, examine)
-	if sweep {
+	a, created, sweep, err := s.reserveItem(sh, k, &o, examine)
+	if sweep { // after letting go of the item: a sweep takes every line's lock
 		s.sweep()
 	}
+	return a, created, err
+}
+
+// reserveItem is ReserveFromLine once it holds the item's lock, which it
+// lets go of; it also reports whether the caller should sweep.
+func (s *MemoryStore) reserveItem(sh *itemShard, k *Ranking, o *Offer, examine func(Ranked) LineVerdict) (Assignment, bool, bool, error) {
+	defer sh.mu.Unlock()
+	if h, ok := sh.items[o.Item]; ok {
+		return h.Assignment, false, false, nil
+	}
+	h, ok, sweep := s.reserveInLine(k, o, examine)
 	if !ok {
-		return Assignment{}, false, ErrOverCapacity
+		return Assignment{}, false, sweep, ErrOverCapacity
 	}
 	sh.items[h.Item] = h
-	return h.Assignment, true, nil
+	return h.Assignment, true, sweep, nil
 }
 
 // reserveInLine walks k's line under its lock (let go even if examine
