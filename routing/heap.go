@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -36,10 +37,10 @@ type line struct {
 	front []int32
 	// noted[i] is the ranking index noted after i (plus one, 0 for none)
 	// in the list whose head is changes; marked[i] says whether i is in
-	// it. Anyone may note an agent (see note); the holder of mu takes the
-	// whole list (see drain).
+	// it (unnoted, noting, listed). Anyone may note an agent (see note);
+	// the holder of mu takes the whole list (see drain).
 	noted  []int32
-	marked []atomic.Bool
+	marked []atomic.Int32
 	// hint is the ranking index at heap[0] (-1 when empty), kept by the
 	// holder of mu for readers without it (MemoryStore.frontHint), and
 	// changes the head of the list of agents noted, which anyone writes:
@@ -175,17 +176,42 @@ func (l *line) restore(p int) {
 	l.hinted()
 }
 
+// How an agent stands in a line's list of agents noted (line.marked).
+const (
+	unnoted int32 = iota // not in the list
+	noting               // being put in it by one noter
+	listed               // in it
+)
+
 // note notes that agent i's workload changed, for the holder of l.mu to
 // put it back in place before the line is next walked (see drain). It
-// takes no lock: Release calls it while others walk the line.
+// takes no lock: Release calls it while others walk the line. It returns
+// only once i is in the list: a noter that finds another putting i there
+// waits for it, so a walk that begins after note returns sees the change.
 func (l *line) note(i int32) {
-	if !l.marked[i].CompareAndSwap(false, true) {
-		return // noted already: the drain will read the new workload
+	for {
+		switch l.marked[i].Load() {
+		case listed:
+			return // the drain will read the new workload
+		case noting:
+			runtime.Gosched() // another noter is about to list i
+		default:
+			if l.marked[i].CompareAndSwap(unnoted, noting) {
+				l.push(i)
+				return
+			}
+		}
 	}
+}
+
+// push puts i, which its caller marked noting, at the head of the list
+// and marks it listed.
+func (l *line) push(i int32) {
 	for {
 		head := l.changes.Load()
 		l.noted[i] = head
 		if l.changes.CompareAndSwap(head, i+1) {
+			l.marked[i].Store(listed)
 			return
 		}
 	}
@@ -200,7 +226,11 @@ func (l *line) drain() {
 	for n := l.changes.Swap(0); n != 0; {
 		i := n - 1
 		n = l.noted[i]
-		l.marked[i].Store(false) // before reading the workload: a later change notes i again
+		// Unmark i before reading the workload, so that a later change
+		// notes it again; its noter may not have marked it listed yet.
+		for !l.marked[i].CompareAndSwap(listed, unnoted) {
+			runtime.Gosched()
+		}
 		l.update(i, l.sts[i])
 	}
 }
@@ -325,7 +355,7 @@ func (s *MemoryStore) lineFor(k *Ranking) *line {
 	}
 	n := len(k.agents)
 	l := &line{k: k, heap: make([]lineEntry, n), pos: make([]int32, n), sts: s.agents.getAll(k.agents),
-		noted: make([]int32, n), marked: make([]atomic.Bool, n), epoch: s.epoch.Load()}
+		noted: make([]int32, n), marked: make([]atomic.Int32, n), epoch: s.epoch.Load()}
 	for i, a := range l.sts {
 		a.lines.Store(new(append(slices.Clip(a.refs()), lineRef{l, int32(i)})))
 	}

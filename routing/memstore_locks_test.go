@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -71,3 +72,54 @@ func TestLineSweepLetsGoOfItem(t *testing.T) {
 		t.Fatal("the item stayed locked while its reservation swept")
 	}
 }
+
+// TestNoteWaitsForNoteUnderWay: one change of an agent starts noting it on
+// a line and is held up before the agent is in the line's list; another
+// change of the same agent, then a walk, follow. The walk must see the
+// agent where the second change puts it: the second noter does not return
+// before the agent is in the list.
+func TestNoteWaitsForNoteUnderWay(t *testing.T) {
+	ctx := t.Context()
+	k, err := NewRanking(ByLoad, 1, []string{"a0", "a1"}, []int{5, 5})
+	require.NoError(t, err)
+	s := NewMemoryStore()
+	_, err = s.Rank(ctx, k, 0, 1, nil)
+	require.NoError(t, err)
+	for _, r := range []Reservation{{Item: "x", Agent: "a0", Units: 2}, {Item: "y", Agent: "a1", Units: 1}} {
+		r.Capacity, r.At = 5, heapT0
+		_, _, err := s.Reserve(ctx, r)
+		require.NoError(t, err)
+	}
+	got, err := s.Rank(ctx, k, 0, 2, nil)
+	require.NoError(t, err)
+	require.Equal(t, "a1", got[0].Agent)
+	l := k.memo.Load().l
+	beginNote(l, 0) // a change of a0 (index 0) starts noting it, and is held up
+	walked := make(chan []Ranked, 1)
+	go func() {
+		var ranked []Ranked
+		_, err := s.Release(ctx, "x") // a0: 2 → 0, ahead of a1
+		if err == nil {
+			ranked, err = s.Rank(ctx, k, 0, 2, nil)
+		}
+		if err != nil {
+			t.Error(err)
+		}
+		walked <- ranked
+	}()
+	got = nil
+	select {
+	case got = <-walked: // the release and walk went ahead of the first note
+	case <-time.After(100 * time.Millisecond):
+	}
+	endNote(l, 0)
+	if got == nil {
+		got = <-walked
+	}
+	require.Len(t, got, 2)
+	assert.Equal(t, []string{"a0", "a1"}, []string{got[0].Agent, got[1].Agent}, "the walk saw the release made before it")
+}
+
+// beginNote and endNote are note in two steps, held apart.
+func beginNote(l *line, i int32) { l.marked[i].Store(noting) }
+func endNote(l *line, i int32)   { l.push(i) }
