@@ -214,6 +214,23 @@ func (x *agentIndex) get(id string) *agentState {
 	return a
 }
 
+// reserve adds units to id's load if they fit capacity, in one step, and
+// returns its state, or nil if they do not fit: an agent never seen is
+// added only if they do, so refused calls keep nothing of the IDs they name.
+func (x *agentIndex) reserve(id string, units, capacity int) *agentState {
+	a := x.find(id)
+	if a == nil {
+		if !fits(0, units, capacity) {
+			return nil
+		}
+		a = x.get(id)
+	}
+	if !a.reserve(units, capacity) {
+		return nil
+	}
+	return a
+}
+
 // getAll returns the states of ids, adding those never seen.
 func (x *agentIndex) getAll(ids []string) []*agentState {
 	out := make([]*agentState, len(ids))
@@ -353,8 +370,8 @@ func (s *MemoryStore) Reserve(ctx context.Context, r Reservation) (Assignment, b
 	if h, ok := sh.items[r.Item]; ok {
 		return h.Assignment, false, nil
 	}
-	st := s.agents.get(r.Agent)
-	if !st.reserve(r.Units, r.Capacity) {
+	st := s.agents.reserve(r.Agent, r.Units, r.Capacity)
+	if st == nil {
 		return Assignment{}, false, ErrOverCapacity
 	}
 	h := held{Assignment{Item: r.Item, Customer: r.Customer, Agent: r.Agent, Pool: r.Pool, Units: r.Units, At: r.At}, st}
@@ -384,14 +401,7 @@ func (s *MemoryStore) ReserveFirst(ctx context.Context, o Offer) (Assignment, bo
 		return h.Assignment, false, nil
 	}
 	for _, c := range o.Window {
-		st := s.agents.find(c.Agent)
-		if st == nil {
-			if !fits(0, o.Units, c.Capacity) {
-				continue
-			}
-			st = s.agents.get(c.Agent)
-		}
-		if st.reserve(o.Units, c.Capacity) {
+		if st := s.agents.reserve(c.Agent, o.Units, c.Capacity); st != nil {
 			h := held{Assignment{Item: o.Item, Customer: o.Customer, Agent: c.Agent, Pool: o.Pool, Units: o.Units, At: o.At}, st}
 			s.record(st, o.At)
 			st.changed(nil)
@@ -451,8 +461,8 @@ func (s *MemoryStore) Move(ctx context.Context, item, agent string, capacity int
 	if h.Agent == agent {
 		return h.Assignment, nil
 	}
-	to := s.agents.get(agent)
-	if !to.reserve(h.Units, capacity) {
+	to := s.agents.reserve(agent, h.Units, capacity)
+	if to == nil {
 		return Assignment{}, ErrOverCapacity
 	}
 	from := h.st

@@ -123,3 +123,27 @@ func TestNoteWaitsForNoteUnderWay(t *testing.T) {
 // beginNote and endNote are note in two steps, held apart.
 func beginNote(l *line, i int32) { l.marked[i].Store(noting) }
 func endNote(l *line, i int32)   { l.push(i) }
+
+// agentCount returns how many agents s keeps a state for.
+func agentCount(s *MemoryStore) int {
+	n := 0
+	s.agents.each(func(string, *agentState) { n++ })
+	return n
+}
+
+// TestRefusedCallsAddNoAgents: Reserve and Move refused for lack of room
+// keep nothing of the agents they name, so hostile IDs cost no memory.
+func TestRefusedCallsAddNoAgents(t *testing.T) {
+	ctx := t.Context()
+	s := NewMemoryStore()
+	_, _, err := s.Reserve(ctx, Reservation{Item: "kept", Agent: "a", Units: 1, Capacity: 5, At: heapT0})
+	require.NoError(t, err)
+	for i := range 1000 {
+		agent := fmt.Sprint("hostile", i)
+		_, _, err := s.Reserve(ctx, Reservation{Item: fmt.Sprint("item", i), Agent: agent, Units: 2, Capacity: 1, At: heapT0})
+		require.ErrorIs(t, err, ErrOverCapacity)
+		_, err = s.Move(ctx, "kept", agent, 0, heapT0)
+		require.ErrorIs(t, err, ErrOverCapacity)
+	}
+	assert.Equal(t, 1, agentCount(s))
+}
