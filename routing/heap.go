@@ -461,7 +461,7 @@ func (s *MemoryStore) Rank(ctx context.Context, k *Ranking, skip, n int, dst []R
 	}
 	l, sweep := s.lock(k)
 	if n > 0 && skip < len(l.heap) {
-		dst = l.walk(skip, n, dst)
+		dst = l.walk(skip, min(n, len(l.heap)-skip), dst) // skip+n may overflow
 	}
 	s.unlock(l, sweep)
 	return dst, nil

@@ -3,6 +3,7 @@ package routing
 import (
 	"fmt"
 	"hash/maphash"
+	"math"
 	"testing"
 	"time"
 
@@ -146,4 +147,14 @@ func TestRefusedCallsAddNoAgents(t *testing.T) {
 		require.ErrorIs(t, err, ErrOverCapacity)
 	}
 	assert.Equal(t, 1, agentCount(s))
+}
+
+// TestRankHugeCount: skip + n past the largest int ranks as far as the
+// line goes.
+func TestRankHugeCount(t *testing.T) {
+	k := rankingOf(t, ByLoad, 3, func(int) int { return 5 })
+	s := NewMemoryStore()
+	got, err := s.Rank(t.Context(), k, 1, math.MaxInt, nil)
+	require.NoError(t, err)
+	assert.Len(t, got, 2)
 }
