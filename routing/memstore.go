@@ -167,25 +167,36 @@ type lineRef struct {
 }
 
 // agentIndex finds agents' states by ID. Readers look in a map published
-// whole, without a lock; agents added since sit in a second map behind a
-// lock, merged into a new published map once they are an eighth of it or
-// have been looked up youngHits times, so adding n agents copies O(n)
-// entries in all and every agent is soon found without the lock.
+// whole, without a lock. Agents added since sit in a second map, young,
+// behind a lock that every lookup of a young agent takes (and a lookup of
+// an agent never seen, while any agent is young). Young agents are merged
+// into a new published map, a copy of the old, once they are an eighth of
+// it or lookups have found them max(youngHits, an eighth of it) times: a
+// merge copying m entries comes after m/8 additions or lookups, so each
+// costs O(1) copied entries on average.
 type agentIndex struct {
 	known atomic.Pointer[map[string]*agentState]
-	mu    sync.Mutex // guards young and hits
-	young map[string]*agentState
-	hits  int
+	// youngs is len(young), for a lookup to tell without the lock that
+	// an agent missing from known was never seen.
+	youngs atomic.Int32
+	mu     sync.Mutex // guards young and hits
+	young  map[string]*agentState
+	hits   int
 }
 
 const youngHits = 64
 
 // find returns id's state, nil for an agent never seen.
 func (x *agentIndex) find(id string) *agentState {
-	if m := x.known.Load(); m != nil {
+	n := x.youngs.Load() // before known: merge publishes known, then empties young
+	m := x.known.Load()
+	if m != nil {
 		if a, ok := (*m)[id]; ok {
 			return a
 		}
+	}
+	if n == 0 {
+		return nil
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -194,7 +205,7 @@ func (x *agentIndex) find(id string) *agentState {
 		if m := x.known.Load(); m != nil { // merged since the first look
 			a = (*m)[id]
 		}
-	} else if x.hits++; x.hits >= youngHits {
+	} else if x.hits++; m == nil || x.hits >= max(youngHits, len(*m)/8) {
 		x.merge()
 	}
 	return a
@@ -259,6 +270,7 @@ func (x *agentIndex) add(id string) *agentState {
 		a = &agentState{}
 		a.key.sec.Store(zeroSec) // never assigned: Last is the zero time
 		x.young[id] = a
+		x.youngs.Store(int32(len(x.young)))
 	}
 	return a
 }
@@ -282,6 +294,7 @@ func (x *agentIndex) merge() {
 	maps.Copy(m, x.young)
 	x.known.Store(&m)
 	x.young, x.hits = nil, 0
+	x.youngs.Store(0)
 }
 
 // each calls f with every agent's state, for tests.

@@ -158,3 +158,42 @@ func TestRankHugeCount(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, got, 2)
 }
+
+// TestAgentIndexMergesInProportion: lookups of a young agent merge it into
+// the published map only once they are an eighth of that map, so each
+// new agent does not cost a copy of every agent; and a lookup of an agent
+// never seen takes no lock while no agent is young.
+func TestAgentIndexMergesInProportion(t *testing.T) {
+	var x agentIndex
+	ids := make([]string, 8000)
+	for i := range ids {
+		ids[i] = fmt.Sprint("a", i)
+	}
+	x.getAll(ids)
+	x.mu.Lock()
+	x.merge()
+	x.mu.Unlock()
+	missed := make(chan *agentState, 1)
+	x.mu.Lock()
+	go func() { missed <- x.find("never") }()
+	select {
+	case a := <-missed:
+		assert.Nil(t, a)
+	case <-time.After(5 * time.Second):
+		t.Error("a lookup of an agent never seen waited for the lock")
+		x.mu.Unlock()
+		<-missed
+		x.mu.Lock()
+	}
+	x.mu.Unlock()
+	young := x.get("young")
+	published := x.known.Load()
+	for range len(ids)/8 - 1 {
+		require.Same(t, young, x.find("young"))
+	}
+	assert.Same(t, published, x.known.Load(), "merged before an eighth of the map's lookups")
+	for range 2 {
+		require.Same(t, young, x.find("young"))
+	}
+	assert.NotSame(t, published, x.known.Load(), "not merged after an eighth of the map's lookups")
+}
