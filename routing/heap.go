@@ -21,7 +21,7 @@ const arity = 4
 // agent's sort key, so that sifting compares neighbouring memory rather
 // than chasing pointers.
 type line struct {
-	mu   sync.Mutex // guards what follows, up to hint
+	mu   sync.Mutex // guards heap, pos, epoch, walks and front; k and sts never change
 	k    *Ranking
 	heap []lineEntry
 	pos  []int32       // pos[i]: where ranking index i sits in heap

@@ -16,10 +16,12 @@ import (
 // harnesses and simulations. It keeps assignment times for counting for 400
 // days. Its zero value is an empty store ready to use.
 //
-// It is safe for concurrent use, and takes no lock that every decision
-// shares. Assignments are spread over itemShards maps by a hash of the
-// item, each with its own lock, so looking items up, recording and ending
-// them runs side by side. An agent's load is one atomic counter, raised by
+// It is safe for concurrent use. Assignments are spread over 64 maps by a
+// hash of the item, each with its own lock, so looking items up, recording
+// and ending them runs side by side. The one lock that any decision may
+// meet store-wide is the agent index's, taken only to find agents added
+// since the index was last published (and, while there are any, agents
+// never seen), until they are merged into it. An agent's load is one atomic counter, raised by
 // a compare-and-swap that checks its capacity in the same step, so no two
 // changes can fill one agent past capacity whatever lines or calls they
 // come through; its assignment history sits behind a small lock of its
@@ -32,7 +34,9 @@ import (
 // line, a heap of the agents, behind a lock of its own, so a 10,000-agent
 // line's front costs what a 10-agent line's does, a Router walks one line
 // and reserves under one acquisition of that line's lock, and Routers
-// working different lines do not wait for one another. A reservation
+// working different lines do not wait for one another, unless their items
+// share a shard (one pair in 64), whose lock a reservation through a line
+// holds while it walks. A reservation
 // through a line puts the agent back in its place in that line at once;
 // every other change (a release, a move, a reservation made elsewhere)
 // notes the agent on each line it stands in, which puts it back in place
@@ -394,9 +398,10 @@ func (s *MemoryStore) Reserve(ctx context.Context, r Reservation) (Assignment, b
 	return h.Assignment, true, nil
 }
 
-// Width implements WindowReserver: 1. Reservations take a few locks
-// briefly and never wait on a round trip, so concurrent Routers do not herd
-// and a wider window would only cost examinations.
+// Width implements WindowReserver: 1. Reservations never hold a lock
+// across a round trip and check capacity with a compare-and-swap, so
+// concurrent Routers do not herd and a wider window would only cost
+// examinations.
 func (s *MemoryStore) Width() int { return 1 }
 
 // ReserveFirst implements WindowReserver: the first candidate whose load
@@ -499,8 +504,12 @@ func (s *MemoryStore) Lookup(ctx context.Context, item string) (Assignment, bool
 	return h.Assignment, ok, nil
 }
 
-// Stats implements Store. Each agent's figures are of one instant; with
-// changes under way, different agents' may be of different instants.
+// Stats implements Store. An agent's last assignment, its number and its
+// recent count are of one instant; its load is read at the same time but
+// changes without that lock (a reservation raises it before recording the
+// assignment, a release lowers it), so with changes under way it may be of
+// a slightly different instant, and different agents' figures may be of
+// different instants.
 func (s *MemoryStore) Stats(ctx context.Context, agents []string, since time.Time, dst []AgentStats) ([]AgentStats, error) {
 	if err := s.check(ctx, "stats"); err != nil {
 		return dst, err

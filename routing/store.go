@@ -233,11 +233,13 @@ type Store interface {
 type WindowReserver interface {
 	ReserveFirst(ctx context.Context, o Offer) (a Assignment, created bool, err error)
 	// Width is how many candidates the store wants in a window, 1 to
-	// MaxWindow. A store whose reservations never wait on one another
-	// wants 1: more would only make a Router examine agents it does not
-	// need (MemoryStore, whose reservations hold a lock for a few hundred
-	// nanoseconds at most and check capacity with a compare-and-swap). A store that holds row locks across round
-	// trips wants about as many as the Routers that reserve at once.
+	// MaxWindow. A store whose reservations hold their locks only briefly
+	// and never across a round trip wants 1: more would only make a
+	// Router examine agents it does not need (MemoryStore, which checks
+	// capacity with a compare-and-swap and holds an item's lock for the
+	// reservation alone, or, through a line, for the walk). A store that
+	// holds row locks across round trips wants about as many as the
+	// Routers that reserve at once.
 	Width() int
 }
 
