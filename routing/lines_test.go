@@ -13,9 +13,8 @@ import (
 
 // TestLinesDoNotWaitForEachOther: while one line is being walked (its
 // examine function runs under the line's lock), a walk of another line,
-// a reservation, a release and Stats complete: a MemoryStore has no lock
-// that every decision shares, so Routers on different lines run side by
-// side. A walk of the same line waits for the first: it has not returned
+// a reservation, a release and Stats complete, so Routers on different
+// lines run side by side. A walk of the same line waits for the first: it has not returned
 // once the other line's work is done, and returns once the first lets go.
 // The items are chosen on shards other than the first item's, whose lock
 // the first walk holds too.
