@@ -1,6 +1,7 @@
 package match_test
 
 import (
+	"bytes"
 	"errors"
 	"math/rand/v2"
 	"runtime"
@@ -281,4 +282,32 @@ func TestMatchStoredHostileRowsCostBoundedMemory(t *testing.T) {
 	runtime.ReadMemStats(&ms1)
 	require.Len(t, strata.Problems(err), len(rows))
 	assert.Less(t, ms1.TotalAlloc-ms0.TotalAlloc, uint64(2*len(rows)*len(row)+1<<20))
+}
+
+// TestMatchStoredHugeJunkRowsReserveNothing: rows that are not format 2
+// profiles within MaxProfileBytes (junk, or a format 2 header on a row too
+// long to be a profile) are refused without reserving room for their
+// length: MatchStored allocates far less than the rows hold.
+func TestMatchStoredHugeJunkRowsReserveNothing(t *testing.T) {
+	m := newMatcher(t)
+	lead, cands := candidates50()
+	good, err := m.Profile(&cands[0]).MarshalBinary()
+	require.NoError(t, err)
+	const size = 8 << 20
+	junk := bytes.Repeat([]byte{0xee}, size)
+	long := append(append([]byte(nil), good...), make([]byte, size)...) // format 2, too long
+	lp := m.Profile(&lead)
+	for _, tc := range []struct {
+		name string
+		row  []byte
+	}{{"junk", junk}, {"format 2 too long", long}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var ms0, ms1 runtime.MemStats
+			runtime.ReadMemStats(&ms0)
+			_, err := m.MatchStored(lp, [][]byte{tc.row, good})
+			runtime.ReadMemStats(&ms1)
+			require.Len(t, strata.Problems(err), 1)
+			assert.Less(t, ms1.TotalAlloc-ms0.TotalAlloc, uint64(size/8))
+		})
+	}
 }
