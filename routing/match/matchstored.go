@@ -119,16 +119,15 @@ func (mc *matchCall) scoreDecoded(lead *Profile, row []byte) error {
 	return nil
 }
 
-// idOwnerBound bounds the bytes of the IDs and owners of rows: what a
-// format 2 header says, and never more than the rows hold, whatever they
-// say.
+// idOwnerBound bounds the bytes of the IDs and owners of rows: what the
+// header of a format 2 row within MaxProfileBytes says, never more than the
+// row holds, and nothing for any other row (format 1 decodes into its own
+// memory; anything else is refused), so a long junk row reserves nothing.
 func idOwnerBound(rows [][]byte) int {
 	n := 0
 	for _, row := range rows {
-		if len(row) >= f2Header && row[0] == profileFormat {
+		if len(row) >= f2Header && row[0] == profileFormat && len(row) <= MaxProfileBytes {
 			n += min(len(row), int(binary.LittleEndian.Uint16(row[f2Counts:]))+int(binary.LittleEndian.Uint16(row[f2Counts+2:])))
-		} else {
-			n += len(row)
 		}
 	}
 	return n
