@@ -311,3 +311,11 @@ func TestMatchStoredHugeJunkRowsReserveNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestRowErrorNil: a nil *RowError says "<nil>" and unwraps to nil instead
+// of panicking.
+func TestRowErrorNil(t *testing.T) {
+	var e *match.RowError
+	assert.NotPanics(t, func() { assert.Equal(t, "<nil>", e.Error()) })
+	assert.NotPanics(t, func() { assert.NoError(t, e.Unwrap()) })
+}
