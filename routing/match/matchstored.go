@@ -16,8 +16,12 @@ type RowError struct {
 	Err error
 }
 
-// Error implements error as "match: rows[3]: stale profile: …".
+// Error implements error as "match: rows[3]: stale profile: …"; a nil
+// *RowError says "<nil>".
 func (e *RowError) Error() string {
+	if e == nil {
+		return "<nil>"
+	}
 	msg := "<nil>"
 	if e.Err != nil {
 		msg, _ = strings.CutPrefix(e.Err.Error(), "match: ")
@@ -25,8 +29,13 @@ func (e *RowError) Error() string {
 	return "match: rows[" + strconv.Itoa(e.Row) + "]: " + msg
 }
 
-// Unwrap returns Err.
-func (e *RowError) Unwrap() error { return e.Err }
+// Unwrap returns Err, or nil for a nil *RowError.
+func (e *RowError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
 
 // MatchStored is MatchProfiles over the candidates' stored profiles, as
 // Profile.MarshalBinary wrote them, for a host that keeps them in its
