@@ -44,8 +44,10 @@ func (e *RowError) Unwrap() error {
 // or a copy of it to keep: 50 candidates cost a few microseconds more than
 // MatchProfiles over profiles kept in memory, and half as much as decoding
 // them first with a ProfileDecoder (see Match). Its Result is the one
-// MatchProfiles returns for the profiles the rows decode to (their order
-// does not matter, and a row of the lead's own ID is skipped, as there).
+// MatchProfiles returns for the profiles the rows decode to, in the rows'
+// order (which matters only between rows of one ID and score: those come
+// out in row order, as there), and a row of the lead's own ID is skipped,
+// as there.
 // Time and memory are linear in the rows' length, whatever they hold.
 //
 // A row that UnmarshalBinary or CheckProfile refuses is left out: err then
