@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -499,4 +501,49 @@ func TestRoutingStatementsUseCachedPlans(t *testing.T) {
 	}
 	require.NoError(t, rows.Err())
 	assert.Equal(t, 4, n, "Rank, Stats, the reservation and Release ran 12 times each")
+}
+
+// TestNewAgentsInsertedWithoutDeadlock calls reserve_first directly (the
+// store would retry a deadlock) from two transactions at once, whose
+// windows hold the same fresh agents in opposite orders, repeatedly (the
+// windows are longer than a Router's, so that the calls' inserts overlap
+// every time).
+// reserve_first inserted the agents it did not know in window order, so
+// each call could insert one agent and wait for the other's insert of the
+// next: a deadlock, stalling both for deadlock_timeout. It now inserts them
+// in ID order: no deadlock.
+func TestNewAgentsInsertedWithoutDeadlock(t *testing.T) {
+	needDB(t)
+	ctx := t.Context()
+	s := open(t, freshSchema(t))
+	p := pool(t)
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	call := "SELECT r_agent FROM " + s.Schema() + ".reserve_first($1, '', '', 1, $2, $3, $4)"
+	var deadlocks0 int64
+	require.NoError(t, p.QueryRow(ctx, "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").Scan(&deadlocks0))
+	const rounds, width = 10, 1000
+	for r := range rounds {
+		agents, caps := make([]string, width), make([]int64, width)
+		for i := range agents {
+			agents[i], caps[i] = fmt.Sprintf("r%d-agent-%04d", r, i), 0 // no room: every call inserts them all
+		}
+		reversed := slices.Clone(agents)
+		slices.Reverse(reversed)
+		start := make(chan struct{})
+		errs := make(chan error, 2)
+		for i, window := range [][]string{agents, reversed} {
+			go func() {
+				<-start
+				var agent pgtype.Text
+				errs <- p.QueryRow(ctx, call, fmt.Sprint("L", r, i), at, window, caps).Scan(&agent)
+			}()
+		}
+		close(start)
+		for range 2 {
+			assert.NoError(t, <-errs, "round %d", r)
+		}
+	}
+	var deadlocks int64
+	require.NoError(t, p.QueryRow(ctx, "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").Scan(&deadlocks))
+	assert.Zero(t, deadlocks-deadlocks0, "deadlocks detected by the server")
 }
