@@ -285,9 +285,14 @@ $fn$;
 // they held, for deadlock_timeout (a second by default; a pgload run of
 // 20,000 routes met 1 to 31). Now each try runs in a subtransaction that is
 // rolled back, releasing its row locks, when it assigns nothing, and waits
-// for one candidate only: a waiting reservation holds no agent's row, so
-// waiting reservations cannot form a cycle. Capacity is checked as before,
-// on the locked row's newest version.
+// for one candidate only: a waiting reservation holds no lock on an agent's
+// row but those of the rows it inserted itself (the window's agents the
+// schema did not know yet, inserted in ID order before the first try, and
+// held until it commits), so waiting reservations do not form a cycle
+// through the rows they lock. Capacity is checked as before, on the locked
+// row's newest version. At most 32 tries per call: past them the call
+// assigns nothing (routing.ErrOverCapacity, and the Router reads the
+// workloads again).
 const schemaV2 = `
 -- reserve_first: the item's assignment if it has one; else, in a loop, the
 -- first candidate with room that no other transaction holds (SKIP LOCKED);
@@ -295,9 +300,9 @@ const schemaV2 = `
 -- checking its room again once it holds it. Each try runs in a
 -- subtransaction (a block with an EXCEPTION clause) that is rolled back
 -- when it assigns nothing, releasing every row lock it took, so a
--- reservation never waits while it holds an agent's row: waiting
--- reservations cannot deadlock one another (version 1's single waiting
--- SELECT kept the rows it locked and found full, and waited for the next).
+-- reservation never waits while it holds the lock of an agent's row it
+-- did not insert itself (version 1's single waiting SELECT kept the rows
+-- it locked and found full, and waited for the next).
 CREATE OR REPLACE FUNCTION {{S}}.reserve_first(p_item text, p_customer text, p_pool text, p_units bigint, p_at timestamptz,
 	p_agents text[], p_caps bigint[],
 	OUT r_agent text, OUT r_customer text, OUT r_pool text, OUT r_units bigint, OUT r_at timestamptz, OUT r_created boolean)
@@ -312,14 +317,21 @@ BEGIN
 	IF FOUND THEN
 		RETURN;
 	END IF;
-	-- Candidates without a row get one.
+	-- Candidates without a row get one, inserted in ID order: calls that
+	-- insert the same new agents wait for one another's uncommitted rows in
+	-- one order, so they do not deadlock whatever their windows' orders.
+	-- These rows stay held (unique key) until the call commits.
 	IF EXISTS (SELECT FROM unnest(p_agents) AS w(id) WHERE NOT EXISTS (SELECT FROM {{S}}.agents x WHERE x.id = w.id)) THEN
 		INSERT INTO {{S}}.agents (id)
 		SELECT w.id FROM unnest(p_agents) AS w(id)
 		WHERE NOT EXISTS (SELECT FROM {{S}}.agents x WHERE x.id = w.id)
+		ORDER BY w.id COLLATE "C"
 		ON CONFLICT (id) DO NOTHING;
 	END IF;
-	FOR v_try IN 1..2 * cardinality(p_agents) + 2 LOOP
+	-- At most 32 tries (subtransactions) per call: past them the call
+	-- assigns nothing, as when nobody has room, and the caller reads the
+	-- workloads again.
+	FOR v_try IN 1..least(2 * cardinality(p_agents) + 2, 32) LOOP
 		BEGIN
 			SELECT a.id INTO v_agent
 			FROM {{S}}.agents a
