@@ -547,3 +547,36 @@ func TestNewAgentsInsertedWithoutDeadlock(t *testing.T) {
 	require.NoError(t, p.QueryRow(ctx, "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").Scan(&deadlocks))
 	assert.Zero(t, deadlocks-deadlocks0, "deadlocks detected by the server")
 }
+
+// TestVersion1ConnectionKeepsWorkingAfterMigration: a process of version 1
+// of the package (whose statements are this version's; only reserve_first's
+// body changed) keeps its connections and their prepared statements while
+// another process migrates the schema to version 2: its cached call of
+// reserve_first, prepared against version 1, still runs, as the function's
+// signature did not change.
+func TestVersion1ConnectionKeepsWorkingAfterMigration(t *testing.T) {
+	needDB(t)
+	ctx := t.Context()
+	schema := freshSchema(t)
+	cfg, err := pgxpool.ParseConfig(dsn)
+	require.NoError(t, err)
+	cfg.MaxConns = 1
+	old, err := pgxpool.NewWithConfig(ctx, cfg) // the version 1 process's one connection
+	require.NoError(t, err)
+	t.Cleanup(old.Close)
+	require.NoError(t, pgstore.MigrateTo(ctx, old, schema, 1))
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	call := "SELECT r_agent FROM " + schema + ".reserve_first($1, 'c1', 'inbound', 1, $2, $3, $4)"
+	var agent pgtype.Text
+	require.NoError(t, old.QueryRow(ctx, call, "L1", at, []string{"ann"}, []int64{1}).Scan(&agent))
+	require.Equal(t, "ann", agent.String)
+
+	s := open(t, schema) // a version 2 process migrates
+	assert.Equal(t, allVersions(), versions(t, pool(t), schema))
+
+	require.NoError(t, old.QueryRow(ctx, call, "L2", at, []string{"ann", "bob"}, []int64{1, 1}).Scan(&agent))
+	assert.Equal(t, "bob", agent.String, "ann is full")
+	st, err := s.Stats(ctx, []string{"ann", "bob"}, time.Time{}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []int{1, 1}, []int{st[0].Load, st[1].Load})
+}
