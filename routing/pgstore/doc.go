@@ -26,6 +26,11 @@
 // keyed by the schema name, so processes starting at once wait for the
 // first and then find nothing to do; a current schema costs one query and
 // needs no DDL privilege. A schema newer than the program is refused.
+// So in a rolling upgrade, once a process of the new version has migrated
+// the schema, a process of the old version that restarts refuses to
+// start, while those already running keep working: migrations up to
+// version 2 change reserve_first's body, never its signature, and no
+// statement the store sends.
 //
 // # One round trip per call
 //
@@ -51,14 +56,21 @@
 // ReserveFirst gives the item to the first candidate of the window with
 // room whose row no other transaction holds (SELECT … FOR NO KEY UPDATE
 // SKIP LOCKED), and waits for the skipped ones only when no candidate is
-// left, as routing.WindowReserver describes: for the first of them alone,
-// holding no other agent's row (each try is a subtransaction, rolled back
-// with its locks when it assigns nothing), so that waiting reservations do
-// not deadlock one another. A reservation holds its agent's row until its
-// commit is on disk, so concurrent Routers that read the same workloads
-// and offer the same window spread over it instead of queueing on its
-// first agent. Width (DefaultWidth, 8, or WithWidth) should
-// be about the number of reservations in flight at once across all
+// left, as routing.WindowReserver describes: for the first of them alone.
+// Each try is a subtransaction, rolled back with its locks when it assigns
+// nothing, so a waiting call holds no lock on an agent's row but those of
+// the rows it inserted itself: a window's agents the schema does not know
+// yet get a row first, inserted in ID order, and held until the call
+// commits. So waiting reservations do not deadlock one another over
+// agents' rows, whatever their windows' orders. A call tries at most 32
+// times, so it never uses more subtransactions than half PostgreSQL's
+// per-connection cache of 64; past them it assigns nothing and reports
+// routing.ErrOverCapacity, as when the whole window is taken, and the
+// Router reads the workloads again. A reservation holds its agent's row
+// until its commit is on disk, so concurrent Routers that read the same
+// workloads and offer the same window spread over it instead of queueing
+// on its first agent. Width (DefaultWidth, 8, or WithWidth) should be
+// about the number of reservations in flight at once across all
 // processes; a Router that offers a window of one queues, and one whose
 // whole window is taken reads the workloads again.
 //
