@@ -218,6 +218,15 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 }
 
 // pool is a plain pool for the tests' own SQL, closed when t ends.
+// serverDeadlocks returns how many deadlocks the server has detected in
+// the test database so far.
+func serverDeadlocks(t *testing.T, p *pgxpool.Pool) int64 {
+	t.Helper()
+	var n int64
+	require.NoError(t, p.QueryRow(t.Context(), "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").Scan(&n))
+	return n
+}
+
 func pool(t testing.TB) *pgxpool.Pool {
 	t.Helper()
 	p, err := pgxpool.New(t.Context(), dsn)
@@ -415,8 +424,7 @@ func TestWaitingWindowsDoNotDeadlock(t *testing.T) {
 		_, _, err := s.Reserve(ctx, routing.Reservation{Item: "seed-" + agent, Agent: agent, Units: 0, Capacity: 1, At: at})
 		require.NoError(t, err)
 	}
-	var deadlocks0 int64
-	require.NoError(t, p.QueryRow(ctx, "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").Scan(&deadlocks0))
+	deadlocks0 := serverDeadlocks(t, p)
 	var fill [2]interface {
 		Commit(context.Context) error
 		Rollback(context.Context) error
@@ -451,9 +459,7 @@ func TestWaitingWindowsDoNotDeadlock(t *testing.T) {
 			t.Fatal("a window did not finish")
 		}
 	}
-	var deadlocks int64
-	require.NoError(t, p.QueryRow(ctx, "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").Scan(&deadlocks))
-	assert.Zero(t, deadlocks-deadlocks0, "deadlocks detected by the server")
+	assert.Zero(t, serverDeadlocks(t, p)-deadlocks0, "deadlocks detected by the server")
 }
 
 // TestRoutingStatementsUseCachedPlans runs reservations, ranks, one-agent
@@ -519,8 +525,7 @@ func TestNewAgentsInsertedWithoutDeadlock(t *testing.T) {
 	p := pool(t)
 	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	call := "SELECT r_agent FROM " + s.Schema() + ".reserve_first($1, '', '', 1, $2, $3, $4)"
-	var deadlocks0 int64
-	require.NoError(t, p.QueryRow(ctx, "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").Scan(&deadlocks0))
+	deadlocks0 := serverDeadlocks(t, p)
 	const rounds, width = 10, 1000
 	for r := range rounds {
 		agents, caps := make([]string, width), make([]int64, width)
@@ -543,9 +548,7 @@ func TestNewAgentsInsertedWithoutDeadlock(t *testing.T) {
 			assert.NoError(t, <-errs, "round %d", r)
 		}
 	}
-	var deadlocks int64
-	require.NoError(t, p.QueryRow(ctx, "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").Scan(&deadlocks))
-	assert.Zero(t, deadlocks-deadlocks0, "deadlocks detected by the server")
+	assert.Zero(t, serverDeadlocks(t, p)-deadlocks0, "deadlocks detected by the server")
 }
 
 // TestVersion1ConnectionKeepsWorkingAfterMigration: a process of version 1
