@@ -344,8 +344,8 @@ func (l *line) frontDown(h []int32) {
 
 // lineFor returns the line for k, building it from the agents' current
 // workloads the first time; the caller holds s.linesMu. The line stands in
-// its agents' lists before their workloads are read, so a change made
-// meanwhile is noted on it.
+// its agents' lists before their workloads are read, and is locked while
+// it is built, so a change made meanwhile is noted on it.
 func (s *MemoryStore) lineFor(k *Ranking) *line {
 	if l, ok := s.lines[k.key]; ok {
 		return l
@@ -356,6 +356,8 @@ func (s *MemoryStore) lineFor(k *Ranking) *line {
 	n := len(k.agents)
 	l := &line{k: k, heap: make([]lineEntry, n), pos: make([]int32, n), sts: s.agents.getAll(k.agents),
 		noted: make([]int32, n), marked: make([]atomic.Int32, n), epoch: s.epoch.Load()}
+	l.mu.Lock() // before any agent lists it: a change cannot put an agent in place in a line half built
+	defer l.mu.Unlock()
 	for i, a := range l.sts {
 		a.lines.Store(new(append(slices.Clip(a.refs()), lineRef{l, int32(i)})))
 	}

@@ -39,9 +39,10 @@ import (
 // holds while it walks. A reservation
 // through a line puts the agent back in its place in that line at once;
 // every other change (a release, a move, a reservation made elsewhere)
-// notes the agent on each line it stands in, which puts it back in place
-// before it next walks, so a walk always sees every change made before it
-// began. A line also keeps who stands at its front where a Router can read
+// does the same on each line the agent stands in whose lock is free, and
+// notes the agent on those being walked, whose walker puts it back in
+// place before the line next walks, so a walk always sees every change
+// made before it began. A line also keeps who stands at its front where a Router can read
 // it without the lock, to check that agent's languages, regions and shifts
 // before taking it. Router.Close drops the lines of the Router's rankings
 // at once (a Router still open with the same ranking rebuilds its line
@@ -154,12 +155,18 @@ func (a *agentState) refs() []lineRef {
 	return nil
 }
 
-// changed notes on every line the agent stands in, but skip, that its
-// workload changed, for the line to put it back in place before it next
-// walks.
+// changed puts the agent back in its place on every line it stands in,
+// but skip, now if that line's lock is free, else by noting it there for
+// the holder, who puts it back before the line next walks: either way a
+// walk that begins after changed returns sees the change.
 func (a *agentState) changed(skip *line) {
 	for _, r := range a.refs() {
-		if r.l != skip {
+		switch {
+		case r.l == skip:
+		case r.l.mu.TryLock():
+			r.l.update(r.i, a)
+			r.l.mu.Unlock()
+		default:
 			r.l.note(r.i)
 		}
 	}
@@ -444,8 +451,8 @@ func (o *Offer) check() error {
 	return nil
 }
 
-// Release implements Store. It lowers the agent's load and notes the agent
-// on its lines, which put it back in place before they next walk.
+// Release implements Store. It lowers the agent's load and puts the agent
+// back in its place on its lines (see MemoryStore).
 func (s *MemoryStore) Release(ctx context.Context, item string) (Assignment, error) {
 	sh, err := s.lockItem(ctx, "release", item)
 	if err != nil {

@@ -197,3 +197,46 @@ func TestAgentIndexMergesInProportion(t *testing.T) {
 	}
 	assert.NotSame(t, published, x.known.Load(), "not merged after an eighth of the map's lookups")
 }
+
+// TestLineBuiltWhileAgentsChange: a change to an agent puts it back in
+// place at once on its lines whose lock is free, so a line must be locked
+// while it is built (its agents list it before it is filled). One
+// goroutine drops and rebuilds a line over and over while another
+// reserves and releases its agents; under the race detector an unlocked
+// build is a data race, and either way the line must end in the order
+// RankByStats gives.
+func TestLineBuiltWhileAgentsChange(t *testing.T) {
+	ctx := t.Context()
+	agents := []string{"b0", "b1", "b2", "b3", "b4", "b5", "b6", "b7"}
+	k, err := NewRanking(ByLoad, 1, agents, []int{NoLimit, NoLimit, NoLimit, NoLimit, NoLimit, NoLimit, NoLimit, NoLimit})
+	require.NoError(t, err)
+	s := NewMemoryStore()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 3000 {
+			item := fmt.Sprint("x", i)
+			_, _, err := s.Reserve(ctx, Reservation{Item: item, Agent: agents[i%len(agents)], Units: 1, Capacity: NoLimit, At: time.Unix(int64(i), 0).UTC()})
+			assert.NoError(t, err)
+			if i%3 != 0 {
+				_, err = s.Release(ctx, item)
+				assert.NoError(t, err)
+			}
+		}
+	}()
+	for building := true; building; {
+		select {
+		case <-done:
+			building = false
+		default:
+		}
+		require.NoError(t, s.CloseRanking(ctx, k))
+		_, err := s.Rank(ctx, k, 0, 1, nil)
+		require.NoError(t, err)
+	}
+	got, err := s.Rank(ctx, k, 0, len(agents), nil)
+	require.NoError(t, err)
+	want, err := RankByStats(s).Rank(ctx, k, 0, len(agents), nil)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+}
