@@ -44,7 +44,13 @@
 // COMMITTED); Release is one DELETE … UPDATE statement, Lookup, Stats and
 // Rank one SELECT each. A route and its release thus cost two commits, and
 // two to four round trips with the Router's reads (Rank, and Stats of a
-// sticky owner). Capacity is checked in
+// sticky owner). Under load the commits, not the round trips, set the
+// pace: a single statement that ranked the line and reserved its first
+// free eligible agent was measured, and while it cut one client's rank and
+// reservation from 0.99 ms to 0.75 ms (durable commits), 16 clients in 4
+// processes routed 5–15% fewer leads per second with it, waiting on the
+// write-ahead log's flushes as before, so Rank and the reservation stay
+// separate statements. Capacity is checked in
 // the database, under the agent's row lock, against the capacity the call
 // brings; the store keeps no load, and no capacity, in process memory. A
 // call the database aborts for a deadlock or a serialization failure (rare:
