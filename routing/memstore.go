@@ -44,10 +44,10 @@ import (
 // place before the line next walks, so a walk always sees every change
 // made before it began. A line also keeps who stands at its front where a
 // Router can read it without the lock, to check that agent's languages,
-// regions and shifts before taking it. Router.Close drops the lines of the Router's rankings
-// at once (a Router still open with the same ranking rebuilds its line
-// when it next ranks); as a backstop, about every 65,536 walks it drops
-// the lines not walked since the previous such sweep.
+// regions and shifts before taking it. Router.Close drops the lines of the
+// Router's rankings at once (a Router still open with the same ranking
+// rebuilds its line when it next ranks); as a backstop, about every 65,536
+// walks it drops the lines not walked since the previous such sweep.
 type MemoryStore struct {
 	shards [itemShards]itemShard
 	agents agentIndex

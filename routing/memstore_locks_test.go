@@ -240,3 +240,54 @@ func TestLineBuiltWhileAgentsChange(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, want, got)
 }
+
+// TestChangeToAHeldLine: a release puts its agent back in place at once on
+// a line whose lock is free (nothing is left noted), and only notes it on
+// a line someone holds, without waiting for it; the line's next walk puts
+// the agent in place.
+func TestChangeToAHeldLine(t *testing.T) {
+	ctx := t.Context()
+	k, err := NewRanking(ByLoad, 1, []string{"h0", "h1", "h2"}, []int{9, 9, 9})
+	require.NoError(t, err)
+	s := NewMemoryStore()
+	for i, a := range []string{"h0", "h0", "h1"} { // loads 2, 1, 0: h2 in front
+		_, _, err := s.Reserve(ctx, Reservation{Item: fmt.Sprint("w", i), Agent: a, Units: 1, Capacity: 9, At: heapT0})
+		require.NoError(t, err)
+	}
+	front := func() string {
+		r, err := s.Rank(ctx, k, 0, 1, nil)
+		require.NoError(t, err)
+		return r[0].Agent
+	}
+	require.Equal(t, "h2", front())
+	l := k.memo.Load().l
+
+	_, err = s.Release(ctx, "w2") // h1 back to 0, still behind h2, never assigned
+	require.NoError(t, err)
+	assert.Zero(t, l.changes.Load(), "a free line is put right at once, nothing noted")
+	assert.Equal(t, "h2", front())
+
+	l.mu.Lock() // held, as by a walk under way
+	released := make(chan error, 1)
+	go func() {
+		_, err := s.Release(ctx, "w0") // h0 from 2 to 1
+		if err == nil {
+			_, err = s.Release(ctx, "w1") // and to 0
+		}
+		released <- err
+	}()
+	select {
+	case err := <-released:
+		require.NoError(t, err, "the releases did not wait for the line")
+	case <-time.After(5 * time.Second):
+		t.Fatal("a release waited for a held line")
+	}
+	assert.NotZero(t, l.changes.Load(), "the held line has h0 noted")
+	l.mu.Unlock()
+	got, err := s.Rank(ctx, k, 0, 3, nil)
+	require.NoError(t, err)
+	want, err := RankByStats(s).Rank(ctx, k, 0, 3, nil)
+	require.NoError(t, err)
+	assert.Equal(t, want, got, "the next walk puts the noted agent in place")
+	assert.Zero(t, l.changes.Load())
+}
