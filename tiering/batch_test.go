@@ -14,7 +14,7 @@ import (
 )
 
 // TestClassifyAllSizesAndCores: every book size around the batch and
-// chunk boundaries, on one core (the caller classifies everything itself)
+// chunk boundaries, on one core (each record classified as it is read)
 // and on several (the caller and the workers share the chunks), gives
 // Classify's answers in input order.
 func TestClassifyAllSizesAndCores(t *testing.T) {
@@ -44,10 +44,24 @@ func TestClassifyAllSizesAndCores(t *testing.T) {
 	}
 }
 
+// onEachPath runs f on one core, where ClassifyAll classifies each record
+// as it reads it, and on two, where the caller and a worker share batches.
+func onEachPath(t *testing.T, f func(t *testing.T)) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, procs := range []int{1, 2} {
+		t.Run(fmt.Sprintf("procs=%d", procs), func(t *testing.T) {
+			runtime.GOMAXPROCS(procs)
+			f(t)
+		})
+	}
+}
+
 // TestClassifyAllLoopBodyPanics: a panic in the caller's loop body is the
 // caller's own: it goes on up unchanged (it is not taken for the
 // sequence's), and the engine stays usable.
-func TestClassifyAllLoopBodyPanics(t *testing.T) {
+func TestClassifyAllLoopBodyPanics(t *testing.T) { onEachPath(t, testLoopBodyPanics) }
+
+func testLoopBodyPanics(t *testing.T) {
 	e := compile(t, simpleConfig())
 	book := make([]strata.Customer, 1000)
 	for i := range book {

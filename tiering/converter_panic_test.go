@@ -47,31 +47,33 @@ func TestClassifyAllConverterPanics(t *testing.T) {
 		book = append(book, cust(fmt.Sprint("c", i), "DE", eur(int64(1000*i)), 3))
 	}
 	for name, conv := range map[string]strata.Converter{"Convert": panickingConverter{}, "Ratio": panickingRatios{}} {
-		t.Run(name, func(t *testing.T) {
-			e := compile(t, tiering.StarterConfig("CN"), tiering.WithConverter(conv))
-			n, failed := 0, 0
-			var first error
-			for _, err := range e.ClassifyAll(t.Context(), slices.Values(book), now) {
-				n++
-				if err != nil {
-					failed++
-					if first == nil {
-						first = err
+		onEachPath(t, func(t *testing.T) {
+			t.Run(name, func(t *testing.T) {
+				e := compile(t, tiering.StarterConfig("CN"), tiering.WithConverter(conv))
+				n, failed := 0, 0
+				var first error
+				for _, err := range e.ClassifyAll(t.Context(), slices.Values(book), now) {
+					n++
+					if err != nil {
+						failed++
+						if first == nil {
+							first = err
+						}
 					}
 				}
-			}
-			assert.Equal(t, len(book), n, "one pair per customer: the batch runs to its end")
-			assert.Equal(t, len(book), failed, "every EUR customer needs the converter")
-			require.Error(t, first)
-			assert.NotContains(t, first.Error(), "anna.mueller", "the panic value is not repeated")
-			var ee *strata.EvalError
-			assert.ErrorAs(t, first, &ee, "an evaluation error naming the rule")
+				assert.Equal(t, len(book), n, "one pair per customer: the batch runs to its end")
+				assert.Equal(t, len(book), failed, "every EUR customer needs the converter")
+				require.Error(t, first)
+				assert.NotContains(t, first.Error(), "anna.mueller", "the panic value is not repeated")
+				var ee *strata.EvalError
+				assert.ErrorAs(t, first, &ee, "an evaluation error naming the rule")
 
-			one := book[1]
-			_, err := e.Classify(t.Context(), &one, now)
-			require.Error(t, err, "Classify: the panic is an error, not a crash")
-			assert.ErrorAs(t, err, &ee)
-			assert.NotContains(t, err.Error(), "anna.mueller", "Classify: the panic value is not repeated")
+				one := book[1]
+				_, err := e.Classify(t.Context(), &one, now)
+				require.Error(t, err, "Classify: the panic is an error, not a crash")
+				assert.ErrorAs(t, err, &ee)
+				assert.NotContains(t, err.Error(), "anna.mueller", "Classify: the panic value is not repeated")
+			})
 		})
 	}
 }

@@ -106,38 +106,42 @@ func TestHostileInput(t *testing.T) {
 			assert.Error(t, tiering.Placement{}.Apply(nil))
 		}},
 		{"panicking sequence", func(t *testing.T) {
-			var last error
-			n := 0
-			for _, err := range e.ClassifyAll(ctx, panicking(1000), now) {
-				if err != nil {
-					last = err
-					break
+			onEachPath(t, func(t *testing.T) {
+				var last error
+				n := 0
+				for _, err := range e.ClassifyAll(ctx, panicking(1000), now) {
+					if err != nil {
+						last = err
+						break
+					}
+					n++
 				}
-				n++
-			}
-			assert.ErrorIs(t, last, tiering.ErrPanicked)
-			assert.NotContains(t, last.Error(), "database", "the panic value is not repeated")
-			_, err := e.Summarize(ctx, panicking(10), now, "CNY")
-			assert.ErrorIs(t, err, tiering.ErrPanicked)
-			_, err = e.Impact(ctx, e, panicking(10), now)
-			assert.ErrorIs(t, err, tiering.ErrPanicked)
+				assert.ErrorIs(t, last, tiering.ErrPanicked)
+				assert.NotContains(t, last.Error(), "database", "the panic value is not repeated")
+				_, err := e.Summarize(ctx, panicking(10), now, "CNY")
+				assert.ErrorIs(t, err, tiering.ErrPanicked)
+				_, err = e.Impact(ctx, e, panicking(10), now)
+				assert.ErrorIs(t, err, tiering.ErrPanicked)
+			})
 		}},
 		{"cancelled during a quadratic rule", func(t *testing.T) {
-			huge := hugeTags()
-			book := slices.Repeat([]strata.Customer{huge}, 64)
-			cctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
-			defer cancel()
-			var last error
-			for _, err := range quadratic.ClassifyAll(cctx, slices.Values(book), now) {
-				if err != nil {
-					last = err
+			onEachPath(t, func(t *testing.T) {
+				huge := hugeTags()
+				book := slices.Repeat([]strata.Customer{huge}, 64)
+				cctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+				defer cancel()
+				var last error
+				for _, err := range quadratic.ClassifyAll(cctx, slices.Values(book), now) {
+					if err != nil {
+						last = err
+					}
 				}
-			}
-			assert.ErrorIs(t, last, context.DeadlineExceeded)
-			one, stop := context.WithTimeout(ctx, 20*time.Millisecond)
-			defer stop()
-			_, err := quadratic.Classify(one, &huge, now)
-			assert.ErrorIs(t, err, context.DeadlineExceeded)
+				assert.ErrorIs(t, last, context.DeadlineExceeded)
+				one, stop := context.WithTimeout(ctx, 20*time.Millisecond)
+				defer stop()
+				_, err := quadratic.Classify(one, &huge, now)
+				assert.ErrorIs(t, err, context.DeadlineExceeded)
+			})
 		}},
 		{"a thousand tiers", func(t *testing.T) {
 			cfg := tiering.Config{Home: "CN", Ladders: []tiering.Ladder{{Name: "value"}}}

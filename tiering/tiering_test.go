@@ -308,7 +308,9 @@ func TestClassifyAllMatchesClassify(t *testing.T) {
 	}
 }
 
-func TestClassifyAllStopsEarly(t *testing.T) {
+func TestClassifyAllStopsEarly(t *testing.T) { onEachPath(t, testStopsEarly) }
+
+func testStopsEarly(t *testing.T) {
 	e := compile(t, simpleConfig())
 	n := 0
 	for _, err := range e.ClassifyAll(t.Context(), endless(), now) {
