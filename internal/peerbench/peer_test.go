@@ -299,6 +299,63 @@ func classifyHalves(b *testing.B, e *tiering.Engine, book []strata.Customer, n i
 	wg.Wait()
 }
 
+// BenchmarkClassifyAllBackToBack is BenchmarkClassifyAllScaling as a host
+// that classifies all day sees it: each round passes over the book ten
+// times back to back, with no collection before it, so the collector runs
+// as it does in steady use (each Placement's tier results are about 170
+// bytes of garbage a customer, and copying records while it marks costs
+// write barriers). Rounds of Classify over the slice on one core (loop),
+// ClassifyAll on one core and ClassifyAll on two alternate; each reports
+// its median round in ns per customer, and 2cores/1core and 1core/loop are
+// taken from the medians.
+func BenchmarkClassifyAllBackToBack(b *testing.B) {
+	s, err := NewStrata()
+	require.NoError(b, err)
+	book := Customers(bookSize, 1)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	ctx := b.Context()
+	all := func() {
+		for _, err := range s.Engine.ClassifyAll(ctx, slices.Values(book), Now) {
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	loop := func() {
+		for i := range book {
+			if _, err := s.Engine.Classify(ctx, &book[i], Now); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	rounds := []struct {
+		procs int
+		run   func()
+	}{{1, loop}, {1, all}, {2, all}}
+	const passes = 10
+	took := make([][]float64, len(rounds)) // ns per customer
+	for b.Loop() {
+		for k, r := range rounds {
+			runtime.GOMAXPROCS(r.procs)
+			t0 := time.Now()
+			for range passes {
+				r.run()
+			}
+			took[k] = append(took[k], float64(time.Since(t0).Nanoseconds())/passes/bookSize)
+		}
+	}
+	median := make([]float64, len(took))
+	for k, t := range took {
+		slices.Sort(t)
+		median[k] = t[len(t)/2]
+	}
+	b.ReportMetric(median[0], "ns/customer-loop")
+	b.ReportMetric(median[1], "ns/customer-1core")
+	b.ReportMetric(median[2], "ns/customer-2cores")
+	b.ReportMetric(median[1]/median[2], "2cores/1core")
+	b.ReportMetric(median[0]/median[1], "1core/loop")
+}
+
 // BenchmarkCustomerHandOff is the anchor for what ClassifyAll cannot avoid:
 // its sequence yields strata.Customer values, so every customer a worker
 // classifies is first copied by the caller, on its core, and read by the
