@@ -230,18 +230,8 @@ func BenchmarkClassifyAll(b *testing.B) {
 // ClassifyAll's own cost on one core, and ideal/loop what the machine
 // gives independent work on two cores (near 2 on an idle machine).
 func BenchmarkClassifyAllScaling(b *testing.B) {
-	s, err := NewStrata()
-	require.NoError(b, err)
-	book := Customers(bookSize, 1)
+	s, book, all := bookAndClassifyAll(b)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
-	ctx := b.Context()
-	all := func() {
-		for _, err := range s.Engine.ClassifyAll(ctx, slices.Values(book), Now) {
-			if err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
 	rounds := []struct {
 		procs int
 		run   func()
@@ -279,6 +269,21 @@ func BenchmarkClassifyAllScaling(b *testing.B) {
 	b.ReportMetric(rate(3)/rate(2), "ideal/loop")
 }
 
+// bookAndClassifyAll returns the engine, the book, and a function that
+// runs ClassifyAll over the book: the ClassifyAll benchmarks' set-up.
+func bookAndClassifyAll(b *testing.B) (*StrataEngine, []strata.Customer, func()) {
+	s, err := NewStrata()
+	require.NoError(b, err)
+	book := Customers(bookSize, 1)
+	return s, book, func() {
+		for _, err := range s.Engine.ClassifyAll(b.Context(), slices.Values(book), Now) {
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
 // classifyHalves classifies the book with Classify on n goroutines, each
 // over its own contiguous part, with no coordination but the final wait:
 // the ideal BenchmarkClassifyAllScaling holds ClassifyAll against.
@@ -309,21 +314,11 @@ func classifyHalves(b *testing.B, e *tiering.Engine, book []strata.Customer, n i
 // its median round in ns per customer, and 2cores/1core and 1core/loop are
 // taken from the medians.
 func BenchmarkClassifyAllBackToBack(b *testing.B) {
-	s, err := NewStrata()
-	require.NoError(b, err)
-	book := Customers(bookSize, 1)
+	s, book, all := bookAndClassifyAll(b)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
-	ctx := b.Context()
-	all := func() {
-		for _, err := range s.Engine.ClassifyAll(ctx, slices.Values(book), Now) {
-			if err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
 	loop := func() {
 		for i := range book {
-			if _, err := s.Engine.Classify(ctx, &book[i], Now); err != nil {
+			if _, err := s.Engine.Classify(b.Context(), &book[i], Now); err != nil {
 				b.Fatal(err)
 			}
 		}
