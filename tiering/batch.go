@@ -145,14 +145,7 @@ func (e *Engine) stream(ctx context.Context, customers iter.Seq[strata.Customer]
 	r := e.newRun(ctx, now)
 	defer r.finish()
 	ours := false // whether a panic now would be Strata's or the consumer's, not the sequence's
-	defer func() {
-		if v := recover(); v != nil {
-			if ours {
-				panic(v)
-			}
-			err = fmt.Errorf("%w (a value of type %T)", ErrPanicked, v)
-		}
-	}()
+	defer recoverSequence(&ours, &err)
 	b, more := r.newBatch(), true
 	for c := range customers {
 		ours = true
@@ -190,14 +183,7 @@ func (e *Engine) streamInline(ctx context.Context, customers iter.Seq[strata.Cus
 		e.putWork(w)
 	}()
 	ours := false // as in stream
-	defer func() {
-		if v := recover(); v != nil {
-			if ours {
-				panic(v)
-			}
-			err = fmt.Errorf("%w (a value of type %T)", ErrPanicked, v)
-		}
-	}()
+	defer recoverSequence(&ours, &err)
 	for c := range customers {
 		ours = true
 		if ctx.Err() != nil {
@@ -211,6 +197,19 @@ func (e *Engine) streamInline(ctx context.Context, customers iter.Seq[strata.Cus
 		ours = false
 	}
 	return ctx.Err()
+}
+
+// recoverSequence, deferred, turns a panic of the host's sequence into an
+// error wrapping ErrPanicked in *err, without the value it panicked with. A
+// panic while *ours is set (Strata's own, or the consumer's loop body) goes
+// on up unchanged.
+func recoverSequence(ours *bool, err *error) {
+	if v := recover(); v != nil {
+		if *ours {
+			panic(v)
+		}
+		*err = fmt.Errorf("%w (a value of type %T)", ErrPanicked, v)
+	}
 }
 
 func (e *Engine) newRun(ctx context.Context, now time.Time) *run {
