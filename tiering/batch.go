@@ -139,10 +139,11 @@ func (e *Engine) classifyAll(ctx context.Context, customers iter.Seq[strata.Cust
 // panicked, ctx is done), or nil when it reached the end or the consumer
 // stopped.
 func (e *Engine) stream(ctx context.Context, customers iter.Seq[strata.Customer], now time.Time, yield func(Placement, error) bool) (err error) {
-	if runtime.GOMAXPROCS(0) == 1 {
+	workers := runtime.GOMAXPROCS(0) - 1
+	if workers == 0 {
 		return e.streamInline(ctx, customers, now, yield)
 	}
-	r := e.newRun(ctx, now)
+	r := e.newRun(ctx, now, workers)
 	defer r.finish()
 	ours := false // whether a panic now would be Strata's or the consumer's, not the sequence's
 	defer recoverSequence(&ours, &err)
@@ -212,9 +213,9 @@ func recoverSequence(ours *bool, err *error) {
 	}
 }
 
-func (e *Engine) newRun(ctx context.Context, now time.Time) *run {
+// newRun starts a run with the given number of workers.
+func (e *Engine) newRun(ctx context.Context, now time.Time, workers int) *run {
 	inner, cancel := context.WithCancel(ctx)
-	workers := runtime.GOMAXPROCS(0) - 1
 	r := &run{e: e, inner: inner, cancel: cancel, now: now, own: e.acts.Get().(*work), depth: 2*workers + 2}
 	r.wake.L = &r.mu
 	for range workers {
